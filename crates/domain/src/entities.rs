@@ -1,0 +1,84 @@
+//! Security profiles, routing profiles, queues and hours of operation.
+
+use crate::tags::Tags;
+use crate::time::Modified;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityProfile {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub permissions: Vec<String>,
+    pub tags: Tags,
+    pub modified: Modified,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaConcurrency {
+    /// `VOICE`, `CHAT`, `TASK` or `EMAIL`.
+    pub channel: String,
+    pub concurrency: i32,
+    /// `ROUTE_CURRENT_CHANNEL_ONLY` or `ROUTE_ANY_CHANNEL`, when set.
+    pub cross_channel_behavior: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutingProfileQueue {
+    pub queue_id: String,
+    pub channel: String,
+    pub priority: i32,
+    pub delay: i32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutingProfile {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub default_outbound_queue_id: String,
+    pub media_concurrencies: Vec<MediaConcurrency>,
+    pub queues: Vec<RoutingProfileQueue>,
+    /// `TIME_SINCE_LAST_ACTIVITY` or `TIME_SINCE_LAST_INBOUND`, when set.
+    pub agent_availability_timer: Option<String>,
+    pub tags: Tags,
+    pub modified: Modified,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueType {
+    Standard,
+    Agent,
+}
+
+impl QueueType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueType::Standard => "STANDARD",
+            QueueType::Agent => "AGENT",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "STANDARD" => Some(QueueType::Standard),
+            "AGENT" => Some(QueueType::Agent),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queue {
+    pub id: String,
+    pub name: String,
+    pub queue_type: QueueType,
+    pub hours_of_operation_id: String,
+    pub modified: Modified,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoursOfOperation {
+    pub id: String,
+    pub name: String,
+    pub time_zone: String,
+    pub modified: Modified,
+}
