@@ -1,0 +1,178 @@
+//! The storage contract of roster. Every backend (the embedded SQLite store, the
+//! PostgreSQL store) implements [`Store`]; the test suite in [`suite`] runs against
+//! each of them, so they behave the same.
+//!
+//! Each method is one atomic unit: it either applies entirely and durably (on disk,
+//! or committed) before it returns `Ok`, or changes nothing. Every method that acts
+//! inside an instance takes an [`InstanceRef`] and answers `NotFound(Instance)` when
+//! that instance does not exist in the caller's account and region.
+
+use async_trait::async_trait;
+use roster_domain::arn::ResourceKind;
+use roster_domain::entities::{HoursOfOperation, Queue, QueueType, RoutingProfile, SecurityProfile};
+use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
+use roster_domain::instance::{Instance, InstanceAttributeType};
+use roster_domain::tags::Tags;
+use roster_domain::time::Modified;
+use roster_domain::user::User;
+use roster_domain::{DomainError, InstanceRef, Scope};
+
+pub mod suite;
+
+/// Why a store call did not apply.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    /// The resource addressed (or the instance it lives in) does not exist.
+    #[error("{} {id} not found", kind.as_str())]
+    NotFound { kind: ResourceKind, id: String },
+    /// A unique name is taken (usernames compare case-insensitively).
+    #[error("{what} already exists")]
+    Duplicate { what: String },
+    /// The resource is still used and cannot be deleted or removed.
+    #[error("{} {id} is in use: {why}", kind.as_str())]
+    InUse { kind: ResourceKind, id: String, why: String },
+    /// A change names a resource that does not exist in the instance.
+    #[error("{} {id} does not exist in the instance", kind.as_str())]
+    MissingReference { kind: ResourceKind, id: String },
+    /// A hierarchy group names a level the structure does not have.
+    #[error("hierarchy level {level} does not exist")]
+    MissingLevel { level: usize },
+    /// The instance holds as many users as it may.
+    #[error("the instance already has {limit} users")]
+    UserLimit { limit: u64 },
+    /// An edit refused the stored state.
+    #[error(transparent)]
+    Rejected(#[from] DomainError),
+    /// The backend failed; the text is for logs, never for clients.
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Where a page of a listing starts: after the item whose id is `after`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    pub after: Option<String>,
+    /// How many items at most. Backends return up to `limit` items.
+    pub limit: usize,
+}
+
+/// A resource inside an instance, as tag calls address it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceRef {
+    pub kind: ResourceKind,
+    /// The resource's id; for the instance itself, the instance id.
+    pub id: String,
+}
+
+/// Everything a new instance holds, created in one unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewInstance {
+    pub instance: Instance,
+    pub tags: Tags,
+    pub attributes: Vec<(InstanceAttributeType, bool)>,
+    pub security_profiles: Vec<SecurityProfile>,
+    pub hours_of_operation: Vec<HoursOfOperation>,
+    pub queues: Vec<Queue>,
+    pub routing_profiles: Vec<RoutingProfile>,
+}
+
+/// A pure change to a stored user, applied inside the store's transaction so that
+/// read-modify-write is atomic. Returning `Err` leaves the user unchanged.
+pub type UserEdit = Box<dyn FnOnce(&mut User) -> Result<(), DomainError> + Send>;
+
+/// Users are listed in id order; summaries carry what ListUsers shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserSummary {
+    pub id: String,
+    pub username: String,
+    pub modified: Modified,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A short name of the backend for logs ("sqlite", "postgres").
+    fn backend(&self) -> &'static str;
+
+    /// Finishes queued writes and releases the backend's resources. Called once, at
+    /// shutdown, after the last request; later calls may fail.
+    async fn close(&self) {}
+
+    // ---- instances ------------------------------------------------------------------
+
+    /// Creates an instance with its default resources. An alias already used in the
+    /// scope is `Duplicate`.
+    async fn create_instance(&self, new: NewInstance) -> StoreResult<()>;
+    async fn get_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<Instance>;
+    /// Instances of the scope in id order.
+    async fn list_instances(&self, scope: &Scope, page: &PageRequest) -> StoreResult<Vec<Instance>>;
+    /// Deletes the instance and everything in it.
+    async fn delete_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<()>;
+    async fn instance_tags(&self, at: &InstanceRef) -> StoreResult<Tags>;
+
+    async fn get_instance_attribute(&self, at: &InstanceRef, attribute: InstanceAttributeType) -> StoreResult<bool>;
+    async fn set_instance_attribute(&self, at: &InstanceRef, attribute: InstanceAttributeType, value: bool) -> StoreResult<()>;
+    /// All attributes in the order of [`InstanceAttributeType::ALL`].
+    async fn list_instance_attributes(&self, at: &InstanceRef) -> StoreResult<Vec<(InstanceAttributeType, bool)>>;
+
+    // ---- security profiles, routing profiles, queues ---------------------------------
+
+    /// A name already used by a profile of the instance is `Duplicate`.
+    async fn create_security_profile(&self, at: &InstanceRef, profile: SecurityProfile) -> StoreResult<()>;
+    async fn get_security_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<SecurityProfile>;
+    async fn list_security_profiles(&self, at: &InstanceRef, page: &PageRequest) -> StoreResult<Vec<SecurityProfile>>;
+    /// `InUse` while any user holds it.
+    async fn delete_security_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+
+    /// A name already used is `Duplicate`; queues it names must exist (`MissingReference`).
+    async fn create_routing_profile(&self, at: &InstanceRef, profile: RoutingProfile) -> StoreResult<()>;
+    async fn get_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<RoutingProfile>;
+    async fn list_routing_profiles(&self, at: &InstanceRef, page: &PageRequest) -> StoreResult<Vec<RoutingProfile>>;
+    /// `InUse` while any user holds it.
+    async fn delete_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+    /// How many users hold the routing profile.
+    async fn routing_profile_user_count(&self, at: &InstanceRef, id: &str) -> StoreResult<u64>;
+
+    /// Queues of the given types (all when empty), in id order.
+    async fn list_queues(&self, at: &InstanceRef, types: &[QueueType], page: &PageRequest) -> StoreResult<Vec<Queue>>;
+
+    // ---- tags -------------------------------------------------------------------------
+
+    /// Adds or overwrites tags on a resource of the instance (or the instance itself).
+    /// More than 50 tags in all afterwards is `Rejected`.
+    async fn tag_resource(&self, at: &InstanceRef, resource: &ResourceRef, tags: &Tags) -> StoreResult<()>;
+    /// Removes tag keys; keys that are not there are ignored.
+    async fn untag_resource(&self, at: &InstanceRef, resource: &ResourceRef, keys: &[String]) -> StoreResult<()>;
+    async fn list_tags(&self, at: &InstanceRef, resource: &ResourceRef) -> StoreResult<Tags>;
+
+    // ---- users ------------------------------------------------------------------------
+
+    /// Creates a user. A username equal to another's ignoring case is `Duplicate`; a
+    /// routing profile, security profile or hierarchy group that does not exist is
+    /// `MissingReference`; an instance already holding `max_users` users is `UserLimit`.
+    async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()>;
+    async fn get_user(&self, at: &InstanceRef, id: &str) -> StoreResult<User>;
+    async fn list_users(&self, at: &InstanceRef, page: &PageRequest) -> StoreResult<Vec<UserSummary>>;
+    /// Applies `edit` to the stored user atomically, checks the references of the
+    /// result as `create_user` does, stores it and returns it. Tags are not changed
+    /// by edits.
+    async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User>;
+    async fn delete_user(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+
+    // ---- hierarchy --------------------------------------------------------------------
+
+    async fn get_hierarchy_structure(&self, at: &InstanceRef) -> StoreResult<HierarchyStructure>;
+    /// Replaces the structure. Removing a level that groups use is `InUse`.
+    async fn set_hierarchy_structure(&self, at: &InstanceRef, structure: HierarchyStructure) -> StoreResult<()>;
+    /// Creates a group. Its parent (the second-last id of its path) must exist
+    /// (`MissingReference`) and its level must exist in the structure (`MissingLevel`);
+    /// a name already used in the instance is `Duplicate`.
+    async fn create_hierarchy_group(&self, at: &InstanceRef, group: HierarchyGroup) -> StoreResult<()>;
+    async fn get_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<HierarchyGroup>;
+    async fn list_hierarchy_groups(&self, at: &InstanceRef, page: &PageRequest) -> StoreResult<Vec<HierarchyGroup>>;
+    /// Renames a group; a name used by another group is `Duplicate`.
+    async fn rename_hierarchy_group(&self, at: &InstanceRef, id: &str, name: &str, modified: &Modified) -> StoreResult<()>;
+    /// `InUse` while the group has child groups or users.
+    async fn delete_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+}
