@@ -1,0 +1,270 @@
+//! Between the model's user shapes and the domain's per-channel settings.
+
+use roster_api as api;
+use roster_domain::channel::*;
+use roster_domain::user::User;
+use roster_domain::DomainError;
+
+fn req<'a, T>(v: &'a Option<T>, field: String) -> Result<&'a T, DomainError> {
+    v.as_ref().ok_or_else(|| DomainError::request(field, "is required"))
+}
+
+fn acw(field: String, cfg: &Option<api::AfterContactWorkConfig>) -> Result<AcwSeconds, DomainError> {
+    let limit = req(cfg, field.clone())?;
+    let seconds = req(&limit.after_contact_work_time_limit, format!("{field}.AfterContactWorkTimeLimit"))?;
+    AcwSeconds::parse(&format!("{field}.AfterContactWorkTimeLimit"), *seconds as i64)
+}
+
+/// The five per-channel lists of a request, parsed. Lists not sent stay `None`.
+pub(crate) fn config_change(
+    auto_accept: &Option<Vec<api::AutoAcceptConfig>>,
+    after_contact_work: &Option<Vec<api::AfterContactWorkConfigPerChannel>>,
+    phone_numbers: &Option<Vec<api::PhoneNumberConfig>>,
+    persistent: &Option<Vec<api::PersistentConnectionConfig>>,
+    voice_enhancement: &Option<Vec<api::VoiceEnhancementConfig>>,
+) -> Result<ConfigChange, DomainError> {
+    let change = ConfigChange {
+        auto_accept: auto_accept
+            .as_ref()
+            .map(|list| {
+                list.iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let f = |m: &str| format!("AutoAcceptConfigs[{i}].{m}");
+                        Ok(AutoAcceptEntry {
+                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
+                            auto_accept: *req(&e.auto_accept, f("AutoAccept"))?,
+                            agent_first_callback_auto_accept: e.agent_first_callback_auto_accept,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()
+            })
+            .transpose()?,
+        after_contact_work: after_contact_work
+            .as_ref()
+            .map(|list| {
+                list.iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let f = |m: &str| format!("AfterContactWorkConfigs[{i}].{m}");
+                        Ok(AfterContactWorkEntry {
+                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
+                            after_contact_work: acw(f("AfterContactWorkConfig"), &e.after_contact_work_config)?,
+                            agent_first_callback_after_contact_work: match &e.agent_first_callback_after_contact_work_config {
+                                None => None,
+                                Some(_) => Some(acw(
+                                    f("AgentFirstCallbackAfterContactWorkConfig"),
+                                    &e.agent_first_callback_after_contact_work_config,
+                                )?),
+                            },
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()
+            })
+            .transpose()?,
+        phone_numbers: phone_numbers
+            .as_ref()
+            .map(|list| {
+                list.iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let f = |m: &str| format!("PhoneNumberConfigs[{i}].{m}");
+                        Ok(PhoneNumberEntry {
+                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
+                            phone_type: PhoneType::parse(&f("PhoneType"), req(&e.phone_type, f("PhoneType"))?)?,
+                            phone_number: e.phone_number.clone(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()
+            })
+            .transpose()?,
+        persistent_connection: persistent
+            .as_ref()
+            .map(|list| {
+                list.iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let f = |m: &str| format!("PersistentConnectionConfigs[{i}].{m}");
+                        Ok(PersistentConnectionEntry {
+                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
+                            persistent_connection: *req(&e.persistent_connection, f("PersistentConnection"))?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()
+            })
+            .transpose()?,
+        voice_enhancement: voice_enhancement
+            .as_ref()
+            .map(|list| {
+                list.iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let f = |m: &str| format!("VoiceEnhancementConfigs[{i}].{m}");
+                        Ok(VoiceEnhancementEntry {
+                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
+                            mode: VoiceEnhancementMode::parse(
+                                &f("VoiceEnhancementMode"),
+                                req(&e.voice_enhancement_mode, f("VoiceEnhancementMode"))?,
+                            )?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()
+            })
+            .transpose()?,
+    };
+    change.validate()?;
+    Ok(change)
+}
+
+/// A `PhoneConfig` as sent, parsed.
+pub(crate) fn phone_change(p: &api::UserPhoneConfig) -> Result<PhoneConfigChange, DomainError> {
+    Ok(PhoneConfigChange {
+        phone_type: p.phone_type.as_deref().map(|t| PhoneType::parse("PhoneConfig.PhoneType", t)).transpose()?,
+        auto_accept: p.auto_accept,
+        after_contact_work: p
+            .after_contact_work_time_limit
+            .map(|s| AcwSeconds::parse("PhoneConfig.AfterContactWorkTimeLimit", s as i64))
+            .transpose()?,
+        desk_phone_number: p.desk_phone_number.clone(),
+        persistent_connection: p.persistent_connection,
+    })
+}
+
+/// How after-contact-work limits are written in a response: DescribeUser uses
+/// seconds, SearchUsers milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AcwUnit {
+    Seconds,
+    Milliseconds,
+}
+
+impl AcwUnit {
+    fn render(self, a: AcwSeconds) -> i32 {
+        match self {
+            AcwUnit::Seconds => a.seconds() as i32,
+            AcwUnit::Milliseconds => (a.seconds() as i64 * 1000).min(i32::MAX as i64) as i32,
+        }
+    }
+}
+
+/// The five per-channel lists and the derived `PhoneConfig` of a user.
+pub(crate) struct RenderedConfig {
+    pub phone_config: api::UserPhoneConfig,
+    pub auto_accept: Vec<api::AutoAcceptConfig>,
+    pub after_contact_work: Vec<api::AfterContactWorkConfigPerChannel>,
+    pub phone_numbers: Vec<api::PhoneNumberConfig>,
+    pub persistent_connection: Vec<api::PersistentConnectionConfig>,
+    pub voice_enhancement: Vec<api::VoiceEnhancementConfig>,
+}
+
+pub(crate) fn render_config(c: &UserConfig, unit: AcwUnit) -> RenderedConfig {
+    let view = c.phone_config();
+    RenderedConfig {
+        phone_config: api::UserPhoneConfig {
+            phone_type: Some(view.phone_type.as_str().into()),
+            auto_accept: Some(view.auto_accept),
+            after_contact_work_time_limit: Some(unit.render(view.after_contact_work)),
+            desk_phone_number: view.desk_phone_number,
+            persistent_connection: Some(view.persistent_connection),
+        },
+        auto_accept: Channel::ALL
+            .iter()
+            .map(|ch| {
+                let s = c.channel(*ch);
+                api::AutoAcceptConfig {
+                    channel: Some(ch.as_str().into()),
+                    auto_accept: Some(s.auto_accept),
+                    agent_first_callback_auto_accept: s.agent_first_callback_auto_accept,
+                }
+            })
+            .collect(),
+        after_contact_work: Channel::ALL
+            .iter()
+            .map(|ch| {
+                let s = c.channel(*ch);
+                api::AfterContactWorkConfigPerChannel {
+                    channel: Some(ch.as_str().into()),
+                    after_contact_work_config: Some(api::AfterContactWorkConfig {
+                        after_contact_work_time_limit: Some(unit.render(s.after_contact_work)),
+                    }),
+                    agent_first_callback_after_contact_work_config: s.agent_first_callback_after_contact_work.map(|a| {
+                        api::AfterContactWorkConfig { after_contact_work_time_limit: Some(unit.render(a)) }
+                    }),
+                }
+            })
+            .collect(),
+        phone_numbers: vec![api::PhoneNumberConfig {
+            channel: Some("VOICE".into()),
+            phone_type: Some(c.phone_type.as_str().into()),
+            phone_number: c.desk_phone_number.clone(),
+        }],
+        persistent_connection: vec![api::PersistentConnectionConfig {
+            channel: Some("VOICE".into()),
+            persistent_connection: Some(c.persistent_connection),
+        }],
+        voice_enhancement: vec![api::VoiceEnhancementConfig {
+            channel: Some("VOICE".into()),
+            voice_enhancement_mode: Some(c.voice_enhancement.as_str().into()),
+        }],
+    }
+}
+
+/// DescribeUser's `User`.
+pub(crate) fn user_shape(arn: String, u: &User) -> api::User {
+    let r = render_config(&u.config, AcwUnit::Seconds);
+    api::User {
+        id: Some(u.id.clone()),
+        arn: Some(arn),
+        username: Some(u.username.as_str().to_string()),
+        identity_info: Some(api::UserIdentityInfo {
+            first_name: u.identity.first_name.clone(),
+            last_name: u.identity.last_name.clone(),
+            email: u.identity.email.clone(),
+            secondary_email: u.identity.secondary_email.clone(),
+            mobile: u.identity.mobile.clone(),
+        }),
+        phone_config: Some(r.phone_config),
+        directory_user_id: u.directory_user_id.clone(),
+        security_profile_ids: Some(u.security_profile_ids.clone()),
+        routing_profile_id: Some(u.routing_profile_id.clone()),
+        hierarchy_group_id: u.hierarchy_group_id.clone(),
+        tags: Some(u.tags.clone()),
+        auto_accept_configs: Some(r.auto_accept),
+        after_contact_work_configs: Some(r.after_contact_work),
+        phone_number_configs: Some(r.phone_numbers),
+        persistent_connection_configs: Some(r.persistent_connection),
+        voice_enhancement_configs: Some(r.voice_enhancement),
+        last_modified_time: Some(u.modified.time.epoch_seconds()),
+        last_modified_region: Some(u.modified.region.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_renders_milliseconds_and_describe_seconds() {
+        let mut c = UserConfig::default();
+        c.apply_phone_config(&PhoneConfigChange {
+            after_contact_work: Some(AcwSeconds::parse("x", 45).unwrap()),
+            ..Default::default()
+        })
+        .unwrap();
+        let s = render_config(&c, AcwUnit::Seconds);
+        let ms = render_config(&c, AcwUnit::Milliseconds);
+        assert_eq!(s.phone_config.after_contact_work_time_limit, Some(45));
+        assert_eq!(ms.phone_config.after_contact_work_time_limit, Some(45_000));
+        assert!(ms
+            .after_contact_work
+            .iter()
+            .all(|e| e.after_contact_work_config.as_ref().unwrap().after_contact_work_time_limit == Some(45_000)));
+    }
+
+    #[test]
+    fn lists_are_parsed_with_named_fields() {
+        let bad = Some(vec![api::AutoAcceptConfig { channel: Some("FAX".into()), auto_accept: Some(true), ..Default::default() }]);
+        let e = config_change(&bad, &None, &None, &None, &None).unwrap_err();
+        assert_eq!(e.field(), "AutoAcceptConfigs[0].Channel");
+    }
+}

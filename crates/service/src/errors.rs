@@ -1,0 +1,109 @@
+//! From domain and store failures to the API errors the model prescribes.
+
+use roster_api::{ApiError, ErrorCode};
+use roster_domain::arn::ResourceKind;
+use roster_domain::DomainError;
+use roster_store::StoreError;
+
+pub(crate) fn domain(e: DomainError) -> ApiError {
+    match e {
+        DomainError::InvalidParameter { field, rule } => {
+            ApiError::new(ErrorCode::InvalidParameter, format!("{field}: {rule}"))
+        }
+        DomainError::InvalidRequest { field, rule } => {
+            ApiError::new(ErrorCode::InvalidRequest, format!("{field}: {rule}"))
+        }
+    }
+}
+
+fn kind_title(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::Instance => "Instance",
+        ResourceKind::User => "User",
+        ResourceKind::SecurityProfile => "Security profile",
+        ResourceKind::RoutingProfile => "Routing profile",
+        ResourceKind::Queue => "Queue",
+        ResourceKind::HierarchyGroup => "Hierarchy group",
+        ResourceKind::HoursOfOperation => "Hours of operation",
+    }
+}
+
+/// The request member that names a resource of this kind.
+fn kind_field(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::Instance => "InstanceId",
+        ResourceKind::User => "UserId",
+        ResourceKind::SecurityProfile => "SecurityProfileIds",
+        ResourceKind::RoutingProfile => "RoutingProfileId",
+        ResourceKind::Queue => "QueueId",
+        ResourceKind::HierarchyGroup => "HierarchyGroupId",
+        ResourceKind::HoursOfOperation => "HoursOfOperationId",
+    }
+}
+
+/// The model's `ResourceType` value for `ResourceInUseException`.
+fn resource_type(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::Instance => "INSTANCE",
+        ResourceKind::User => "USER",
+        ResourceKind::HierarchyGroup => "HIERARCHY_GROUP",
+        ResourceKind::SecurityProfile => "SECURITY_PROFILE",
+        ResourceKind::RoutingProfile => "ROUTING_PROFILE",
+        ResourceKind::Queue => "QUEUE",
+        ResourceKind::HoursOfOperation => "HOURS_OF_OPERATION",
+    }
+}
+
+pub(crate) fn store(e: StoreError) -> ApiError {
+    match e {
+        StoreError::NotFound { kind, id } => {
+            ApiError::new(ErrorCode::ResourceNotFound, format!("{} {id} not found", kind_title(kind)))
+        }
+        StoreError::Duplicate { what } => ApiError::new(ErrorCode::DuplicateResource, what),
+        StoreError::InUse { kind, id, why } => {
+            let mut err = ApiError::new(
+                ErrorCode::ResourceInUse,
+                format!("{} {id} cannot be removed: {why}", kind_title(kind)),
+            );
+            err.resource = Some((resource_type(kind).to_string(), id));
+            err
+        }
+        StoreError::MissingReference { kind, id } => ApiError::new(
+            ErrorCode::InvalidParameter,
+            format!("{}: {} {id} does not exist in this instance", kind_field(kind), kind.as_str()),
+        ),
+        StoreError::MissingLevel { level } => ApiError::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "ParentGroupId: a group at level {level} needs level {level} in the hierarchy structure; add it with UpdateUserHierarchyStructure"
+            ),
+        ),
+        StoreError::UserLimit { limit } => ApiError::new(
+            ErrorCode::LimitExceeded,
+            format!(
+                "The instance already has {limit} users, the most it may hold. Delete users, or start roster with --max-users-per-instance (or ROSTER_MAX_USERS_PER_INSTANCE) set higher."
+            ),
+        ),
+        StoreError::Rejected(d) => domain(d),
+        StoreError::Backend(detail) => {
+            tracing::error!(%detail, "storage failure");
+            ApiError::internal("The service could not complete the request; try again")
+        }
+    }
+}
+
+pub(crate) trait OrApi<T> {
+    fn api(self) -> Result<T, ApiError>;
+}
+
+impl<T> OrApi<T> for Result<T, StoreError> {
+    fn api(self) -> Result<T, ApiError> {
+        self.map_err(store)
+    }
+}
+
+impl<T> OrApi<T> for Result<T, DomainError> {
+    fn api(self) -> Result<T, ApiError> {
+        self.map_err(domain)
+    }
+}

@@ -1,0 +1,81 @@
+//! Opaque pagination tokens, tied to the listing and instance that made them.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use roster_api::ApiError;
+use roster_store::PageRequest;
+
+/// Makes a token that resumes `listing` in `owner` after the item `after`.
+pub fn encode(listing: &str, owner: &str, after: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("v1\n{listing}\n{owner}\n{after}"))
+}
+
+/// Reads a token back; one made for another listing or instance, or that does not
+/// decode, is refused.
+pub fn decode(listing: &str, owner: &str, token: &str) -> Result<String, ApiError> {
+    let invalid = || ApiError::invalid_request("NextToken: is not a token this request returned; start again without it");
+    let bytes = URL_SAFE_NO_PAD.decode(token.as_bytes()).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let mut parts = text.splitn(4, '\n');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("v1"), Some(l), Some(o), Some(after)) if l == listing && o == owner && !after.is_empty() => {
+            Ok(after.to_string())
+        }
+        _ => Err(invalid()),
+    }
+}
+
+/// The page a List request asks for: `maxResults` (default `default_size`) and where
+/// its token says to resume. One more item than asked is fetched to learn whether
+/// another page follows.
+pub fn page(
+    listing: &str,
+    owner: &str,
+    next_token: Option<&String>,
+    max_results: Option<i32>,
+    default_size: usize,
+) -> Result<(PageRequest, usize), ApiError> {
+    let size = max_results.map(|m| m.max(1) as usize).unwrap_or(default_size);
+    let after = next_token.map(|t| decode(listing, owner, t)).transpose()?;
+    Ok((PageRequest { after, limit: size + 1 }, size))
+}
+
+/// Cuts a fetched page to `size` items and makes the token for the next one.
+pub fn finish<T>(
+    listing: &str,
+    owner: &str,
+    mut items: Vec<T>,
+    size: usize,
+    key: impl Fn(&T) -> String,
+) -> (Vec<T>, Option<String>) {
+    if items.len() > size {
+        items.truncate(size);
+        let next = items.last().map(|last| encode(listing, owner, &key(last)));
+        (items, next)
+    } else {
+        (items, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_tied_to_listing_and_owner() {
+        let t = encode("users", "i-1", "u-9");
+        assert_eq!(decode("users", "i-1", &t).unwrap(), "u-9");
+        assert!(decode("users", "i-2", &t).is_err());
+        assert!(decode("queues", "i-1", &t).is_err());
+        assert!(decode("users", "i-1", "garbage!").is_err());
+    }
+
+    #[test]
+    fn pages_cut_and_continue() {
+        let (items, next) = finish("l", "o", vec![1, 2, 3], 2, |i| i.to_string());
+        assert_eq!(items, vec![1, 2]);
+        assert_eq!(decode("l", "o", &next.unwrap()).unwrap(), "2");
+        let (_, next) = finish("l", "o", vec![1, 2], 2, |i| i.to_string());
+        assert!(next.is_none());
+    }
+}
