@@ -1,0 +1,196 @@
+//! The HTTP server: one handler that authenticates, routes, decodes, dispatches and
+//! renders every API request, plus `/health` and graceful shutdown.
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use anyhow::Context;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use roster_api::{ApiError, Connect, ErrorCode, RequestContext};
+use roster_service::{ConnectService, ServiceConfig};
+use roster_sigv4::{AuthErrorKind, RequestParts, Verifier};
+use roster_store::Store;
+use roster_wire::{build_input, error_response, ok_response, Router, MAX_BODY_BYTES};
+use tracing::{error, info, warn};
+
+use crate::config::ServeArgs;
+
+struct AppState {
+    router: Router,
+    verifier: Verifier,
+    service: Arc<ConnectService>,
+    store: Arc<dyn Store>,
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let mode = args.auth_mode()?;
+    if let Some(url) = &args.database_url {
+        anyhow::bail!(
+            "--database-url {url}: the PostgreSQL store is not yet supported by this build; use --data DIR for the embedded store"
+        );
+    }
+    let store: Arc<dyn Store> = Arc::new(
+        roster_store_sqlite::SqliteStore::open(&args.data, Default::default())
+            .with_context(|| format!("opening the store in {}", args.data.display()))?,
+    );
+    info!(backend = store.backend(), data = %args.data.display(), "store open");
+
+    let service = Arc::new(ConnectService::new(
+        store.clone(),
+        ServiceConfig { max_users_per_instance: args.max_users_per_instance },
+    ));
+    let state = Arc::new(AppState { router: Router::new(), verifier: Verifier::new(mode), service, store: store.clone() });
+    let app = axum::Router::new()
+        .route("/health", get(health))
+        .fallback(handle)
+        .with_state(state);
+
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    info!(%addr, "listening");
+    // The ready line: tests and scripts wait for it on stdout.
+    println!("roster listening on http://{addr}");
+
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    info!("shutting down: in-flight requests finished, closing the store");
+    store.close().await;
+    info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+async fn health(State(state): State<Arc<AppState>>) -> Response {
+    let body = serde_json::json!({"status": "ok", "store": state.store.backend()});
+    (StatusCode::OK, [("content-type", "application/json")], body.to_string()).into_response()
+}
+
+fn auth_error(kind: AuthErrorKind, message: String) -> ApiError {
+    let code = match kind {
+        AuthErrorKind::MissingAuthenticationToken => ErrorCode::MissingAuthenticationToken,
+        AuthErrorKind::IncompleteSignature => ErrorCode::IncompleteSignature,
+        AuthErrorKind::UnrecognizedClient => ErrorCode::UnrecognizedClient,
+        AuthErrorKind::InvalidSignature => ErrorCode::InvalidSignature,
+    };
+    ApiError::new(code, message)
+}
+
+/// Every API request: read the body (1 MiB at most), verify the signature, find the
+/// operation, merge its input, run it, render the outcome.
+async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str().to_string();
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().unwrap_or("").to_string();
+    let mut headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    if !headers.iter().any(|(k, _)| k == "host") {
+        if let Some(authority) = parts.uri.authority() {
+            headers.push(("host".into(), authority.to_string()));
+        }
+    }
+
+    let mut operation = "-";
+    let outcome: Result<Vec<u8>, ApiError> = async {
+        let body = axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
+            let too_large = std::error::Error::source(&e)
+                .map(|s| s.to_string().contains("length limit"))
+                .unwrap_or(false)
+                || e.to_string().contains("length limit");
+            if too_large {
+                ApiError::new(ErrorCode::RequestEntityTooLarge, format!("request body: must be at most {MAX_BODY_BYTES} bytes"))
+            } else {
+                ApiError::new(ErrorCode::Serialization, format!("request body could not be read: {e}"))
+            }
+        })?;
+        let request = RequestParts { method: &method, raw_path: &path, raw_query: &query, headers: &headers, body: &body };
+        let identity = state
+            .verifier
+            .verify(&request, SystemTime::now())
+            .map_err(|e| auth_error(e.kind, e.message.clone()))?;
+        let matched = state.router.route(&method, &path)?;
+        operation = matched.spec.name;
+        if !matched.spec.served {
+            return Err(ApiError::not_implemented(matched.spec.name));
+        }
+        let input = build_input(&matched, &query, &headers, &body)?;
+        let ctx = RequestContext {
+            request_id: request_id.clone(),
+            account_id: identity.account_id,
+            region: identity.region,
+            access_key_id: identity.access_key_id,
+        };
+        let service = state.service.clone();
+        let name = matched.spec.name;
+        // A panic in an operation must not drop the connection: run it as its own task
+        // and answer 500 if it fails.
+        tokio::spawn(async move { roster_api::dispatch(service.as_ref() as &dyn Connect, &ctx, name, input).await })
+            .await
+            .unwrap_or_else(|e| Err(ApiError::internal(format!("the operation failed unexpectedly: {e}"))))
+    }
+    .await;
+
+    let rendered = match &outcome {
+        Ok(body) => ok_response(body.clone(), &request_id),
+        Err(err) => {
+            if err.code == ErrorCode::InternalService {
+                error!(%request_id, operation, message = %err.message, "internal error");
+            }
+            error_response(err, &request_id)
+        }
+    };
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    match &outcome {
+        Ok(_) => info!(%request_id, operation, status = rendered.status, latency_ms, "request"),
+        Err(e) => warn!(%request_id, operation, status = rendered.status, latency_ms, error = e.code.shape(), "request"),
+    }
+    into_http(rendered)
+}
+
+fn into_http(r: roster_wire::Response) -> Response {
+    let mut resp = Response::new(Body::from(r.body));
+    *resp.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in r.headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            resp.headers_mut().insert(HeaderName::from_static(name), v);
+        }
+    }
+    resp
+}

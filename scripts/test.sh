@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test of roster: formatting and lints, the Rust unit and integration
+# tests (the real binary driven by aws-sdk-connect), and the end-to-end checks with
+# the AWS CLI and boto3 from PyPI (installed into .venv on first use).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+echo "== cargo test (unit, store suite, integration)"
+cargo build --workspace --all-targets
+cargo test --workspace
+
+echo "== end-to-end with the AWS CLI and boto3"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+ROSTER_BIN="$PWD/target/debug/roster" PATH="$PWD/.venv/bin:$PATH" \
+  .venv/bin/python -m pytest -q tests/e2e

@@ -1,0 +1,207 @@
+//! Shared harness for roster's end-to-end tests: start the real `roster` binary on a
+//! free port with its own data directory, wait for its ready line, and hand out
+//! `aws-sdk-connect` clients pointed at it.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use aws_credential_types::Credentials;
+use aws_sdk_connect::config::{BehaviorVersion, Region};
+use aws_sdk_connect::Client;
+
+pub use aws_sdk_connect;
+
+/// Path of the `roster` binary built by cargo for this test run.
+pub fn roster_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("ROSTER_BIN") {
+        return PathBuf::from(p);
+    }
+    // tests run from target/<profile>/deps; the binary sits in target/<profile>.
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target profile dir");
+    let bin = profile_dir.join(format!("roster{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} not found: build it first with `cargo build -p roster` (cargo test --workspace does)",
+        bin.display()
+    );
+    bin
+}
+
+/// How to start a server.
+#[derive(Clone, Debug, Default)]
+pub struct ServerOptions {
+    /// Extra command-line arguments after `serve`.
+    pub args: Vec<String>,
+    /// Reuse this data directory instead of a fresh one (for restart tests).
+    pub data_dir: Option<PathBuf>,
+}
+
+/// A running `roster serve`, killed when dropped.
+pub struct Server {
+    child: Option<Child>,
+    pub addr: String,
+    pub data_dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        Self::start_with(ServerOptions::default())
+    }
+
+    pub fn start_with(opts: ServerOptions) -> Server {
+        let (tmp, data_dir) = match opts.data_dir {
+            Some(d) => (None, d),
+            None => {
+                let t = tempfile::tempdir().expect("temp dir");
+                let d = t.path().join("data");
+                (Some(t), d)
+            }
+        };
+        let mut cmd = Command::new(roster_binary());
+        cmd.arg("serve")
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .arg("--data")
+            .arg(&data_dir)
+            .args(&opts.args)
+            .env("ROSTER_LOG", std::env::var("ROSTER_LOG").unwrap_or_else(|_| "warn".into()))
+            .env_remove("ROSTER_DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = cmd.spawn().expect("spawn roster");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            while let Some(Ok(line)) = lines.next() {
+                if let Some(addr) = line.strip_prefix("roster listening on http://") {
+                    let _ = tx.send(addr.to_string());
+                }
+            }
+        });
+        let addr = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(a) => a,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("roster did not print its ready line within 30 s");
+            }
+        };
+        Server { child: Some(child), addr, data_dir, _tmp: tmp }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A client signing as `access_key` / `secret` in `region`.
+    pub fn client_as(&self, access_key: &str, secret: &str, region: &str) -> Client {
+        let http = aws_smithy_http_client::Builder::new().build_http();
+        let conf = aws_sdk_connect::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(self.endpoint())
+            .region(Region::new(region.to_string()))
+            .credentials_provider(Credentials::new(access_key, secret, None, None, "roster-tests"))
+            .http_client(http)
+            .build();
+        Client::from_conf(conf)
+    }
+
+    /// A client for account 123456789012 in us-east-1.
+    pub fn client(&self) -> Client {
+        self.client_as("AKIDEXAMPLE", "secret", "us-east-1")
+    }
+
+    /// SIGKILL: no shutdown, no flushing.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// SIGTERM, then wait for the exit status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let mut c = self.child.take().expect("server running");
+        let _ = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
+        for _ in 0..100 {
+            if let Some(status) = c.try_wait().expect("wait") {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = c.kill();
+        panic!("roster did not exit within 10 s of SIGTERM");
+    }
+
+    /// Keeps the data directory alive past this server (for restarts).
+    pub fn take_tempdir(&mut self) -> Option<tempfile::TempDir> {
+        self._tmp.take()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Creates a CONNECT_MANAGED instance and returns its id.
+pub async fn create_instance(client: &Client, idm: &str) -> String {
+    let mut req = client
+        .create_instance()
+        .identity_management_type(idm.into())
+        .inbound_calls_enabled(true)
+        .outbound_calls_enabled(true);
+    if idm == "EXISTING_DIRECTORY" {
+        req = req.directory_id("d-0123456789");
+    } else {
+        req = req.instance_alias(format!("t-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]));
+    }
+    req.send().await.expect("create instance").id.expect("instance id")
+}
+
+/// The id of the named security profile of an instance.
+pub async fn security_profile_id(client: &Client, instance: &str, name: &str) -> String {
+    let out = client.list_security_profiles().instance_id(instance).send().await.expect("list security profiles");
+    out.security_profile_summary_list()
+        .iter()
+        .find(|p| p.name() == Some(name))
+        .and_then(|p| p.id().map(str::to_string))
+        .unwrap_or_else(|| panic!("security profile {name} not found"))
+}
+
+/// The id of the "Basic Routing Profile" of an instance.
+pub async fn basic_routing_profile(client: &Client, instance: &str) -> String {
+    let out = client.list_routing_profiles().instance_id(instance).send().await.expect("list routing profiles");
+    out.routing_profile_summary_list()
+        .iter()
+        .find(|p| p.name() == Some("Basic Routing Profile"))
+        .and_then(|p| p.id().map(str::to_string))
+        .expect("Basic Routing Profile")
+}
+
+use aws_sdk_connect::config::http::HttpResponse;
+use aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
+
+/// The error code (`x-amzn-ErrorType`) and HTTP status of a failed SDK call.
+pub fn error_of<E: ProvideErrorMetadata + std::fmt::Debug>(err: &SdkError<E, HttpResponse>) -> (String, u16) {
+    match err {
+        SdkError::ServiceError(se) => {
+            (se.err().code().unwrap_or("<none>").to_string(), se.raw().status().as_u16())
+        }
+        other => panic!("expected a service error, got {other:?}"),
+    }
+}
+
+/// The message of a failed SDK call.
+pub fn message_of<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> String {
+    match err {
+        SdkError::ServiceError(se) => se.err().message().unwrap_or("").to_string(),
+        _ => String::new(),
+    }
+}
