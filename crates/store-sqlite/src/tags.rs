@@ -1,0 +1,135 @@
+//! Tags of every kind of resource, in one table keyed by kind and id.
+
+use roster_domain::arn::ResourceKind;
+use roster_domain::tags::{Tags, MAX_TAGS};
+use roster_domain::{DomainError, InstanceRef};
+use roster_store::ResourceRef;
+use rusqlite::{params, Connection};
+
+use crate::error::{not_found, Error, Result};
+use crate::instances;
+
+fn too_many() -> Error {
+    DomainError::param(
+        "tags",
+        format!("a resource can have at most {MAX_TAGS} tags"),
+    )
+    .into()
+}
+
+/// Stores the tags of a resource being created.
+pub(crate) fn insert_new(
+    conn: &Connection,
+    instance_id: &str,
+    kind: ResourceKind,
+    resource_id: &str,
+    tags: &Tags,
+) -> Result<()> {
+    if tags.len() > MAX_TAGS {
+        return Err(too_many());
+    }
+    upsert(conn, instance_id, kind, resource_id, tags)
+}
+
+fn upsert(
+    conn: &Connection,
+    instance_id: &str,
+    kind: ResourceKind,
+    resource_id: &str,
+    tags: &Tags,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO tags (instance_id, resource_kind, resource_id, key, value) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (resource_kind, resource_id, key) DO UPDATE SET value = excluded.value",
+    )?;
+    for (k, v) in tags {
+        stmt.execute(params![instance_id, kind.as_str(), resource_id, k, v])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn load(conn: &Connection, kind: ResourceKind, resource_id: &str) -> Result<Tags> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, value FROM tags WHERE resource_kind = ?1 AND resource_id = ?2",
+    )?;
+    let rows = stmt.query_map(params![kind.as_str(), resource_id], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Tags>>()?)
+}
+
+pub(crate) fn delete_all(conn: &Connection, kind: ResourceKind, resource_id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM tags WHERE resource_kind = ?1 AND resource_id = ?2")?
+        .execute(params![kind.as_str(), resource_id])?;
+    Ok(())
+}
+
+/// The table holding resources of `kind`; `None` for the instance itself.
+fn table(kind: ResourceKind) -> Option<&'static str> {
+    Some(match kind {
+        ResourceKind::Instance => return None,
+        ResourceKind::User => "users",
+        ResourceKind::SecurityProfile => "security_profiles",
+        ResourceKind::RoutingProfile => "routing_profiles",
+        ResourceKind::Queue => "queues",
+        ResourceKind::HierarchyGroup => "hierarchy_groups",
+        ResourceKind::HoursOfOperation => "hours_of_operation",
+    })
+}
+
+/// `NotFound` unless the instance exists in the scope and holds the resource.
+fn check_resource(conn: &Connection, at: &InstanceRef, resource: &ResourceRef) -> Result<()> {
+    instances::check(conn, at)?;
+    let found = match table(resource.kind) {
+        None => resource.id == at.instance_id,
+        Some(table) => conn
+            .prepare_cached(&format!(
+                "SELECT 1 FROM {table} WHERE id = ?1 AND instance_id = ?2"
+            ))?
+            .exists(params![resource.id, at.instance_id])?,
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(not_found(resource.kind, &resource.id))
+    }
+}
+
+pub(crate) fn tag(
+    conn: &Connection,
+    at: &InstanceRef,
+    resource: &ResourceRef,
+    tags: &Tags,
+) -> Result<()> {
+    check_resource(conn, at, resource)?;
+    upsert(conn, &at.instance_id, resource.kind, &resource.id, tags)?;
+    let count: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM tags WHERE resource_kind = ?1 AND resource_id = ?2")?
+        .query_row(params![resource.kind.as_str(), resource.id], |r| r.get(0))?;
+    if count > MAX_TAGS as i64 {
+        // The caller's transaction (the job's savepoint) undoes the upserts above.
+        return Err(too_many());
+    }
+    Ok(())
+}
+
+pub(crate) fn untag(
+    conn: &Connection,
+    at: &InstanceRef,
+    resource: &ResourceRef,
+    keys: &[String],
+) -> Result<()> {
+    check_resource(conn, at, resource)?;
+    let mut stmt = conn.prepare_cached(
+        "DELETE FROM tags WHERE resource_kind = ?1 AND resource_id = ?2 AND key = ?3",
+    )?;
+    for k in keys {
+        stmt.execute(params![resource.kind.as_str(), resource.id, k])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn list(conn: &Connection, at: &InstanceRef, resource: &ResourceRef) -> Result<Tags> {
+    check_resource(conn, at, resource)?;
+    load(conn, resource.kind, &resource.id)
+}
