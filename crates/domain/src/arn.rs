@@ -12,6 +12,8 @@ pub enum ResourceKind {
     Queue,
     HierarchyGroup,
     HoursOfOperation,
+    /// Predefined attributes are named, not numbered; their "id" is their name.
+    PredefinedAttribute,
 }
 
 impl ResourceKind {
@@ -25,6 +27,7 @@ impl ResourceKind {
             ResourceKind::Queue => "queue",
             ResourceKind::HierarchyGroup => "agent-group",
             ResourceKind::HoursOfOperation => "operating-hours",
+            ResourceKind::PredefinedAttribute => "predefined-attribute",
         }
     }
 
@@ -38,6 +41,7 @@ impl ResourceKind {
             ResourceKind::Queue => "queue",
             ResourceKind::HierarchyGroup => "hierarchy group",
             ResourceKind::HoursOfOperation => "hours of operation",
+            ResourceKind::PredefinedAttribute => "predefined attribute",
         }
     }
 
@@ -50,6 +54,7 @@ impl ResourceKind {
             "queue" => ResourceKind::Queue,
             "hierarchy group" => ResourceKind::HierarchyGroup,
             "hours of operation" => ResourceKind::HoursOfOperation,
+            "predefined attribute" => ResourceKind::PredefinedAttribute,
             _ => return None,
         })
     }
@@ -70,14 +75,22 @@ impl ResourceKind {
 
 /// `arn:aws:connect:{region}:{account}:instance/{instance_id}`
 pub fn instance_arn(scope: &Scope, instance_id: &str) -> String {
-    format!("arn:aws:connect:{}:{}:instance/{}", scope.region, scope.account_id, instance_id)
+    format!(
+        "arn:aws:connect:{}:{}:instance/{}",
+        scope.region, scope.account_id, instance_id
+    )
 }
 
 /// The ARN of a resource inside an instance (or of the instance itself).
 pub fn resource_arn(scope: &Scope, instance_id: &str, kind: ResourceKind, id: &str) -> String {
     match kind {
         ResourceKind::Instance => instance_arn(scope, instance_id),
-        _ => format!("{}/{}/{}", instance_arn(scope, instance_id), kind.arn_segment(), id),
+        _ => format!(
+            "{}/{}/{}",
+            instance_arn(scope, instance_id),
+            kind.arn_segment(),
+            id
+        ),
     }
 }
 
@@ -106,7 +119,10 @@ pub fn parse_arn(arn: &str) -> Option<ParsedArn> {
         return None;
     }
     let segs: Vec<&str> = resource.split('/').collect();
-    let scope = Scope { account_id: account.to_string(), region: region.to_string() };
+    let scope = Scope {
+        account_id: account.to_string(),
+        region: region.to_string(),
+    };
     match segs.as_slice() {
         ["instance", id] if !id.is_empty() => Some(ParsedArn {
             scope,
@@ -129,13 +145,19 @@ mod tests {
     use super::*;
 
     fn scope() -> Scope {
-        Scope { account_id: "123456789012".into(), region: "us-east-1".into() }
+        Scope {
+            account_id: "123456789012".into(),
+            region: "us-east-1".into(),
+        }
     }
 
     #[test]
     fn arns_round_trip() {
         let arn = resource_arn(&scope(), "i-1", ResourceKind::User, "u-1");
-        assert_eq!(arn, "arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u-1");
+        assert_eq!(
+            arn,
+            "arn:aws:connect:us-east-1:123456789012:instance/i-1/agent/u-1"
+        );
         let p = parse_arn(&arn).unwrap();
         assert_eq!(p.kind, ResourceKind::User);
         assert_eq!(p.instance_id, "i-1");

@@ -8,6 +8,8 @@ pub mod error;
 pub mod hierarchy;
 pub mod instance;
 pub mod password;
+pub mod proficiency;
+pub mod search;
 pub mod tags;
 pub mod time;
 pub mod user;

@@ -10,9 +10,11 @@
 mod error;
 mod hierarchy;
 mod instances;
+mod proficiencies;
 mod profiles;
 mod reader;
 mod schema;
+mod search;
 mod tags;
 mod users;
 mod writer;
@@ -26,12 +28,14 @@ use async_trait::async_trait;
 use roster_domain::entities::{Queue, QueueType, RoutingProfile, SecurityProfile};
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
 use roster_domain::instance::{Instance, InstanceAttributeType};
+use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
 use roster_domain::user::User;
 use roster_domain::{InstanceRef, Scope, Timestamp};
 use roster_store::{
-    NewInstance, PageRequest, ResourceRef, Store, StoreError, StoreResult, UserEdit, UserSummary,
+    NewInstance, PageRequest, ResourceRef, SearchPage, SearchRequest, Store, StoreError,
+    StoreResult, UserEdit, UserSummary,
 };
 use rusqlite::{Connection, OpenFlags, Transaction};
 
@@ -492,5 +496,84 @@ impl Store for SqliteStore {
         let (at, id) = (at.clone(), id.to_string());
         self.write(move |tx| hierarchy::delete_group(tx, &at, &id))
             .await
+    }
+
+    // ---- proficiencies ----------------------------------------------------------------
+
+    async fn create_predefined_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: PredefinedAttribute,
+    ) -> StoreResult<()> {
+        let at = at.clone();
+        self.write(move |tx| proficiencies::create(tx, &at, &attribute))
+            .await
+    }
+
+    async fn get_predefined_attribute(
+        &self,
+        at: &InstanceRef,
+        name: &str,
+    ) -> StoreResult<PredefinedAttribute> {
+        let (at, name) = (at.clone(), name.to_string());
+        self.read(move |c| proficiencies::get(c, &at, &name)).await
+    }
+
+    async fn list_predefined_attributes(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<PredefinedAttribute>> {
+        let (at, page) = (at.clone(), page.clone());
+        self.read(move |c| proficiencies::list(c, &at, &page)).await
+    }
+
+    async fn update_predefined_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: PredefinedAttribute,
+    ) -> StoreResult<()> {
+        let at = at.clone();
+        self.write(move |tx| proficiencies::update(tx, &at, &attribute))
+            .await
+    }
+
+    async fn delete_predefined_attribute(&self, at: &InstanceRef, name: &str) -> StoreResult<()> {
+        let (at, name) = (at.clone(), name.to_string());
+        self.write(move |tx| proficiencies::delete(tx, &at, &name))
+            .await
+    }
+
+    async fn change_user_proficiencies(
+        &self,
+        at: &InstanceRef,
+        user_id: &str,
+        change: ProficiencyChange,
+        modified: &Modified,
+    ) -> StoreResult<()> {
+        let (at, user_id, modified) = (at.clone(), user_id.to_string(), modified.clone());
+        self.write(move |tx| proficiencies::change(tx, &at, &user_id, &change, &modified))
+            .await
+    }
+
+    async fn list_user_proficiencies(
+        &self,
+        at: &InstanceRef,
+        user_id: &str,
+    ) -> StoreResult<(Vec<UserProficiency>, Option<Modified>)> {
+        let (at, user_id) = (at.clone(), user_id.to_string());
+        self.read(move |c| proficiencies::list_for_user(c, &at, &user_id))
+            .await
+    }
+
+    // ---- search ---------------------------------------------------------------------
+
+    async fn search_users(
+        &self,
+        at: &InstanceRef,
+        request: &SearchRequest,
+    ) -> StoreResult<SearchPage> {
+        let (at, request) = (at.clone(), request.clone());
+        self.read(move |c| search::search(c, &at, &request)).await
     }
 }

@@ -17,7 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::error::Error;
 
 /// `(version, SQL)`, in order. Never edit an applied migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2)];
 
 /// The highest schema version this build knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -220,6 +220,76 @@ CREATE INDEX user_security_profiles_by_profile ON user_security_profiles (securi
 "#;
 
 /// Brings the database to [`LATEST_VERSION`]. Returns the versions applied.
+/// Proficiencies and the trigram index of user names.
+const V2: &str = r#"
+CREATE TABLE predefined_attributes (
+    instance_id             TEXT NOT NULL REFERENCES instances (id) ON DELETE CASCADE,
+    name                    TEXT NOT NULL,
+    enable_value_validation INTEGER,
+    modified_ms             INTEGER NOT NULL,
+    modified_region         TEXT NOT NULL,
+    PRIMARY KEY (instance_id, name)
+) WITHOUT ROWID;
+
+-- An attribute's values and purposes, in the order given.
+CREATE TABLE predefined_attribute_values (
+    instance_id TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (instance_id, name, position),
+    FOREIGN KEY (instance_id, name) REFERENCES predefined_attributes (instance_id, name) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE TABLE predefined_attribute_purposes (
+    instance_id TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    purpose     TEXT NOT NULL,
+    PRIMARY KEY (instance_id, name, position),
+    FOREIGN KEY (instance_id, name) REFERENCES predefined_attributes (instance_id, name) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE user_proficiencies (
+    user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    instance_id     TEXT NOT NULL,
+    attribute_name  TEXT NOT NULL,
+    attribute_value TEXT NOT NULL,
+    level           REAL NOT NULL,
+    PRIMARY KEY (user_id, attribute_name, attribute_value)
+) WITHOUT ROWID;
+-- Proficiency conditions of user searches, and "is this attribute value held".
+CREATE INDEX user_proficiencies_by_attribute
+    ON user_proficiencies (instance_id, attribute_name, attribute_value, level, user_id);
+
+ALTER TABLE users ADD COLUMN proficiencies_modified_ms INTEGER;
+ALTER TABLE users ADD COLUMN proficiencies_modified_region TEXT;
+
+-- Trigram index of the lowered names, for CONTAINS searches of 3 or more characters.
+CREATE VIRTUAL TABLE users_fts USING fts5(
+    username_lower, first_name_lower, last_name_lower,
+    content = 'users', content_rowid = 'rowid', tokenize = 'trigram'
+);
+CREATE TRIGGER users_fts_insert AFTER INSERT ON users BEGIN
+    INSERT INTO users_fts (rowid, username_lower, first_name_lower, last_name_lower)
+    VALUES (new.rowid, new.username_lower, new.first_name_lower, new.last_name_lower);
+END;
+CREATE TRIGGER users_fts_delete AFTER DELETE ON users BEGIN
+    INSERT INTO users_fts (users_fts, rowid, username_lower, first_name_lower, last_name_lower)
+    VALUES ('delete', old.rowid, old.username_lower, old.first_name_lower, old.last_name_lower);
+END;
+CREATE TRIGGER users_fts_update AFTER UPDATE OF username_lower, first_name_lower, last_name_lower ON users
+WHEN old.username_lower IS NOT new.username_lower
+  OR old.first_name_lower IS NOT new.first_name_lower
+  OR old.last_name_lower IS NOT new.last_name_lower
+BEGIN
+    INSERT INTO users_fts (users_fts, rowid, username_lower, first_name_lower, last_name_lower)
+    VALUES ('delete', old.rowid, old.username_lower, old.first_name_lower, old.last_name_lower);
+    INSERT INTO users_fts (rowid, username_lower, first_name_lower, last_name_lower)
+    VALUES (new.rowid, new.username_lower, new.first_name_lower, new.last_name_lower);
+END;
+INSERT INTO users_fts (users_fts) VALUES ('rebuild');
+"#;
+
 pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<Vec<i64>, Error> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -64,7 +64,8 @@ pub(crate) fn delete_all(conn: &Connection, kind: ResourceKind, resource_id: &st
     Ok(())
 }
 
-/// The table holding resources of `kind`; `None` for the instance itself.
+/// The table holding taggable resources of `kind`; `None` for the instance itself and
+/// for kinds that cannot be tagged.
 fn table(kind: ResourceKind) -> Option<&'static str> {
     Some(match kind {
         ResourceKind::Instance => return None,
@@ -74,6 +75,8 @@ fn table(kind: ResourceKind) -> Option<&'static str> {
         ResourceKind::Queue => "queues",
         ResourceKind::HierarchyGroup => "hierarchy_groups",
         ResourceKind::HoursOfOperation => "hours_of_operation",
+        // Not taggable: no ARN names one, so no tag call reaches here with it.
+        ResourceKind::PredefinedAttribute => return None,
     })
 }
 
@@ -81,7 +84,7 @@ fn table(kind: ResourceKind) -> Option<&'static str> {
 fn check_resource(conn: &Connection, at: &InstanceRef, resource: &ResourceRef) -> Result<()> {
     instances::check(conn, at)?;
     let found = match table(resource.kind) {
-        None => resource.id == at.instance_id,
+        None => resource.kind == ResourceKind::Instance && resource.id == at.instance_id,
         Some(table) => conn
             .prepare_cached(&format!(
                 "SELECT 1 FROM {table} WHERE id = ?1 AND instance_id = ?2"

@@ -15,7 +15,7 @@ use crate::error::{corrupt, duplicate, is_unique_violation, missing, not_found, 
 use crate::instances::{self, limit};
 use crate::tags;
 
-const COLUMNS: &str = "id, username, first_name, last_name, email, secondary_email, mobile, directory_user_id, \
+pub(crate) const COLUMNS: &str = "id, username, first_name, last_name, email, secondary_email, mobile, directory_user_id, \
     password_hash, routing_profile_id, hierarchy_group_id, \
     voice_auto_accept, voice_acw, voice_afc_auto_accept, voice_afc_acw, \
     chat_auto_accept, chat_acw, task_auto_accept, task_acw, email_auto_accept, email_acw, \
@@ -29,7 +29,7 @@ fn acw(column: &str, v: i64) -> Result<AcwSeconds> {
     AcwSeconds::parse(column, v).map_err(|_| corrupt(format!("{column} = {v}")))
 }
 
-fn from_row(conn: &Connection, row: &Row<'_>) -> Result<User> {
+pub(crate) fn from_row(conn: &Connection, row: &Row<'_>) -> Result<User> {
     let id: String = row.get(0)?;
     let plain = |auto_col: usize, acw_col: usize, name: &str| -> Result<ChannelSettings> {
         Ok(ChannelSettings {

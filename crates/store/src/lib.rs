@@ -9,9 +9,13 @@
 
 use async_trait::async_trait;
 use roster_domain::arn::ResourceKind;
-use roster_domain::entities::{HoursOfOperation, Queue, QueueType, RoutingProfile, SecurityProfile};
+use roster_domain::entities::{
+    HoursOfOperation, Queue, QueueType, RoutingProfile, SecurityProfile,
+};
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
 use roster_domain::instance::{Instance, InstanceAttributeType};
+use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
+use roster_domain::search::Condition;
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
 use roster_domain::user::User;
@@ -30,7 +34,11 @@ pub enum StoreError {
     Duplicate { what: String },
     /// The resource is still used and cannot be deleted or removed.
     #[error("{} {id} is in use: {why}", kind.as_str())]
-    InUse { kind: ResourceKind, id: String, why: String },
+    InUse {
+        kind: ResourceKind,
+        id: String,
+        why: String,
+    },
     /// A change names a resource that does not exist in the instance.
     #[error("{} {id} does not exist in the instance", kind.as_str())]
     MissingReference { kind: ResourceKind, id: String },
@@ -82,6 +90,31 @@ pub struct NewInstance {
 /// read-modify-write is atomic. Returning `Err` leaves the user unchanged.
 pub type UserEdit = Box<dyn FnOnce(&mut User) -> Result<(), DomainError> + Send>;
 
+/// Where a page of search results starts: after this user in (lowered username, id)
+/// order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserCursor {
+    pub username_lower: String,
+    pub id: String,
+}
+
+/// One page of a user search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    pub condition: Condition,
+    pub after: Option<UserCursor>,
+    /// How many users at most.
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchPage {
+    /// Matching users in (lowered username, id) order, after the cursor.
+    pub users: Vec<User>,
+    /// How many users of the instance match the condition, on every page.
+    pub total: u64,
+}
+
 /// Users are listed in id order; summaries carry what ListUsers shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserSummary {
@@ -106,44 +139,92 @@ pub trait Store: Send + Sync + 'static {
     async fn create_instance(&self, new: NewInstance) -> StoreResult<()>;
     async fn get_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<Instance>;
     /// Instances of the scope in id order.
-    async fn list_instances(&self, scope: &Scope, page: &PageRequest) -> StoreResult<Vec<Instance>>;
+    async fn list_instances(&self, scope: &Scope, page: &PageRequest)
+        -> StoreResult<Vec<Instance>>;
     /// Deletes the instance and everything in it.
     async fn delete_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<()>;
     async fn instance_tags(&self, at: &InstanceRef) -> StoreResult<Tags>;
 
-    async fn get_instance_attribute(&self, at: &InstanceRef, attribute: InstanceAttributeType) -> StoreResult<bool>;
-    async fn set_instance_attribute(&self, at: &InstanceRef, attribute: InstanceAttributeType, value: bool) -> StoreResult<()>;
+    async fn get_instance_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: InstanceAttributeType,
+    ) -> StoreResult<bool>;
+    async fn set_instance_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: InstanceAttributeType,
+        value: bool,
+    ) -> StoreResult<()>;
     /// All attributes in the order of [`InstanceAttributeType::ALL`].
-    async fn list_instance_attributes(&self, at: &InstanceRef) -> StoreResult<Vec<(InstanceAttributeType, bool)>>;
+    async fn list_instance_attributes(
+        &self,
+        at: &InstanceRef,
+    ) -> StoreResult<Vec<(InstanceAttributeType, bool)>>;
 
     // ---- security profiles, routing profiles, queues ---------------------------------
 
     /// A name already used by a profile of the instance is `Duplicate`.
-    async fn create_security_profile(&self, at: &InstanceRef, profile: SecurityProfile) -> StoreResult<()>;
-    async fn get_security_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<SecurityProfile>;
-    async fn list_security_profiles(&self, at: &InstanceRef, page: &PageRequest) -> StoreResult<Vec<SecurityProfile>>;
+    async fn create_security_profile(
+        &self,
+        at: &InstanceRef,
+        profile: SecurityProfile,
+    ) -> StoreResult<()>;
+    async fn get_security_profile(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+    ) -> StoreResult<SecurityProfile>;
+    async fn list_security_profiles(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<SecurityProfile>>;
     /// `InUse` while any user holds it.
     async fn delete_security_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
 
     /// A name already used is `Duplicate`; queues it names must exist (`MissingReference`).
-    async fn create_routing_profile(&self, at: &InstanceRef, profile: RoutingProfile) -> StoreResult<()>;
+    async fn create_routing_profile(
+        &self,
+        at: &InstanceRef,
+        profile: RoutingProfile,
+    ) -> StoreResult<()>;
     async fn get_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<RoutingProfile>;
-    async fn list_routing_profiles(&self, at: &InstanceRef, page: &PageRequest) -> StoreResult<Vec<RoutingProfile>>;
+    async fn list_routing_profiles(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<RoutingProfile>>;
     /// `InUse` while any user holds it.
     async fn delete_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
     /// How many users hold the routing profile.
     async fn routing_profile_user_count(&self, at: &InstanceRef, id: &str) -> StoreResult<u64>;
 
     /// Queues of the given types (all when empty), in id order.
-    async fn list_queues(&self, at: &InstanceRef, types: &[QueueType], page: &PageRequest) -> StoreResult<Vec<Queue>>;
+    async fn list_queues(
+        &self,
+        at: &InstanceRef,
+        types: &[QueueType],
+        page: &PageRequest,
+    ) -> StoreResult<Vec<Queue>>;
 
     // ---- tags -------------------------------------------------------------------------
 
     /// Adds or overwrites tags on a resource of the instance (or the instance itself).
     /// More than 50 tags in all afterwards is `Rejected`.
-    async fn tag_resource(&self, at: &InstanceRef, resource: &ResourceRef, tags: &Tags) -> StoreResult<()>;
+    async fn tag_resource(
+        &self,
+        at: &InstanceRef,
+        resource: &ResourceRef,
+        tags: &Tags,
+    ) -> StoreResult<()>;
     /// Removes tag keys; keys that are not there are ignored.
-    async fn untag_resource(&self, at: &InstanceRef, resource: &ResourceRef, keys: &[String]) -> StoreResult<()>;
+    async fn untag_resource(
+        &self,
+        at: &InstanceRef,
+        resource: &ResourceRef,
+        keys: &[String],
+    ) -> StoreResult<()>;
     async fn list_tags(&self, at: &InstanceRef, resource: &ResourceRef) -> StoreResult<Tags>;
 
     // ---- users ------------------------------------------------------------------------
@@ -153,7 +234,11 @@ pub trait Store: Send + Sync + 'static {
     /// `MissingReference`; an instance already holding `max_users` users is `UserLimit`.
     async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()>;
     async fn get_user(&self, at: &InstanceRef, id: &str) -> StoreResult<User>;
-    async fn list_users(&self, at: &InstanceRef, page: &PageRequest) -> StoreResult<Vec<UserSummary>>;
+    async fn list_users(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<UserSummary>>;
     /// Applies `edit` to the stored user atomically, checks the references of the
     /// result as `create_user` does, stores it and returns it. Tags are not changed
     /// by edits.
@@ -164,15 +249,90 @@ pub trait Store: Send + Sync + 'static {
 
     async fn get_hierarchy_structure(&self, at: &InstanceRef) -> StoreResult<HierarchyStructure>;
     /// Replaces the structure. Removing a level that groups use is `InUse`.
-    async fn set_hierarchy_structure(&self, at: &InstanceRef, structure: HierarchyStructure) -> StoreResult<()>;
+    async fn set_hierarchy_structure(
+        &self,
+        at: &InstanceRef,
+        structure: HierarchyStructure,
+    ) -> StoreResult<()>;
     /// Creates a group. Its parent (the second-last id of its path) must exist
     /// (`MissingReference`) and its level must exist in the structure (`MissingLevel`);
     /// a name already used in the instance is `Duplicate`.
-    async fn create_hierarchy_group(&self, at: &InstanceRef, group: HierarchyGroup) -> StoreResult<()>;
+    async fn create_hierarchy_group(
+        &self,
+        at: &InstanceRef,
+        group: HierarchyGroup,
+    ) -> StoreResult<()>;
     async fn get_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<HierarchyGroup>;
-    async fn list_hierarchy_groups(&self, at: &InstanceRef, page: &PageRequest) -> StoreResult<Vec<HierarchyGroup>>;
+    async fn list_hierarchy_groups(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<HierarchyGroup>>;
     /// Renames a group; a name used by another group is `Duplicate`.
-    async fn rename_hierarchy_group(&self, at: &InstanceRef, id: &str, name: &str, modified: &Modified) -> StoreResult<()>;
+    async fn rename_hierarchy_group(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+        name: &str,
+        modified: &Modified,
+    ) -> StoreResult<()>;
     /// `InUse` while the group has child groups or users.
     async fn delete_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+
+    // ---- proficiencies ----------------------------------------------------------------
+
+    /// A name already used in the instance is `Duplicate`.
+    async fn create_predefined_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: PredefinedAttribute,
+    ) -> StoreResult<()>;
+    /// `NotFound { kind: PredefinedAttribute, id: name }` when absent.
+    async fn get_predefined_attribute(
+        &self,
+        at: &InstanceRef,
+        name: &str,
+    ) -> StoreResult<PredefinedAttribute>;
+    /// In name order; `page.after` is a name.
+    async fn list_predefined_attributes(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<PredefinedAttribute>>;
+    /// Replaces the attribute of the same name. Removing a value users hold is `InUse`.
+    async fn update_predefined_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: PredefinedAttribute,
+    ) -> StoreResult<()>;
+    /// `InUse` while users hold proficiencies in it.
+    async fn delete_predefined_attribute(&self, at: &InstanceRef, name: &str) -> StoreResult<()>;
+    /// Applies a change to the user's proficiencies atomically. Every proficiency the
+    /// change adds or updates must name an existing attribute and one of its values
+    /// (`MissingReference { kind: PredefinedAttribute, id: "name=value" }`). Stamps the
+    /// user's proficiencies with `modified`.
+    async fn change_user_proficiencies(
+        &self,
+        at: &InstanceRef,
+        user_id: &str,
+        change: ProficiencyChange,
+        modified: &Modified,
+    ) -> StoreResult<()>;
+    /// The user's proficiencies in (attribute name, value) order, and when they last
+    /// changed (`None` if never).
+    async fn list_user_proficiencies(
+        &self,
+        at: &InstanceRef,
+        user_id: &str,
+    ) -> StoreResult<(Vec<UserProficiency>, Option<Modified>)>;
+
+    // ---- search ---------------------------------------------------------------------
+
+    /// The users of the instance matching the condition, one page at a time, with the
+    /// number of all matches. Paging through while others write returns no user twice.
+    async fn search_users(
+        &self,
+        at: &InstanceRef,
+        request: &SearchRequest,
+    ) -> StoreResult<SearchPage>;
 }
