@@ -51,7 +51,10 @@ impl Violation {
         Violation::Missing(path.to_string())
     }
     pub fn invalid(path: &Path, rule: impl Into<String>) -> Self {
-        Violation::Invalid { path: path.to_string(), rule: rule.into() }
+        Violation::Invalid {
+            path: path.to_string(),
+            rule: rule.into(),
+        }
     }
 }
 
@@ -89,28 +92,42 @@ pub fn str_len(path: &Path, v: &str, min: usize, max: usize) -> Result<(), Viola
         ));
     }
     if n > max {
-        return Err(Violation::invalid(path, format!("must be at most {max} characters")));
+        return Err(Violation::invalid(
+            path,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(())
 }
 
 pub fn range(path: &Path, v: f64, min: Option<f64>, max: Option<f64>) -> Result<(), Violation> {
     match (min, max) {
-        (Some(lo), Some(hi)) if v < lo || v > hi => {
-            Err(Violation::invalid(path, format!("must be between {lo} and {hi}")))
+        (Some(lo), Some(hi)) if v < lo || v > hi => Err(Violation::invalid(
+            path,
+            format!("must be between {lo} and {hi}"),
+        )),
+        (Some(lo), None) if v < lo => {
+            Err(Violation::invalid(path, format!("must be at least {lo}")))
         }
-        (Some(lo), None) if v < lo => Err(Violation::invalid(path, format!("must be at least {lo}"))),
-        (None, Some(hi)) if v > hi => Err(Violation::invalid(path, format!("must be at most {hi}"))),
+        (None, Some(hi)) if v > hi => {
+            Err(Violation::invalid(path, format!("must be at most {hi}")))
+        }
         _ => Ok(()),
     }
 }
 
 pub fn count(path: &Path, n: usize, min: usize, max: usize) -> Result<(), Violation> {
     if n < min {
-        return Err(Violation::invalid(path, format!("must have at least {min} item(s)")));
+        return Err(Violation::invalid(
+            path,
+            format!("must have at least {min} item(s)"),
+        ));
     }
     if n > max {
-        return Err(Violation::invalid(path, format!("must have at most {max} items")));
+        return Err(Violation::invalid(
+            path,
+            format!("must have at most {max} items"),
+        ));
     }
     Ok(())
 }
@@ -119,7 +136,10 @@ pub fn one_of(path: &Path, v: &str, allowed: &[&str]) -> Result<(), Violation> {
     if allowed.contains(&v) {
         Ok(())
     } else {
-        Err(Violation::invalid(path, format!("must be one of {}", allowed.join(", "))))
+        Err(Violation::invalid(
+            path,
+            format!("must be one of {}", allowed.join(", ")),
+        ))
     }
 }
 
@@ -131,7 +151,10 @@ mod tests {
     fn paths_name_nested_members() {
         let p = Path::root().member("IdentityInfo").member("FirstName");
         assert_eq!(p.to_string(), "IdentityInfo.FirstName");
-        assert_eq!(Path::root().member("Tags").key("dept").to_string(), "Tags[dept]");
+        assert_eq!(
+            Path::root().member("Tags").key("dept").to_string(),
+            "Tags[dept]"
+        );
         assert_eq!(Path::root().member("L").index(2).to_string(), "L[2]");
     }
 
@@ -167,7 +190,10 @@ mod tests {
         );
         req.phone_config = None;
         req.routing_profile_id = None;
-        assert_eq!(req.validate().unwrap_err(), Violation::Missing("RoutingProfileId".into()));
+        assert_eq!(
+            req.validate().unwrap_err(),
+            Violation::Missing("RoutingProfileId".into())
+        );
     }
 
     #[test]

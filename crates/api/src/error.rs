@@ -84,7 +84,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), reason: None, resource: None }
+        ApiError {
+            code,
+            message: message.into(),
+            reason: None,
+            resource: None,
+        }
     }
     pub fn invalid_parameter(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidParameter, message)

@@ -43,5 +43,6 @@ pub fn encode<T: serde::Serialize>(output: &T) -> Result<Vec<u8>, ApiError> {
     if value.is_null() {
         return Ok(b"{}".to_vec());
     }
-    serde_json::to_vec(&value).map_err(|e| ApiError::internal(format!("encoding the response: {e}")))
+    serde_json::to_vec(&value)
+        .map_err(|e| ApiError::internal(format!("encoding the response: {e}")))
 }

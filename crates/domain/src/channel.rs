@@ -55,7 +55,10 @@ impl PhoneType {
         match s {
             "SOFT_PHONE" => Ok(PhoneType::SoftPhone),
             "DESK_PHONE" => Ok(PhoneType::DeskPhone),
-            _ => Err(DomainError::param(field, "must be one of SOFT_PHONE, DESK_PHONE")),
+            _ => Err(DomainError::param(
+                field,
+                "must be one of SOFT_PHONE, DESK_PHONE",
+            )),
         }
     }
 }
@@ -120,7 +123,10 @@ pub fn validate_e164(field: &str, number: &str) -> Result<(), DomainError> {
     if ok {
         Ok(())
     } else {
-        Err(DomainError::param(field, "must be a phone number in E.164 format, e.g. +12065550100"))
+        Err(DomainError::param(
+            field,
+            "must be a phone number in E.164 format, e.g. +12065550100",
+        ))
     }
 }
 
@@ -248,7 +254,11 @@ impl ConfigChange {
     /// The rules a change obeys on its own: a channel at most once per list; the
     /// VOICE-only lists and members name VOICE only; a desk phone has a number.
     pub fn validate(&self) -> Result<(), DomainError> {
-        fn once<T>(list: &str, entries: &[T], channel: impl Fn(&T) -> Channel) -> Result<(), DomainError> {
+        fn once<T>(
+            list: &str,
+            entries: &[T],
+            channel: impl Fn(&T) -> Channel,
+        ) -> Result<(), DomainError> {
             let mut seen = Vec::new();
             for (i, e) in entries.iter().enumerate() {
                 let c = channel(e);
@@ -275,7 +285,12 @@ impl ConfigChange {
             once("AutoAcceptConfigs", list, |e| e.channel)?;
             for (i, e) in list.iter().enumerate() {
                 if e.agent_first_callback_auto_accept.is_some() {
-                    voice_only("AutoAcceptConfigs", i, e.channel, "AgentFirstCallbackAutoAccept")?;
+                    voice_only(
+                        "AutoAcceptConfigs",
+                        i,
+                        e.channel,
+                        "AgentFirstCallbackAutoAccept",
+                    )?;
                 }
             }
         }
@@ -303,7 +318,9 @@ impl ConfigChange {
                             "is required when PhoneType is DESK_PHONE",
                         ))
                     }
-                    (_, Some(n)) => validate_e164(&format!("PhoneNumberConfigs[{i}].PhoneNumber"), n)?,
+                    (_, Some(n)) => {
+                        validate_e164(&format!("PhoneNumberConfigs[{i}].PhoneNumber"), n)?
+                    }
                     _ => {}
                 }
             }
@@ -311,13 +328,23 @@ impl ConfigChange {
         if let Some(list) = &self.persistent_connection {
             once("PersistentConnectionConfigs", list, |e| e.channel)?;
             for (i, e) in list.iter().enumerate() {
-                voice_only("PersistentConnectionConfigs", i, e.channel, "PersistentConnectionConfigs")?;
+                voice_only(
+                    "PersistentConnectionConfigs",
+                    i,
+                    e.channel,
+                    "PersistentConnectionConfigs",
+                )?;
             }
         }
         if let Some(list) = &self.voice_enhancement {
             once("VoiceEnhancementConfigs", list, |e| e.channel)?;
             for (i, e) in list.iter().enumerate() {
-                voice_only("VoiceEnhancementConfigs", i, e.channel, "VoiceEnhancementConfigs")?;
+                voice_only(
+                    "VoiceEnhancementConfigs",
+                    i,
+                    e.channel,
+                    "VoiceEnhancementConfigs",
+                )?;
             }
         }
         Ok(())
@@ -385,7 +412,8 @@ impl UserConfig {
             let s = &mut next.channels[e.channel.index()];
             s.after_contact_work = e.after_contact_work;
             if e.channel == Channel::Voice {
-                s.agent_first_callback_after_contact_work = e.agent_first_callback_after_contact_work;
+                s.agent_first_callback_after_contact_work =
+                    e.agent_first_callback_after_contact_work;
             }
         }
         for e in change.phone_numbers.iter().flatten() {
@@ -453,8 +481,14 @@ mod tests {
             assert!(!c.channel(ch).auto_accept);
             assert_eq!(c.channel(ch).after_contact_work, AcwSeconds::ZERO);
         }
-        assert_eq!(c.channel(Channel::Voice).agent_first_callback_auto_accept, Some(false));
-        assert_eq!(c.channel(Channel::Chat).agent_first_callback_auto_accept, None);
+        assert_eq!(
+            c.channel(Channel::Voice).agent_first_callback_auto_accept,
+            Some(false)
+        );
+        assert_eq!(
+            c.channel(Channel::Chat).agent_first_callback_auto_accept,
+            None
+        );
         assert_eq!(c.phone_type, PhoneType::SoftPhone);
         assert_eq!(c.voice_enhancement, VoiceEnhancementMode::None);
     }
@@ -499,7 +533,10 @@ mod tests {
         })
         .unwrap();
         assert_eq!(c.channel(Channel::Chat).after_contact_work, acw(60));
-        assert_eq!(c.channel(Channel::Voice).after_contact_work, AcwSeconds::ZERO);
+        assert_eq!(
+            c.channel(Channel::Voice).after_contact_work,
+            AcwSeconds::ZERO
+        );
         assert_eq!(c.phone_config().after_contact_work, AcwSeconds::ZERO);
     }
 
@@ -509,8 +546,16 @@ mod tests {
         let before = c.clone();
         let dup = ConfigChange {
             auto_accept: Some(vec![
-                AutoAcceptEntry { channel: Channel::Chat, auto_accept: true, agent_first_callback_auto_accept: None },
-                AutoAcceptEntry { channel: Channel::Chat, auto_accept: false, agent_first_callback_auto_accept: None },
+                AutoAcceptEntry {
+                    channel: Channel::Chat,
+                    auto_accept: true,
+                    agent_first_callback_auto_accept: None,
+                },
+                AutoAcceptEntry {
+                    channel: Channel::Chat,
+                    auto_accept: false,
+                    agent_first_callback_auto_accept: None,
+                },
             ]),
             ..Default::default()
         };
@@ -553,10 +598,22 @@ mod tests {
 
     #[test]
     fn overlap_between_phone_config_and_lists_is_refused() {
-        let change = ConfigChange { auto_accept: Some(vec![]), ..Default::default() };
-        let phone = PhoneConfigChange { auto_accept: Some(true), ..Default::default() };
-        assert!(matches!(change.check_no_overlap(&phone), Err(DomainError::InvalidRequest { .. })));
-        let phone = PhoneConfigChange { after_contact_work: Some(acw(1)), ..Default::default() };
+        let change = ConfigChange {
+            auto_accept: Some(vec![]),
+            ..Default::default()
+        };
+        let phone = PhoneConfigChange {
+            auto_accept: Some(true),
+            ..Default::default()
+        };
+        assert!(matches!(
+            change.check_no_overlap(&phone),
+            Err(DomainError::InvalidRequest { .. })
+        ));
+        let phone = PhoneConfigChange {
+            after_contact_work: Some(acw(1)),
+            ..Default::default()
+        };
         assert!(change.check_no_overlap(&phone).is_ok());
     }
 

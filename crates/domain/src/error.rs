@@ -13,14 +13,21 @@ pub enum DomainError {
 
 impl DomainError {
     pub fn param(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        DomainError::InvalidParameter { field: field.into(), rule: rule.into() }
+        DomainError::InvalidParameter {
+            field: field.into(),
+            rule: rule.into(),
+        }
     }
     pub fn request(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        DomainError::InvalidRequest { field: field.into(), rule: rule.into() }
+        DomainError::InvalidRequest {
+            field: field.into(),
+            rule: rule.into(),
+        }
     }
     pub fn field(&self) -> &str {
         match self {
-            DomainError::InvalidParameter { field, .. } | DomainError::InvalidRequest { field, .. } => field,
+            DomainError::InvalidParameter { field, .. }
+            | DomainError::InvalidRequest { field, .. } => field,
         }
     }
 }
@@ -28,7 +35,8 @@ impl DomainError {
 impl fmt::Display for DomainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DomainError::InvalidParameter { field, rule } | DomainError::InvalidRequest { field, rule } => {
+            DomainError::InvalidParameter { field, rule }
+            | DomainError::InvalidRequest { field, rule } => {
                 write!(f, "{field}: {rule}")
             }
         }

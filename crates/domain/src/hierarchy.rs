@@ -23,8 +23,17 @@ pub struct HierarchyStructure {
 impl HierarchyStructure {
     /// Builds a structure from the five optional level names of
     /// UpdateUserHierarchyStructure. Levels must be contiguous from the top.
-    pub fn from_names(names: [Option<String>; MAX_LEVELS], modified: &Modified) -> Result<Self, DomainError> {
-        const MEMBERS: [&str; MAX_LEVELS] = ["LevelOne", "LevelTwo", "LevelThree", "LevelFour", "LevelFive"];
+    pub fn from_names(
+        names: [Option<String>; MAX_LEVELS],
+        modified: &Modified,
+    ) -> Result<Self, DomainError> {
+        const MEMBERS: [&str; MAX_LEVELS] = [
+            "LevelOne",
+            "LevelTwo",
+            "LevelThree",
+            "LevelFour",
+            "LevelFive",
+        ];
         let mut levels = Vec::new();
         let mut gap: Option<usize> = None;
         for (i, name) in names.into_iter().enumerate() {
@@ -43,7 +52,11 @@ impl HierarchyStructure {
                             "must be 1-50 characters",
                         ));
                     }
-                    levels.push(HierarchyLevel { id: (i + 1).to_string(), name: n, modified: modified.clone() });
+                    levels.push(HierarchyLevel {
+                        id: (i + 1).to_string(),
+                        name: n,
+                        modified: modified.clone(),
+                    });
                 }
                 None => {
                     gap.get_or_insert(i);
@@ -72,7 +85,10 @@ pub struct HierarchyGroup {
 
 impl HierarchyGroup {
     pub fn parent_id(&self) -> Option<&str> {
-        self.path.len().checked_sub(2).map(|i| self.path[i].as_str())
+        self.path
+            .len()
+            .checked_sub(2)
+            .map(|i| self.path[i].as_str())
     }
 }
 
@@ -91,16 +107,26 @@ mod tests {
     use crate::Timestamp;
 
     fn m() -> Modified {
-        Modified { time: Timestamp(0), region: "us-east-1".into() }
+        Modified {
+            time: Timestamp(0),
+            region: "us-east-1".into(),
+        }
     }
 
     #[test]
     fn levels_are_contiguous() {
-        let s = HierarchyStructure::from_names([Some("A".into()), Some("B".into()), None, None, None], &m()).unwrap();
+        let s = HierarchyStructure::from_names(
+            [Some("A".into()), Some("B".into()), None, None, None],
+            &m(),
+        )
+        .unwrap();
         assert_eq!(s.levels.len(), 2);
         assert_eq!(s.level(2).unwrap().id, "2");
         assert!(s.level(3).is_none());
-        let gap = HierarchyStructure::from_names([Some("A".into()), None, Some("C".into()), None, None], &m());
+        let gap = HierarchyStructure::from_names(
+            [Some("A".into()), None, Some("C".into()), None, None],
+            &m(),
+        );
         assert!(matches!(gap, Err(DomainError::InvalidRequest { .. })));
         let empty = HierarchyStructure::from_names([None, None, None, None, None], &m()).unwrap();
         assert!(empty.levels.is_empty());

@@ -143,11 +143,16 @@ pub fn validate_alias(alias: &str) -> Result<(), DomainError> {
 pub fn validate_directory_id(id: &str) -> Result<(), DomainError> {
     let ok = id.len() == 12
         && id.starts_with("d-")
-        && id[2..].chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+        && id[2..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
     if ok {
         Ok(())
     } else {
-        Err(DomainError::param("DirectoryId", "must match ^d-[0-9a-f]{10}$"))
+        Err(DomainError::param(
+            "DirectoryId",
+            "must match ^d-[0-9a-f]{10}$",
+        ))
     }
 }
 

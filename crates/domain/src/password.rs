@@ -48,7 +48,11 @@ impl Password {
 /// Whether `password` matches a stored hash.
 pub fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -65,7 +69,10 @@ pub fn password_for(
         )),
         (Some(_), other) => Err(DomainError::request(
             "Password",
-            format!("must not be sent for instances using {} identity management", other.as_str()),
+            format!(
+                "must not be sent for instances using {} identity management",
+                other.as_str()
+            ),
         )),
         (None, _) => Ok(None),
     }
@@ -77,7 +84,14 @@ mod tests {
 
     #[test]
     fn rule_and_hash() {
-        for bad in ["short1A", "alllowercase1", "ALLUPPER1", "NoDigitsHere", "Has Space1a", &"aA1".repeat(22)] {
+        for bad in [
+            "short1A",
+            "alllowercase1",
+            "ALLUPPER1",
+            "NoDigitsHere",
+            "Has Space1a",
+            &"aA1".repeat(22),
+        ] {
             assert!(Password::parse(bad).is_err(), "{bad}");
         }
         let p = Password::parse("Secret123").unwrap();

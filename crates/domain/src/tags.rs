@@ -13,10 +13,16 @@ pub const MAX_TAGS: usize = 50;
 pub fn validate_key(field: &str, key: &str) -> Result<(), DomainError> {
     let n = key.chars().count();
     if !(1..=128).contains(&n) {
-        return Err(DomainError::param(field, "tag keys must be 1-128 characters"));
+        return Err(DomainError::param(
+            field,
+            "tag keys must be 1-128 characters",
+        ));
     }
     if key.to_ascii_lowercase().starts_with("aws:") {
-        return Err(DomainError::param(field, "tag keys must not start with \"aws:\""));
+        return Err(DomainError::param(
+            field,
+            "tag keys must not start with \"aws:\"",
+        ));
     }
     if !key.chars().all(allowed_char) {
         return Err(DomainError::param(
@@ -30,7 +36,10 @@ pub fn validate_key(field: &str, key: &str) -> Result<(), DomainError> {
 /// A tag value: at most 256 characters.
 pub fn validate_value(field: &str, value: &str) -> Result<(), DomainError> {
     if value.chars().count() > 256 {
-        return Err(DomainError::param(field, "tag values must be at most 256 characters"));
+        return Err(DomainError::param(
+            field,
+            "tag values must be at most 256 characters",
+        ));
     }
     Ok(())
 }
@@ -42,7 +51,10 @@ fn allowed_char(c: char) -> bool {
 /// Checks a whole tag map as sent in a request member named `field`.
 pub fn validate_tags(field: &str, tags: &Tags) -> Result<(), DomainError> {
     if tags.len() > MAX_TAGS {
-        return Err(DomainError::param(field, format!("must have at most {MAX_TAGS} tags")));
+        return Err(DomainError::param(
+            field,
+            format!("must have at most {MAX_TAGS} tags"),
+        ));
     }
     for (k, v) in tags {
         validate_key(&format!("{field}[{k}]"), k)?;
@@ -65,7 +77,9 @@ mod tests {
         assert!(validate_key("k", "a*b").is_err());
         assert!(validate_value("v", &"v".repeat(256)).is_ok());
         assert!(validate_value("v", &"v".repeat(257)).is_err());
-        let many: Tags = (0..51).map(|i| (format!("k{i}"), "v".to_string())).collect();
+        let many: Tags = (0..51)
+            .map(|i| (format!("k{i}"), "v".to_string()))
+            .collect();
         assert!(validate_tags("Tags", &many).is_err());
     }
 }

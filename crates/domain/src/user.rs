@@ -45,7 +45,11 @@ impl Username {
     /// Characters `[a-zA-Z0-9_-.@]`; `@` only as `local@domain.tld`; at most 20
     /// characters, or 64 on SAML instances.
     pub fn parse(s: &str, idm: IdentityManagementType) -> Result<Self, DomainError> {
-        let max = if idm == IdentityManagementType::Saml { 64 } else { 20 };
+        let max = if idm == IdentityManagementType::Saml {
+            64
+        } else {
+            20
+        };
         if s.is_empty() {
             return Err(DomainError::param("Username", "must not be empty"));
         }
@@ -60,7 +64,10 @@ impl Username {
                 format!("must be at most {max} characters for instances using {which} identity management"),
             ));
         }
-        if let Some(bad) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || "_-.@".contains(*c))) {
+        if let Some(bad) = s
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "_-.@".contains(*c)))
+        {
             return Err(DomainError::param(
                 "Username",
                 format!("may contain only letters, digits and _ - . @ (found {bad:?})"),
@@ -103,21 +110,28 @@ fn email_shaped(s: &str) -> bool {
 fn email_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$").expect("valid email pattern")
+        Regex::new(r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}$")
+            .expect("valid email pattern")
     })
 }
 
 /// The seed's email pattern: `(?=^.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63}`.
 pub fn validate_email(field: &str, email: &str) -> Result<(), DomainError> {
     if email.chars().count() > 265 || !email_regex().is_match(email) {
-        return Err(DomainError::param(field, "must be an email address such as name@example.com"));
+        return Err(DomainError::param(
+            field,
+            "must be an email address such as name@example.com",
+        ));
     }
     Ok(())
 }
 
 fn validate_name(field: &str, v: &str, max: usize) -> Result<(), DomainError> {
     if v.chars().count() > max {
-        return Err(DomainError::param(field, format!("must be at most {max} characters")));
+        return Err(DomainError::param(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     if !is_nfc(v) {
         return Err(DomainError::param(
@@ -132,14 +146,25 @@ impl IdentityInfo {
     /// Checks every member; `prefix` is the request member holding it (`IdentityInfo`).
     pub fn validate(&self, prefix: &str, idm: IdentityManagementType) -> Result<(), DomainError> {
         let f = |m: &str| format!("{prefix}.{m}");
-        let names_required = matches!(idm, IdentityManagementType::ConnectManaged | IdentityManagementType::Saml);
-        for (member, value, max) in [("FirstName", &self.first_name, 255), ("LastName", &self.last_name, 300)] {
+        let names_required = matches!(
+            idm,
+            IdentityManagementType::ConnectManaged | IdentityManagementType::Saml
+        );
+        for (member, value, max) in [
+            ("FirstName", &self.first_name, 255),
+            ("LastName", &self.last_name, 300),
+        ] {
             match value {
-                Some(v) if !(names_required && v.trim().is_empty()) => validate_name(&f(member), v, max)?,
+                Some(v) if !(names_required && v.trim().is_empty()) => {
+                    validate_name(&f(member), v, max)?
+                }
                 _ if names_required => {
                     return Err(DomainError::request(
                         f(member),
-                        format!("is required for instances using {} identity management", idm.as_str()),
+                        format!(
+                            "is required for instances using {} identity management",
+                            idm.as_str()
+                        ),
                     ))
                 }
                 _ => {}
@@ -159,7 +184,10 @@ impl IdentityInfo {
 }
 
 /// `DirectoryUserId` is refused on SAML instances.
-pub fn validate_directory_user_id(id: Option<&str>, idm: IdentityManagementType) -> Result<(), DomainError> {
+pub fn validate_directory_user_id(
+    id: Option<&str>,
+    idm: IdentityManagementType,
+) -> Result<(), DomainError> {
     if id.is_some() && idm == IdentityManagementType::Saml {
         return Err(DomainError::request(
             "DirectoryUserId",
@@ -172,7 +200,10 @@ pub fn validate_directory_user_id(id: Option<&str>, idm: IdentityManagementType)
 /// `SecurityProfileIds`: 1 to 10, no repeats.
 pub fn validate_security_profile_ids(ids: &[String]) -> Result<(), DomainError> {
     if ids.is_empty() || ids.len() > 10 {
-        return Err(DomainError::param("SecurityProfileIds", "must name 1 to 10 security profiles"));
+        return Err(DomainError::param(
+            "SecurityProfileIds",
+            "must name 1 to 10 security profiles",
+        ));
     }
     for (i, id) in ids.iter().enumerate() {
         if ids[..i].contains(id) {
@@ -202,7 +233,16 @@ mod tests {
         );
         assert!(Username::parse(&"a".repeat(64), Saml).is_ok());
         assert!(Username::parse(&"a".repeat(65), Saml).is_err());
-        for bad in ["a b", "é", "a@b", "@b.com", "a@b@c.com", "a@.com", "a@b.", "x!"] {
+        for bad in [
+            "a b",
+            "é",
+            "a@b",
+            "@b.com",
+            "a@b@c.com",
+            "a@.com",
+            "a@b.",
+            "x!",
+        ] {
             assert!(Username::parse(bad, Saml).is_err(), "{bad}");
         }
         assert_eq!(Username::parse("Bob", Saml).unwrap().unique_key(), "bob");
@@ -211,7 +251,10 @@ mod tests {
     #[test]
     fn identity_rules_follow_the_instance_type() {
         let none = IdentityInfo::default();
-        assert!(matches!(none.validate("IdentityInfo", ConnectManaged), Err(DomainError::InvalidRequest { .. })));
+        assert!(matches!(
+            none.validate("IdentityInfo", ConnectManaged),
+            Err(DomainError::InvalidRequest { .. })
+        ));
         assert!(none.validate("IdentityInfo", Saml).is_err());
         assert!(none.validate("IdentityInfo", ExistingDirectory).is_ok());
         let mut ok = IdentityInfo {
@@ -227,10 +270,20 @@ mod tests {
         assert_eq!(e.field(), "IdentityInfo.FirstName");
         ok.first_name = Some("Zoë".into());
         ok.email = Some("not-an-email".into());
-        assert_eq!(ok.validate("IdentityInfo", ConnectManaged).unwrap_err().field(), "IdentityInfo.Email");
+        assert_eq!(
+            ok.validate("IdentityInfo", ConnectManaged)
+                .unwrap_err()
+                .field(),
+            "IdentityInfo.Email"
+        );
         ok.email = None;
         ok.mobile = Some("555-1234".into());
-        assert_eq!(ok.validate("IdentityInfo", ConnectManaged).unwrap_err().field(), "IdentityInfo.Mobile");
+        assert_eq!(
+            ok.validate("IdentityInfo", ConnectManaged)
+                .unwrap_err()
+                .field(),
+            "IdentityInfo.Mobile"
+        );
         ok.mobile = None;
         ok.last_name = Some("x".repeat(301));
         assert!(ok.validate("IdentityInfo", ConnectManaged).is_err());

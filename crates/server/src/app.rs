@@ -29,7 +29,8 @@ struct AppState {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG").unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
+                .unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -48,9 +49,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let service = Arc::new(ConnectService::new(
         store.clone(),
-        ServiceConfig { max_users_per_instance: args.max_users_per_instance },
+        ServiceConfig {
+            max_users_per_instance: args.max_users_per_instance,
+        },
     ));
-    let state = Arc::new(AppState { router: Router::new(), verifier: Verifier::new(mode), service, store: store.clone() });
+    let state = Arc::new(AppState {
+        router: Router::new(),
+        verifier: Verifier::new(mode),
+        service,
+        store: store.clone(),
+    });
     let app = axum::Router::new()
         .route("/health", get(health))
         .fallback(handle)
@@ -64,7 +72,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // The ready line: tests and scripts wait for it on stdout.
     println!("roster listening on http://{addr}");
 
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     info!("shutting down: in-flight requests finished, closing the store");
     store.close().await;
     info!("stopped");
@@ -94,7 +104,12 @@ async fn shutdown_signal() {
 
 async fn health(State(state): State<Arc<AppState>>) -> Response {
     let body = serde_json::json!({"status": "ok", "store": state.store.backend()});
-    (StatusCode::OK, [("content-type", "application/json")], body.to_string()).into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn auth_error(kind: AuthErrorKind, message: String) -> ApiError {
@@ -119,7 +134,12 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let mut headers: Vec<(String, String)> = parts
         .headers
         .iter()
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     if !headers.iter().any(|(k, _)| k == "host") {
         if let Some(authority) = parts.uri.authority() {
@@ -129,18 +149,32 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
 
     let mut operation = "-";
     let outcome: Result<Vec<u8>, ApiError> = async {
-        let body = axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
-            let too_large = std::error::Error::source(&e)
-                .map(|s| s.to_string().contains("length limit"))
-                .unwrap_or(false)
-                || e.to_string().contains("length limit");
-            if too_large {
-                ApiError::new(ErrorCode::RequestEntityTooLarge, format!("request body: must be at most {MAX_BODY_BYTES} bytes"))
-            } else {
-                ApiError::new(ErrorCode::Serialization, format!("request body could not be read: {e}"))
-            }
-        })?;
-        let request = RequestParts { method: &method, raw_path: &path, raw_query: &query, headers: &headers, body: &body };
+        let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|e| {
+                let too_large = std::error::Error::source(&e)
+                    .map(|s| s.to_string().contains("length limit"))
+                    .unwrap_or(false)
+                    || e.to_string().contains("length limit");
+                if too_large {
+                    ApiError::new(
+                        ErrorCode::RequestEntityTooLarge,
+                        format!("request body: must be at most {MAX_BODY_BYTES} bytes"),
+                    )
+                } else {
+                    ApiError::new(
+                        ErrorCode::Serialization,
+                        format!("request body could not be read: {e}"),
+                    )
+                }
+            })?;
+        let request = RequestParts {
+            method: &method,
+            raw_path: &path,
+            raw_query: &query,
+            headers: &headers,
+            body: &body,
+        };
         let identity = state
             .verifier
             .verify(&request, SystemTime::now())
@@ -161,9 +195,15 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
         let name = matched.spec.name;
         // A panic in an operation must not drop the connection: run it as its own task
         // and answer 500 if it fails.
-        tokio::spawn(async move { roster_api::dispatch(service.as_ref() as &dyn Connect, &ctx, name, input).await })
-            .await
-            .unwrap_or_else(|e| Err(ApiError::internal(format!("the operation failed unexpectedly: {e}"))))
+        tokio::spawn(async move {
+            roster_api::dispatch(service.as_ref() as &dyn Connect, &ctx, name, input).await
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(ApiError::internal(format!(
+                "the operation failed unexpectedly: {e}"
+            )))
+        })
     }
     .await;
 
@@ -179,14 +219,17 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     match &outcome {
         Ok(_) => info!(%request_id, operation, status = rendered.status, latency_ms, "request"),
-        Err(e) => warn!(%request_id, operation, status = rendered.status, latency_ms, error = e.code.shape(), "request"),
+        Err(e) => {
+            warn!(%request_id, operation, status = rendered.status, latency_ms, error = e.code.shape(), "request")
+        }
     }
     into_http(rendered)
 }
 
 fn into_http(r: roster_wire::Response) -> Response {
     let mut resp = Response::new(Body::from(r.body));
-    *resp.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *resp.status_mut() =
+        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in r.headers {
         if let Ok(v) = HeaderValue::from_str(&value) {
             resp.headers_mut().insert(HeaderName::from_static(name), v);

@@ -110,9 +110,14 @@ pub fn load_credentials(path: &Path) -> anyhow::Result<Credentials> {
     let list = file
         .credentials
         .into_iter()
-        .map(|c| Credential { access_key_id: c.access_key_id, secret_access_key: c.secret_access_key, account_id: c.account_id })
+        .map(|c| Credential {
+            access_key_id: c.access_key_id,
+            secret_access_key: c.secret_access_key,
+            account_id: c.account_id,
+        })
         .collect();
-    Credentials::new(list).map_err(|e| anyhow::anyhow!("the credentials file {}: {e}", path.display()))
+    Credentials::new(list)
+        .map_err(|e| anyhow::anyhow!("the credentials file {}: {e}", path.display()))
 }
 
 impl ServeArgs {
@@ -134,8 +139,13 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        let u: DatabaseUrl = "postgres://roster:s3cret@db:5432/roster?sslmode=disable".parse().unwrap();
-        assert_eq!(u.redacted(), "postgres://roster:***@db:5432/roster?sslmode=disable");
+        let u: DatabaseUrl = "postgres://roster:s3cret@db:5432/roster?sslmode=disable"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            u.redacted(),
+            "postgres://roster:***@db:5432/roster?sslmode=disable"
+        );
         assert!(!format!("{u:?}").contains("s3cret"));
         assert!(!format!("{u}").contains("s3cret"));
         let plain: DatabaseUrl = "postgres://postgres@127.0.0.1/roster".parse().unwrap();

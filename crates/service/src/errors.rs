@@ -25,6 +25,7 @@ fn kind_title(kind: ResourceKind) -> &'static str {
         ResourceKind::Queue => "Queue",
         ResourceKind::HierarchyGroup => "Hierarchy group",
         ResourceKind::HoursOfOperation => "Hours of operation",
+        ResourceKind::PredefinedAttribute => "Predefined attribute",
     }
 }
 
@@ -38,19 +39,17 @@ fn kind_field(kind: ResourceKind) -> &'static str {
         ResourceKind::Queue => "QueueId",
         ResourceKind::HierarchyGroup => "HierarchyGroupId",
         ResourceKind::HoursOfOperation => "HoursOfOperationId",
+        ResourceKind::PredefinedAttribute => "UserProficiencies",
     }
 }
 
-/// The model's `ResourceType` value for `ResourceInUseException`.
-fn resource_type(kind: ResourceKind) -> &'static str {
+/// The model's `ResourceType` value for `ResourceInUseException`, where it has one.
+fn resource_type(kind: ResourceKind) -> Option<&'static str> {
     match kind {
-        ResourceKind::Instance => "INSTANCE",
-        ResourceKind::User => "USER",
-        ResourceKind::HierarchyGroup => "HIERARCHY_GROUP",
-        ResourceKind::SecurityProfile => "SECURITY_PROFILE",
-        ResourceKind::RoutingProfile => "ROUTING_PROFILE",
-        ResourceKind::Queue => "QUEUE",
-        ResourceKind::HoursOfOperation => "HOURS_OF_OPERATION",
+        ResourceKind::Instance => Some("INSTANCE"),
+        ResourceKind::User => Some("USER"),
+        ResourceKind::HierarchyGroup => Some("HIERARCHY_GROUP"),
+        _ => None,
     }
 }
 
@@ -59,13 +58,13 @@ pub(crate) fn store(e: StoreError) -> ApiError {
         StoreError::NotFound { kind, id } => {
             ApiError::new(ErrorCode::ResourceNotFound, format!("{} {id} not found", kind_title(kind)))
         }
-        StoreError::Duplicate { what } => ApiError::new(ErrorCode::DuplicateResource, what),
+        e @ StoreError::Duplicate { .. } => ApiError::new(ErrorCode::DuplicateResource, e.to_string()),
         StoreError::InUse { kind, id, why } => {
             let mut err = ApiError::new(
                 ErrorCode::ResourceInUse,
                 format!("{} {id} cannot be removed: {why}", kind_title(kind)),
             );
-            err.resource = Some((resource_type(kind).to_string(), id));
+            err.resource = resource_type(kind).map(|t| (t.to_string(), id));
             err
         }
         StoreError::MissingReference { kind, id } => ApiError::new(

@@ -12,22 +12,49 @@ use crate::instances::arn_in;
 use crate::{instance_ref, modified, required, token, ConnectService};
 
 fn level_arn(at: &InstanceRef, level_id: &str) -> String {
-    format!("{}/agent-group-level/{level_id}", roster_domain::arn::instance_arn(&at.scope, &at.instance_id))
+    format!(
+        "{}/agent-group-level/{level_id}",
+        roster_domain::arn::instance_arn(&at.scope, &at.instance_id)
+    )
 }
 
-pub(crate) async fn update_structure(svc: &ConnectService, ctx: &RequestContext, i: UpdateUserHierarchyStructureRequest) -> Result<(), ApiError> {
+pub(crate) async fn update_structure(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: UpdateUserHierarchyStructureRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let s = required(&i.hierarchy_structure, "HierarchyStructure")?;
     let name = |l: &Option<HierarchyLevelUpdate>| l.as_ref().and_then(|l| l.name.clone());
     let structure = Structure::from_names(
-        [name(&s.level_one), name(&s.level_two), name(&s.level_three), name(&s.level_four), name(&s.level_five)],
+        [
+            name(&s.level_one),
+            name(&s.level_two),
+            name(&s.level_three),
+            name(&s.level_four),
+            name(&s.level_five),
+        ],
         &modified(ctx),
     )
     .api()?;
-    svc.store.set_hierarchy_structure(&at, structure).await.api()
+    svc.store.set_hierarchy_structure(&at, structure).await.map_err(|e| match e {
+        StoreError::InUse { kind: ResourceKind::HierarchyGroup, id, why } => {
+            let mut err = ApiError::new(
+                ErrorCode::ResourceInUse,
+                format!("HierarchyStructure: a level cannot be removed while groups use it: group {id} {why}"),
+            );
+            err.resource = Some(("HIERARCHY_LEVEL".into(), id));
+            err
+        }
+        other => crate::errors::store(other),
+    })
 }
 
-pub(crate) async fn describe_structure(svc: &ConnectService, ctx: &RequestContext, i: DescribeUserHierarchyStructureRequest) -> Result<DescribeUserHierarchyStructureResponse, ApiError> {
+pub(crate) async fn describe_structure(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DescribeUserHierarchyStructureRequest,
+) -> Result<DescribeUserHierarchyStructureResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let s = svc.store.get_hierarchy_structure(&at).await.api()?;
     let level = |n: usize| {
@@ -50,7 +77,11 @@ pub(crate) async fn describe_structure(svc: &ConnectService, ctx: &RequestContex
     })
 }
 
-pub(crate) async fn create_group(svc: &ConnectService, ctx: &RequestContext, i: CreateUserHierarchyGroupRequest) -> Result<CreateUserHierarchyGroupResponse, ApiError> {
+pub(crate) async fn create_group(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: CreateUserHierarchyGroupRequest,
+) -> Result<CreateUserHierarchyGroupResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let name = required(&i.name, "Name")?;
     dh::validate_group_name("Name", name).api()?;
@@ -60,12 +91,19 @@ pub(crate) async fn create_group(svc: &ConnectService, ctx: &RequestContext, i: 
     let (level, mut path) = match i.parent_group_id.as_deref().filter(|p| !p.is_empty()) {
         None => (1, Vec::new()),
         Some(parent_id) => {
-            let parent = svc.store.get_hierarchy_group(&at, parent_id).await.map_err(|e| match e {
-                StoreError::NotFound { kind: ResourceKind::HierarchyGroup, .. } => ApiError::invalid_parameter(format!(
+            let parent = svc
+                .store
+                .get_hierarchy_group(&at, parent_id)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound {
+                        kind: ResourceKind::HierarchyGroup,
+                        ..
+                    } => ApiError::invalid_parameter(format!(
                     "ParentGroupId: hierarchy group {parent_id} does not exist in this instance"
                 )),
-                other => crate::errors::store(other),
-            })?;
+                    other => crate::errors::store(other),
+                })?;
             if parent.level >= dh::MAX_LEVELS {
                 return Err(ApiError::invalid_request(format!(
                     "ParentGroupId: group {parent_id} is at level {}, the lowest; it cannot have child groups",
@@ -76,17 +114,30 @@ pub(crate) async fn create_group(svc: &ConnectService, ctx: &RequestContext, i: 
         }
     };
     path.push(id.clone());
-    let group = dh::HierarchyGroup { id: id.clone(), name: name.clone(), level, path, tags, modified: modified(ctx) };
-    svc.store.create_hierarchy_group(&at, group).await.map_err(|e| match e {
-        StoreError::MissingReference { kind: ResourceKind::HierarchyGroup, id } => {
-            ApiError::invalid_parameter(format!("ParentGroupId: hierarchy group {id} does not exist in this instance"))
-        }
-        StoreError::Duplicate { .. } => ApiError::new(
-            ErrorCode::DuplicateResource,
-            format!("Name: a hierarchy group named {name} already exists in this instance"),
-        ),
-        other => crate::errors::store(other),
-    })?;
+    let group = dh::HierarchyGroup {
+        id: id.clone(),
+        name: name.clone(),
+        level,
+        path,
+        tags,
+        modified: modified(ctx),
+    };
+    svc.store
+        .create_hierarchy_group(&at, group)
+        .await
+        .map_err(|e| match e {
+            StoreError::MissingReference {
+                kind: ResourceKind::HierarchyGroup,
+                id,
+            } => ApiError::invalid_parameter(format!(
+                "ParentGroupId: hierarchy group {id} does not exist in this instance"
+            )),
+            StoreError::Duplicate { .. } => ApiError::new(
+                ErrorCode::DuplicateResource,
+                format!("Name: a hierarchy group named {name} already exists in this instance"),
+            ),
+            other => crate::errors::store(other),
+        })?;
     Ok(CreateUserHierarchyGroupResponse {
         hierarchy_group_arn: Some(arn_in(&at, ResourceKind::HierarchyGroup, &id)),
         hierarchy_group_id: Some(id),
@@ -103,12 +154,23 @@ fn summary(at: &InstanceRef, g: &dh::HierarchyGroup) -> HierarchyGroupSummary {
     }
 }
 
-pub(crate) async fn describe_group(svc: &ConnectService, ctx: &RequestContext, i: DescribeUserHierarchyGroupRequest) -> Result<DescribeUserHierarchyGroupResponse, ApiError> {
+pub(crate) async fn describe_group(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DescribeUserHierarchyGroupRequest,
+) -> Result<DescribeUserHierarchyGroupResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let g = svc.store.get_hierarchy_group(&at, required(&i.hierarchy_group_id, "HierarchyGroupId")?).await.api()?;
+    let g = svc
+        .store
+        .get_hierarchy_group(&at, required(&i.hierarchy_group_id, "HierarchyGroupId")?)
+        .await
+        .api()?;
     let mut path = Vec::with_capacity(g.path.len());
     for ancestor in &g.path[..g.path.len().saturating_sub(1)] {
-        path.push(summary(&at, &svc.store.get_hierarchy_group(&at, ancestor).await.api()?));
+        path.push(summary(
+            &at,
+            &svc.store.get_hierarchy_group(&at, ancestor).await.api()?,
+        ));
     }
     path.push(summary(&at, &g));
     let mut levels = path.into_iter().map(Some);
@@ -134,32 +196,58 @@ pub(crate) async fn describe_group(svc: &ConnectService, ctx: &RequestContext, i
     })
 }
 
-pub(crate) async fn list_groups(svc: &ConnectService, ctx: &RequestContext, i: ListUserHierarchyGroupsRequest) -> Result<ListUserHierarchyGroupsResponse, ApiError> {
+pub(crate) async fn list_groups(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: ListUserHierarchyGroupsRequest,
+) -> Result<ListUserHierarchyGroupsResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let (page, size) = token::page("hierarchy-groups", &at.instance_id, i.next_token.as_ref(), i.max_results, 100)?;
+    let (page, size) = token::page(
+        "hierarchy-groups",
+        &at.instance_id,
+        i.next_token.as_ref(),
+        i.max_results,
+        100,
+    )?;
     let found = svc.store.list_hierarchy_groups(&at, &page).await.api()?;
-    let (found, next) = token::finish("hierarchy-groups", &at.instance_id, found, size, |g| g.id.clone());
+    let (found, next) = token::finish("hierarchy-groups", &at.instance_id, found, size, |g| {
+        g.id.clone()
+    });
     Ok(ListUserHierarchyGroupsResponse {
         user_hierarchy_group_summary_list: Some(found.iter().map(|g| summary(&at, g)).collect()),
         next_token: next,
     })
 }
 
-pub(crate) async fn rename_group(svc: &ConnectService, ctx: &RequestContext, i: UpdateUserHierarchyGroupNameRequest) -> Result<(), ApiError> {
+pub(crate) async fn rename_group(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: UpdateUserHierarchyGroupNameRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let name = required(&i.name, "Name")?;
     dh::validate_group_name("Name", name).api()?;
     let id = required(&i.hierarchy_group_id, "HierarchyGroupId")?;
-    svc.store.rename_hierarchy_group(&at, id, name, &modified(ctx)).await.map_err(|e| match e {
-        StoreError::Duplicate { .. } => ApiError::new(
-            ErrorCode::DuplicateResource,
-            format!("Name: a hierarchy group named {name} already exists in this instance"),
-        ),
-        other => crate::errors::store(other),
-    })
+    svc.store
+        .rename_hierarchy_group(&at, id, name, &modified(ctx))
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate { .. } => ApiError::new(
+                ErrorCode::DuplicateResource,
+                format!("Name: a hierarchy group named {name} already exists in this instance"),
+            ),
+            other => crate::errors::store(other),
+        })
 }
 
-pub(crate) async fn delete_group(svc: &ConnectService, ctx: &RequestContext, i: DeleteUserHierarchyGroupRequest) -> Result<(), ApiError> {
+pub(crate) async fn delete_group(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DeleteUserHierarchyGroupRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    svc.store.delete_hierarchy_group(&at, required(&i.hierarchy_group_id, "HierarchyGroupId")?).await.api()
+    svc.store
+        .delete_hierarchy_group(&at, required(&i.hierarchy_group_id, "HierarchyGroupId")?)
+        .await
+        .api()
 }

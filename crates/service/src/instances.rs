@@ -3,8 +3,13 @@
 
 use roster_api::*;
 use roster_domain::arn::{instance_arn, resource_arn, ResourceKind};
-use roster_domain::entities::{HoursOfOperation, MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue, SecurityProfile};
-use roster_domain::instance::{self as inst, IdentityManagementType, Instance, InstanceAttributeType};
+use roster_domain::entities::{
+    HoursOfOperation, MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue,
+    SecurityProfile,
+};
+use roster_domain::instance::{
+    self as inst, IdentityManagementType, Instance, InstanceAttributeType,
+};
 use roster_domain::tags::{validate_tags, Tags};
 use roster_domain::{new_id, Timestamp};
 use roster_store::NewInstance;
@@ -13,10 +18,19 @@ use crate::errors::OrApi;
 use crate::{instance_ref, modified, required, scope, token, ConnectService};
 
 /// The security profiles every new instance has.
-pub const DEFAULT_SECURITY_PROFILES: [&str; 4] = ["Admin", "Agent", "CallCenterManager", "QualityAnalyst"];
+pub const DEFAULT_SECURITY_PROFILES: [&str; 4] =
+    ["Admin", "Agent", "CallCenterManager", "QualityAnalyst"];
 
-pub(crate) async fn create(svc: &ConnectService, ctx: &RequestContext, i: CreateInstanceRequest) -> Result<CreateInstanceResponse, ApiError> {
-    let idm = IdentityManagementType::parse(required(&i.identity_management_type, "IdentityManagementType")?).api()?;
+pub(crate) async fn create(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: CreateInstanceRequest,
+) -> Result<CreateInstanceResponse, ApiError> {
+    let idm = IdentityManagementType::parse(required(
+        &i.identity_management_type,
+        "IdentityManagementType",
+    )?)
+    .api()?;
     if let Some(alias) = &i.instance_alias {
         inst::validate_alias(alias).api()?;
     }
@@ -26,7 +40,9 @@ pub(crate) async fn create(svc: &ConnectService, ctx: &RequestContext, i: Create
                 "DirectoryId: is required when IdentityManagementType is EXISTING_DIRECTORY",
             ))
         }
-        (IdentityManagementType::ExistingDirectory, Some(d)) => inst::validate_directory_id(d).api()?,
+        (IdentityManagementType::ExistingDirectory, Some(d)) => {
+            inst::validate_directory_id(d).api()?
+        }
         (_, Some(_)) => {
             return Err(ApiError::invalid_request(
                 "DirectoryId: may be sent only when IdentityManagementType is EXISTING_DIRECTORY",
@@ -58,7 +74,12 @@ pub(crate) async fn create(svc: &ConnectService, ctx: &RequestContext, i: Create
         inbound_calls_enabled: inbound,
         outbound_calls_enabled: outbound,
     };
-    let hours = HoursOfOperation { id: new_id(), name: "Basic Hours".into(), time_zone: "America/New_York".into(), modified: m.clone() };
+    let hours = HoursOfOperation {
+        id: new_id(),
+        name: "Basic Hours".into(),
+        time_zone: "America/New_York".into(),
+        modified: m.clone(),
+    };
     let queue = Queue {
         id: new_id(),
         name: "BasicQueue".into(),
@@ -73,11 +94,20 @@ pub(crate) async fn create(svc: &ConnectService, ctx: &RequestContext, i: Create
         default_outbound_queue_id: queue.id.clone(),
         media_concurrencies: ["VOICE", "CHAT", "TASK"]
             .iter()
-            .map(|c| MediaConcurrency { channel: c.to_string(), concurrency: 1, cross_channel_behavior: None })
+            .map(|c| MediaConcurrency {
+                channel: c.to_string(),
+                concurrency: 1,
+                cross_channel_behavior: None,
+            })
             .collect(),
         queues: ["VOICE", "CHAT", "TASK"]
             .iter()
-            .map(|c| RoutingProfileQueue { queue_id: queue.id.clone(), channel: c.to_string(), priority: 1, delay: 0 })
+            .map(|c| RoutingProfileQueue {
+                queue_id: queue.id.clone(),
+                channel: c.to_string(),
+                priority: 1,
+                delay: 0,
+            })
             .collect(),
         agent_availability_timer: None,
         tags: Tags::new(),
@@ -94,7 +124,10 @@ pub(crate) async fn create(svc: &ConnectService, ctx: &RequestContext, i: Create
             modified: m.clone(),
         })
         .collect();
-    let attributes = InstanceAttributeType::ALL.iter().map(|a| (*a, a.default_value(inbound, outbound))).collect();
+    let attributes = InstanceAttributeType::ALL
+        .iter()
+        .map(|a| (*a, a.default_value(inbound, outbound)))
+        .collect();
     svc.store
         .create_instance(NewInstance {
             instance,
@@ -113,7 +146,10 @@ pub(crate) async fn create(svc: &ConnectService, ctx: &RequestContext, i: Create
             )),
             other => crate::errors::store(other),
         })?;
-    Ok(CreateInstanceResponse { arn: Some(instance_arn(&scope, &id)), id: Some(id) })
+    Ok(CreateInstanceResponse {
+        arn: Some(instance_arn(&scope, &id)),
+        id: Some(id),
+    })
 }
 
 fn access_url(instance: &Instance) -> String {
@@ -131,9 +167,17 @@ fn service_role(instance: &Instance) -> String {
     )
 }
 
-pub(crate) async fn describe(svc: &ConnectService, ctx: &RequestContext, i: DescribeInstanceRequest) -> Result<DescribeInstanceResponse, ApiError> {
+pub(crate) async fn describe(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DescribeInstanceRequest,
+) -> Result<DescribeInstanceResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let instance = svc.store.get_instance(&at.scope, &at.instance_id).await.api()?;
+    let instance = svc
+        .store
+        .get_instance(&at.scope, &at.instance_id)
+        .await
+        .api()?;
     let tags = svc.store.instance_tags(&at).await.api()?;
     Ok(DescribeInstanceResponse {
         instance: Some(roster_api::Instance {
@@ -154,10 +198,20 @@ pub(crate) async fn describe(svc: &ConnectService, ctx: &RequestContext, i: Desc
     })
 }
 
-pub(crate) async fn list(svc: &ConnectService, ctx: &RequestContext, i: ListInstancesRequest) -> Result<ListInstancesResponse, ApiError> {
+pub(crate) async fn list(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: ListInstancesRequest,
+) -> Result<ListInstancesResponse, ApiError> {
     let scope = scope(ctx);
     let owner = format!("{}:{}", scope.account_id, scope.region);
-    let (page, size) = token::page("instances", &owner, i.next_token.as_ref(), i.max_results, 10)?;
+    let (page, size) = token::page(
+        "instances",
+        &owner,
+        i.next_token.as_ref(),
+        i.max_results,
+        10,
+    )?;
     let found = svc.store.list_instances(&scope, &page).await.api()?;
     let (found, next) = token::finish("instances", &owner, found, size, |x| x.id.clone());
     Ok(ListInstancesResponse {
@@ -182,48 +236,90 @@ pub(crate) async fn list(svc: &ConnectService, ctx: &RequestContext, i: ListInst
     })
 }
 
-pub(crate) async fn delete(svc: &ConnectService, ctx: &RequestContext, i: DeleteInstanceRequest) -> Result<(), ApiError> {
+pub(crate) async fn delete(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DeleteInstanceRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    svc.store.delete_instance(&at.scope, &at.instance_id).await.api()
+    svc.store
+        .delete_instance(&at.scope, &at.instance_id)
+        .await
+        .api()
 }
 
 fn attribute_type(raw: Option<&String>) -> Result<InstanceAttributeType, ApiError> {
     let raw = raw.ok_or_else(|| ApiError::invalid_request("AttributeType: is required"))?;
     InstanceAttributeType::parse(raw).ok_or_else(|| {
-        ApiError::invalid_parameter(format!("AttributeType: {raw} is not an instance attribute type"))
+        ApiError::invalid_parameter(format!(
+            "AttributeType: {raw} is not an instance attribute type"
+        ))
     })
 }
 
-pub(crate) async fn describe_attribute(svc: &ConnectService, ctx: &RequestContext, i: DescribeInstanceAttributeRequest) -> Result<DescribeInstanceAttributeResponse, ApiError> {
+pub(crate) async fn describe_attribute(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DescribeInstanceAttributeRequest,
+) -> Result<DescribeInstanceAttributeResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let attr = attribute_type(i.attribute_type.as_ref())?;
     let value = svc.store.get_instance_attribute(&at, attr).await.api()?;
     Ok(DescribeInstanceAttributeResponse {
-        attribute: Some(Attribute { attribute_type: Some(attr.as_str().into()), value: Some(value.to_string()) }),
+        attribute: Some(Attribute {
+            attribute_type: Some(attr.as_str().into()),
+            value: Some(value.to_string()),
+        }),
     })
 }
 
-pub(crate) async fn update_attribute(svc: &ConnectService, ctx: &RequestContext, i: UpdateInstanceAttributeRequest) -> Result<(), ApiError> {
+pub(crate) async fn update_attribute(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: UpdateInstanceAttributeRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let attr = attribute_type(i.attribute_type.as_ref())?;
     let value = inst::parse_attribute_value(required(&i.value, "Value")?).api()?;
-    svc.store.set_instance_attribute(&at, attr, value).await.api()
+    svc.store
+        .set_instance_attribute(&at, attr, value)
+        .await
+        .api()
 }
 
-pub(crate) async fn list_attributes(svc: &ConnectService, ctx: &RequestContext, i: ListInstanceAttributesRequest) -> Result<ListInstanceAttributesResponse, ApiError> {
+pub(crate) async fn list_attributes(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: ListInstanceAttributesRequest,
+) -> Result<ListInstanceAttributesResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let all = svc.store.list_instance_attributes(&at).await.api()?;
-    let (page, size) = token::page("attributes", &at.instance_id, i.next_token.as_ref(), i.max_results, 7)?;
+    let (page, size) = token::page(
+        "attributes",
+        &at.instance_id,
+        i.next_token.as_ref(),
+        i.max_results,
+        7,
+    )?;
     let start = match &page.after {
-        Some(after) => all.iter().position(|(a, _)| a.as_str() == after).map(|p| p + 1).unwrap_or(all.len()),
+        Some(after) => all
+            .iter()
+            .position(|(a, _)| a.as_str() == after)
+            .map(|p| p + 1)
+            .unwrap_or(all.len()),
         None => 0,
     };
     let rest: Vec<_> = all.into_iter().skip(start).take(page.limit).collect();
-    let (rest, next) = token::finish("attributes", &at.instance_id, rest, size, |(a, _)| a.as_str().to_string());
+    let (rest, next) = token::finish("attributes", &at.instance_id, rest, size, |(a, _)| {
+        a.as_str().to_string()
+    });
     Ok(ListInstanceAttributesResponse {
         attributes: Some(
             rest.into_iter()
-                .map(|(a, v)| Attribute { attribute_type: Some(a.as_str().into()), value: Some(v.to_string()) })
+                .map(|(a, v)| Attribute {
+                    attribute_type: Some(a.as_str().into()),
+                    value: Some(v.to_string()),
+                })
                 .collect(),
         ),
         next_token: next,

@@ -12,7 +12,10 @@ use crate::{instance_ref, modified, required, token, ConnectService};
 
 /// `CreateSecurityProfileName`: 1–127 of letters, digits, spaces, `_`, `@`, `-`.
 fn validate_security_profile_name(name: &str) -> Result<(), DomainError> {
-    if name.chars().all(|c| c.is_ascii_alphanumeric() || " _@-".contains(c)) {
+    if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " _@-".contains(c))
+    {
         Ok(())
     } else {
         Err(DomainError::param(
@@ -22,7 +25,11 @@ fn validate_security_profile_name(name: &str) -> Result<(), DomainError> {
     }
 }
 
-pub(crate) async fn create_security_profile(svc: &ConnectService, ctx: &RequestContext, i: CreateSecurityProfileRequest) -> Result<CreateSecurityProfileResponse, ApiError> {
+pub(crate) async fn create_security_profile(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: CreateSecurityProfileRequest,
+) -> Result<CreateSecurityProfileResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let name = required(&i.security_profile_name, "SecurityProfileName")?;
     validate_security_profile_name(name).api()?;
@@ -37,16 +44,27 @@ pub(crate) async fn create_security_profile(svc: &ConnectService, ctx: &RequestC
         modified: modified(ctx),
     };
     let id = profile.id.clone();
-    svc.store.create_security_profile(&at, profile).await.api()?;
+    svc.store
+        .create_security_profile(&at, profile)
+        .await
+        .api()?;
     Ok(CreateSecurityProfileResponse {
         security_profile_arn: Some(arn_in(&at, ResourceKind::SecurityProfile, &id)),
         security_profile_id: Some(id),
     })
 }
 
-pub(crate) async fn describe_security_profile(svc: &ConnectService, ctx: &RequestContext, i: DescribeSecurityProfileRequest) -> Result<DescribeSecurityProfileResponse, ApiError> {
+pub(crate) async fn describe_security_profile(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DescribeSecurityProfileRequest,
+) -> Result<DescribeSecurityProfileResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let p = svc.store.get_security_profile(&at, required(&i.security_profile_id, "SecurityProfileId")?).await.api()?;
+    let p = svc
+        .store
+        .get_security_profile(&at, required(&i.security_profile_id, "SecurityProfileId")?)
+        .await
+        .api()?;
     Ok(DescribeSecurityProfileResponse {
         security_profile: Some(SecurityProfile {
             arn: Some(arn_in(&at, ResourceKind::SecurityProfile, &p.id)),
@@ -62,11 +80,23 @@ pub(crate) async fn describe_security_profile(svc: &ConnectService, ctx: &Reques
     })
 }
 
-pub(crate) async fn list_security_profiles(svc: &ConnectService, ctx: &RequestContext, i: ListSecurityProfilesRequest) -> Result<ListSecurityProfilesResponse, ApiError> {
+pub(crate) async fn list_security_profiles(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: ListSecurityProfilesRequest,
+) -> Result<ListSecurityProfilesResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let (page, size) = token::page("security-profiles", &at.instance_id, i.next_token.as_ref(), i.max_results, 100)?;
+    let (page, size) = token::page(
+        "security-profiles",
+        &at.instance_id,
+        i.next_token.as_ref(),
+        i.max_results,
+        100,
+    )?;
     let found = svc.store.list_security_profiles(&at, &page).await.api()?;
-    let (found, next) = token::finish("security-profiles", &at.instance_id, found, size, |p| p.id.clone());
+    let (found, next) = token::finish("security-profiles", &at.instance_id, found, size, |p| {
+        p.id.clone()
+    });
     Ok(ListSecurityProfilesResponse {
         security_profile_summary_list: Some(
             found
@@ -84,12 +114,23 @@ pub(crate) async fn list_security_profiles(svc: &ConnectService, ctx: &RequestCo
     })
 }
 
-pub(crate) async fn delete_security_profile(svc: &ConnectService, ctx: &RequestContext, i: DeleteSecurityProfileRequest) -> Result<(), ApiError> {
+pub(crate) async fn delete_security_profile(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DeleteSecurityProfileRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    svc.store.delete_security_profile(&at, required(&i.security_profile_id, "SecurityProfileId")?).await.api()
+    svc.store
+        .delete_security_profile(&at, required(&i.security_profile_id, "SecurityProfileId")?)
+        .await
+        .api()
 }
 
-pub(crate) async fn create_routing_profile(svc: &ConnectService, ctx: &RequestContext, i: CreateRoutingProfileRequest) -> Result<CreateRoutingProfileResponse, ApiError> {
+pub(crate) async fn create_routing_profile(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: CreateRoutingProfileRequest,
+) -> Result<CreateRoutingProfileResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let name = required(&i.name, "Name")?;
     let description = required(&i.description, "Description")?;
@@ -98,23 +139,43 @@ pub(crate) async fn create_routing_profile(svc: &ConnectService, ctx: &RequestCo
     let mut media_concurrencies = Vec::new();
     for (n, m) in media.iter().enumerate() {
         let channel = required(&m.channel, &format!("MediaConcurrencies[{n}].Channel"))?;
-        if media_concurrencies.iter().any(|x: &ent::MediaConcurrency| &x.channel == channel) {
+        if media_concurrencies
+            .iter()
+            .any(|x: &ent::MediaConcurrency| &x.channel == channel)
+        {
             return Err(ApiError::invalid_parameter(format!(
                 "MediaConcurrencies[{n}].Channel: channel {channel} appears more than once"
             )));
         }
         media_concurrencies.push(ent::MediaConcurrency {
             channel: channel.clone(),
-            concurrency: *required(&m.concurrency, &format!("MediaConcurrencies[{n}].Concurrency"))?,
-            cross_channel_behavior: m.cross_channel_behavior.as_ref().and_then(|b| b.behavior_type.clone()),
+            concurrency: *required(
+                &m.concurrency,
+                &format!("MediaConcurrencies[{n}].Concurrency"),
+            )?,
+            cross_channel_behavior: m
+                .cross_channel_behavior
+                .as_ref()
+                .and_then(|b| b.behavior_type.clone()),
         });
     }
     let mut queues = Vec::new();
     for (n, q) in i.queue_configs.iter().flatten().enumerate() {
-        let reference = required(&q.queue_reference, &format!("QueueConfigs[{n}].QueueReference"))?;
+        let reference = required(
+            &q.queue_reference,
+            &format!("QueueConfigs[{n}].QueueReference"),
+        )?;
         queues.push(ent::RoutingProfileQueue {
-            queue_id: required(&reference.queue_id, &format!("QueueConfigs[{n}].QueueReference.QueueId"))?.clone(),
-            channel: required(&reference.channel, &format!("QueueConfigs[{n}].QueueReference.Channel"))?.clone(),
+            queue_id: required(
+                &reference.queue_id,
+                &format!("QueueConfigs[{n}].QueueReference.QueueId"),
+            )?
+            .clone(),
+            channel: required(
+                &reference.channel,
+                &format!("QueueConfigs[{n}].QueueReference.Channel"),
+            )?
+            .clone(),
             priority: *required(&q.priority, &format!("QueueConfigs[{n}].Priority"))?,
             delay: *required(&q.delay, &format!("QueueConfigs[{n}].Delay"))?,
         });
@@ -140,7 +201,11 @@ pub(crate) async fn create_routing_profile(svc: &ConnectService, ctx: &RequestCo
     })
 }
 
-pub(crate) async fn describe_routing_profile(svc: &ConnectService, ctx: &RequestContext, i: DescribeRoutingProfileRequest) -> Result<DescribeRoutingProfileResponse, ApiError> {
+pub(crate) async fn describe_routing_profile(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DescribeRoutingProfileRequest,
+) -> Result<DescribeRoutingProfileResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let id = required(&i.routing_profile_id, "RoutingProfileId")?;
     let p = svc.store.get_routing_profile(&at, id).await.api()?;
@@ -160,7 +225,11 @@ pub(crate) async fn describe_routing_profile(svc: &ConnectService, ctx: &Request
                     .map(|m| MediaConcurrency {
                         channel: Some(m.channel),
                         concurrency: Some(m.concurrency),
-                        cross_channel_behavior: m.cross_channel_behavior.map(|b| CrossChannelBehavior { behavior_type: Some(b) }),
+                        cross_channel_behavior: m.cross_channel_behavior.map(|b| {
+                            CrossChannelBehavior {
+                                behavior_type: Some(b),
+                            }
+                        }),
                     })
                     .collect(),
             ),
@@ -177,11 +246,23 @@ pub(crate) async fn describe_routing_profile(svc: &ConnectService, ctx: &Request
     })
 }
 
-pub(crate) async fn list_routing_profiles(svc: &ConnectService, ctx: &RequestContext, i: ListRoutingProfilesRequest) -> Result<ListRoutingProfilesResponse, ApiError> {
+pub(crate) async fn list_routing_profiles(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: ListRoutingProfilesRequest,
+) -> Result<ListRoutingProfilesResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let (page, size) = token::page("routing-profiles", &at.instance_id, i.next_token.as_ref(), i.max_results, 100)?;
+    let (page, size) = token::page(
+        "routing-profiles",
+        &at.instance_id,
+        i.next_token.as_ref(),
+        i.max_results,
+        100,
+    )?;
     let found = svc.store.list_routing_profiles(&at, &page).await.api()?;
-    let (found, next) = token::finish("routing-profiles", &at.instance_id, found, size, |p| p.id.clone());
+    let (found, next) = token::finish("routing-profiles", &at.instance_id, found, size, |p| {
+        p.id.clone()
+    });
     Ok(ListRoutingProfilesResponse {
         routing_profile_summary_list: Some(
             found
@@ -199,21 +280,49 @@ pub(crate) async fn list_routing_profiles(svc: &ConnectService, ctx: &RequestCon
     })
 }
 
-pub(crate) async fn delete_routing_profile(svc: &ConnectService, ctx: &RequestContext, i: DeleteRoutingProfileRequest) -> Result<(), ApiError> {
+pub(crate) async fn delete_routing_profile(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DeleteRoutingProfileRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    svc.store.delete_routing_profile(&at, required(&i.routing_profile_id, "RoutingProfileId")?).await.api()
+    svc.store
+        .delete_routing_profile(&at, required(&i.routing_profile_id, "RoutingProfileId")?)
+        .await
+        .api()
 }
 
-pub(crate) async fn list_queues(svc: &ConnectService, ctx: &RequestContext, i: ListQueuesRequest) -> Result<ListQueuesResponse, ApiError> {
+pub(crate) async fn list_queues(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: ListQueuesRequest,
+) -> Result<ListQueuesResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let types: Vec<QueueType> = i
         .queue_types
         .iter()
         .flatten()
-        .map(|t| QueueType::parse(t).ok_or_else(|| ApiError::invalid_parameter(format!("QueueTypes: {t} is not STANDARD or AGENT"))))
+        .map(|t| {
+            QueueType::parse(t).ok_or_else(|| {
+                ApiError::invalid_parameter(format!("QueueTypes: {t} is not STANDARD or AGENT"))
+            })
+        })
         .collect::<Result<_, _>>()?;
-    let listing = format!("queues:{}", types.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(","));
-    let (page, size) = token::page(&listing, &at.instance_id, i.next_token.as_ref(), i.max_results, 100)?;
+    let listing = format!(
+        "queues:{}",
+        types
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let (page, size) = token::page(
+        &listing,
+        &at.instance_id,
+        i.next_token.as_ref(),
+        i.max_results,
+        100,
+    )?;
     let found = svc.store.list_queues(&at, &types, &page).await.api()?;
     let (found, next) = token::finish(&listing, &at.instance_id, found, size, |q| q.id.clone());
     Ok(ListQueuesResponse {

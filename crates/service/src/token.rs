@@ -13,12 +13,20 @@ pub fn encode(listing: &str, owner: &str, after: &str) -> String {
 /// Reads a token back; one made for another listing or instance, or that does not
 /// decode, is refused.
 pub fn decode(listing: &str, owner: &str, token: &str) -> Result<String, ApiError> {
-    let invalid = || ApiError::invalid_request("NextToken: is not a token this request returned; start again without it");
-    let bytes = URL_SAFE_NO_PAD.decode(token.as_bytes()).map_err(|_| invalid())?;
+    let invalid = || {
+        ApiError::invalid_request(
+            "NextToken: is not a token this request returned; start again without it",
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(token.as_bytes())
+        .map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let mut parts = text.splitn(4, '\n');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some("v1"), Some(l), Some(o), Some(after)) if l == listing && o == owner && !after.is_empty() => {
+        (Some("v1"), Some(l), Some(o), Some(after))
+            if l == listing && o == owner && !after.is_empty() =>
+        {
             Ok(after.to_string())
         }
         _ => Err(invalid()),
@@ -35,9 +43,17 @@ pub fn page(
     max_results: Option<i32>,
     default_size: usize,
 ) -> Result<(PageRequest, usize), ApiError> {
-    let size = max_results.map(|m| m.max(1) as usize).unwrap_or(default_size);
+    let size = max_results
+        .map(|m| m.max(1) as usize)
+        .unwrap_or(default_size);
     let after = next_token.map(|t| decode(listing, owner, t)).transpose()?;
-    Ok((PageRequest { after, limit: size + 1 }, size))
+    Ok((
+        PageRequest {
+            after,
+            limit: size + 1,
+        },
+        size,
+    ))
 }
 
 /// Cuts a fetched page to `size` items and makes the token for the next one.

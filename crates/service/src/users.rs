@@ -29,11 +29,23 @@ fn identity(info: &Option<UserIdentityInfo>) -> IdentityInfo {
 }
 
 /// The instance named by the request, and how it manages identities.
-async fn instance_type(svc: &ConnectService, at: &InstanceRef) -> Result<IdentityManagementType, ApiError> {
-    Ok(svc.store.get_instance(&at.scope, &at.instance_id).await.api()?.identity_management_type)
+async fn instance_type(
+    svc: &ConnectService,
+    at: &InstanceRef,
+) -> Result<IdentityManagementType, ApiError> {
+    Ok(svc
+        .store
+        .get_instance(&at.scope, &at.instance_id)
+        .await
+        .api()?
+        .identity_management_type)
 }
 
-pub(crate) async fn create(svc: &ConnectService, ctx: &RequestContext, i: CreateUserRequest) -> Result<CreateUserResponse, ApiError> {
+pub(crate) async fn create(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: CreateUserRequest,
+) -> Result<CreateUserResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let idm = instance_type(svc, &at).await?;
 
@@ -56,7 +68,13 @@ pub(crate) async fn create(svc: &ConnectService, ctx: &RequestContext, i: Create
         &i.voice_enhancement_configs,
     )
     .api()?;
-    let phone = i.phone_config.as_ref().map(phone_change).transpose().api()?.unwrap_or_default();
+    let phone = i
+        .phone_config
+        .as_ref()
+        .map(phone_change)
+        .transpose()
+        .api()?
+        .unwrap_or_default();
     lists.check_no_overlap(&phone).api()?;
     let mut config = UserConfig::default();
     config.apply(&lists).api()?;
@@ -97,18 +115,41 @@ pub(crate) async fn create(svc: &ConnectService, ctx: &RequestContext, i: Create
             ),
             other => crate::errors::store(other),
         })?;
-    Ok(CreateUserResponse { user_arn: Some(arn_in(&at, ResourceKind::User, &id)), user_id: Some(id) })
+    Ok(CreateUserResponse {
+        user_arn: Some(arn_in(&at, ResourceKind::User, &id)),
+        user_id: Some(id),
+    })
 }
 
-pub(crate) async fn describe(svc: &ConnectService, ctx: &RequestContext, i: DescribeUserRequest) -> Result<DescribeUserResponse, ApiError> {
+pub(crate) async fn describe(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DescribeUserRequest,
+) -> Result<DescribeUserResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let user = svc.store.get_user(&at, required(&i.user_id, "UserId")?).await.api()?;
-    Ok(DescribeUserResponse { user: Some(user_shape(arn_in(&at, ResourceKind::User, &user.id), &user)) })
+    let user = svc
+        .store
+        .get_user(&at, required(&i.user_id, "UserId")?)
+        .await
+        .api()?;
+    Ok(DescribeUserResponse {
+        user: Some(user_shape(arn_in(&at, ResourceKind::User, &user.id), &user)),
+    })
 }
 
-pub(crate) async fn list(svc: &ConnectService, ctx: &RequestContext, i: ListUsersRequest) -> Result<ListUsersResponse, ApiError> {
+pub(crate) async fn list(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: ListUsersRequest,
+) -> Result<ListUsersResponse, ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let (page, size) = token::page("users", &at.instance_id, i.next_token.as_ref(), i.max_results, 100)?;
+    let (page, size) = token::page(
+        "users",
+        &at.instance_id,
+        i.next_token.as_ref(),
+        i.max_results,
+        100,
+    )?;
     let found = svc.store.list_users(&at, &page).await.api()?;
     let (found, next) = token::finish("users", &at.instance_id, found, size, |u| u.id.clone());
     Ok(ListUsersResponse {
@@ -128,9 +169,16 @@ pub(crate) async fn list(svc: &ConnectService, ctx: &RequestContext, i: ListUser
     })
 }
 
-pub(crate) async fn delete(svc: &ConnectService, ctx: &RequestContext, i: DeleteUserRequest) -> Result<(), ApiError> {
+pub(crate) async fn delete(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: DeleteUserRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    svc.store.delete_user(&at, required(&i.user_id, "UserId")?).await.api()
+    svc.store
+        .delete_user(&at, required(&i.user_id, "UserId")?)
+        .await
+        .api()
 }
 
 /// Applies `edit` to the user atomically and stamps the change with the request's
@@ -149,10 +197,18 @@ async fn edit_user(
         u.modified = stamp;
         Ok(())
     });
-    svc.store.update_user(at, user_id, edit).await.api().map(|_| ())
+    svc.store
+        .update_user(at, user_id, edit)
+        .await
+        .api()
+        .map(|_| ())
 }
 
-pub(crate) async fn update_identity_info(svc: &ConnectService, ctx: &RequestContext, i: UpdateUserIdentityInfoRequest) -> Result<(), ApiError> {
+pub(crate) async fn update_identity_info(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: UpdateUserIdentityInfoRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let idm = instance_type(svc, &at).await?;
     required(&i.identity_info, "IdentityInfo")?;
@@ -165,13 +221,24 @@ pub(crate) async fn update_identity_info(svc: &ConnectService, ctx: &RequestCont
     .await
 }
 
-pub(crate) async fn update_phone_config(svc: &ConnectService, ctx: &RequestContext, i: UpdateUserPhoneConfigRequest) -> Result<(), ApiError> {
+pub(crate) async fn update_phone_config(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: UpdateUserPhoneConfigRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let change = phone_change(required(&i.phone_config, "PhoneConfig")?).api()?;
-    edit_user(svc, ctx, &at, i.user_id.as_ref(), move |u| u.config.apply_phone_config(&change)).await
+    edit_user(svc, ctx, &at, i.user_id.as_ref(), move |u| {
+        u.config.apply_phone_config(&change)
+    })
+    .await
 }
 
-pub(crate) async fn update_config(svc: &ConnectService, ctx: &RequestContext, i: UpdateUserConfigRequest) -> Result<(), ApiError> {
+pub(crate) async fn update_config(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: UpdateUserConfigRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let change = config_change(
         &i.auto_accept_configs,
@@ -186,10 +253,17 @@ pub(crate) async fn update_config(svc: &ConnectService, ctx: &RequestContext, i:
             "AutoAcceptConfigs: at least one of AutoAcceptConfigs, AfterContactWorkConfigs, PhoneNumberConfigs, PersistentConnectionConfigs or VoiceEnhancementConfigs is required",
         ));
     }
-    edit_user(svc, ctx, &at, i.user_id.as_ref(), move |u| u.config.apply(&change)).await
+    edit_user(svc, ctx, &at, i.user_id.as_ref(), move |u| {
+        u.config.apply(&change)
+    })
+    .await
 }
 
-pub(crate) async fn update_routing_profile(svc: &ConnectService, ctx: &RequestContext, i: UpdateUserRoutingProfileRequest) -> Result<(), ApiError> {
+pub(crate) async fn update_routing_profile(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: UpdateUserRoutingProfileRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let rp = required(&i.routing_profile_id, "RoutingProfileId")?.clone();
     edit_user(svc, ctx, &at, i.user_id.as_ref(), move |u| {
@@ -199,7 +273,11 @@ pub(crate) async fn update_routing_profile(svc: &ConnectService, ctx: &RequestCo
     .await
 }
 
-pub(crate) async fn update_security_profiles(svc: &ConnectService, ctx: &RequestContext, i: UpdateUserSecurityProfilesRequest) -> Result<(), ApiError> {
+pub(crate) async fn update_security_profiles(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: UpdateUserSecurityProfilesRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let ids = required(&i.security_profile_ids, "SecurityProfileIds")?.clone();
     du::validate_security_profile_ids(&ids).api()?;
@@ -210,7 +288,11 @@ pub(crate) async fn update_security_profiles(svc: &ConnectService, ctx: &Request
     .await
 }
 
-pub(crate) async fn update_hierarchy(svc: &ConnectService, ctx: &RequestContext, i: UpdateUserHierarchyRequest) -> Result<(), ApiError> {
+pub(crate) async fn update_hierarchy(
+    svc: &ConnectService,
+    ctx: &RequestContext,
+    i: UpdateUserHierarchyRequest,
+) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
     let group = i.hierarchy_group_id.clone().filter(|g| !g.is_empty());
     edit_user(svc, ctx, &at, i.user_id.as_ref(), move |u| {

@@ -68,14 +68,31 @@ mod tests {
 
     #[test]
     fn errors_carry_type_status_and_message() {
-        let e = ApiError::new(ErrorCode::DuplicateResource, "User with username 'bob' already exists");
+        let e = ApiError::new(
+            ErrorCode::DuplicateResource,
+            "User with username 'bob' already exists",
+        );
         let r = error_response(&e, "rid");
         assert_eq!(r.status, 409);
-        assert!(r.headers.contains(&("x-amzn-errortype", "DuplicateResourceException".into())));
+        assert!(r
+            .headers
+            .contains(&("x-amzn-errortype", "DuplicateResourceException".into())));
         let body: Value = serde_json::from_slice(&r.body).unwrap();
-        assert_eq!(body, json!({"Message": "User with username 'bob' already exists"}));
-        assert_eq!(error_response(&ApiError::new(ErrorCode::LimitExceeded, "x"), "r").status, 429);
-        assert_eq!(error_response(&ApiError::new(ErrorCode::UnknownOperation, "x"), "r").status, 404);
-        assert_eq!(error_response(&ApiError::new(ErrorCode::InvalidSignature, "x"), "r").status, 403);
+        assert_eq!(
+            body,
+            json!({"Message": "User with username 'bob' already exists"})
+        );
+        assert_eq!(
+            error_response(&ApiError::new(ErrorCode::LimitExceeded, "x"), "r").status,
+            429
+        );
+        assert_eq!(
+            error_response(&ApiError::new(ErrorCode::UnknownOperation, "x"), "r").status,
+            404
+        );
+        assert_eq!(
+            error_response(&ApiError::new(ErrorCode::InvalidSignature, "x"), "r").status,
+            403
+        );
     }
 }

@@ -30,7 +30,9 @@ fn typed(kind: Kind, name: &str, raw: &str) -> Result<Value, ApiError> {
         Kind::Bool => match raw {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(serialization(format!("{name}: expected true or false, got {raw:?}"))),
+            _ => Err(serialization(format!(
+                "{name}: expected true or false, got {raw:?}"
+            ))),
         },
     }
 }
@@ -49,7 +51,11 @@ pub fn build_input(
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => map,
             Ok(_) => return Err(serialization("request body: expected a JSON object")),
-            Err(e) => return Err(serialization(format!("request body is not valid JSON: {e}"))),
+            Err(e) => {
+                return Err(serialization(format!(
+                    "request body is not valid JSON: {e}"
+                )))
+            }
         }
     };
     let mut query: Vec<(String, String)> = Vec::new();
@@ -78,7 +84,10 @@ pub fn build_input(
                 Some((_, v)) => Some(typed(binding.kind, binding.name, v)?),
                 None => None,
             },
-            Location::Header => match headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(binding.name)) {
+            Location::Header => match headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(binding.name))
+            {
                 Some((_, v)) => Some(typed(binding.kind, binding.name, v)?),
                 None => None,
             },
@@ -103,9 +112,24 @@ mod tests {
 
     #[test]
     fn merges_labels_query_and_body() {
-        let v = input("GET", "/users-summary/i-1", "maxResults=5&nextToken=a%2Bb", "").unwrap();
-        assert_eq!(v, json!({"InstanceId": "i-1", "MaxResults": 5, "NextToken": "a+b"}));
-        let v = input("PUT", "/users/i-1", "", r#"{"Username":"bob","InstanceId":"other"}"#).unwrap();
+        let v = input(
+            "GET",
+            "/users-summary/i-1",
+            "maxResults=5&nextToken=a%2Bb",
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            json!({"InstanceId": "i-1", "MaxResults": 5, "NextToken": "a+b"})
+        );
+        let v = input(
+            "PUT",
+            "/users/i-1",
+            "",
+            r#"{"Username":"bob","InstanceId":"other"}"#,
+        )
+        .unwrap();
         assert_eq!(v, json!({"InstanceId": "i-1", "Username": "bob"}));
     }
 
@@ -117,7 +141,13 @@ mod tests {
 
     #[test]
     fn malformed_parts_are_serialization_errors() {
-        for (q, b) in [("maxResults=x", ""), ("", "{"), ("", "[1]"), ("", "\"s\""), ("a=%FF", "")] {
+        for (q, b) in [
+            ("maxResults=x", ""),
+            ("", "{"),
+            ("", "[1]"),
+            ("", "\"s\""),
+            ("a=%FF", ""),
+        ] {
             let e = input("GET", "/users-summary/i-1", q, b).unwrap_err();
             assert_eq!(e.code, ErrorCode::Serialization, "{q} {b}");
         }

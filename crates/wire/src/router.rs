@@ -46,13 +46,22 @@ impl Router {
                     .trim_start_matches('/')
                     .split('/')
                     .filter(|s| !s.is_empty())
-                    .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                        Some(label) => Segment::Label(label.trim_end_matches('+')),
-                        None => Segment::Literal(s),
-                    })
+                    .map(
+                        |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                            Some(label) => Segment::Label(label.trim_end_matches('+')),
+                            None => Segment::Literal(s),
+                        },
+                    )
                     .collect();
-                let literals = segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
-                Route { spec, segments, literals }
+                let literals = segments
+                    .iter()
+                    .filter(|s| matches!(s, Segment::Literal(_)))
+                    .count();
+                Route {
+                    spec,
+                    segments,
+                    literals,
+                }
             })
             .collect();
         Router { routes }
@@ -84,10 +93,14 @@ impl Router {
             if route.spec.method != method || route.segments.len() != decoded.len() {
                 continue;
             }
-            let fits = route.segments.iter().zip(&decoded).all(|(seg, value)| match seg {
-                Segment::Literal(l) => l == value,
-                Segment::Label(_) => !value.is_empty(),
-            });
+            let fits = route
+                .segments
+                .iter()
+                .zip(&decoded)
+                .all(|(seg, value)| match seg {
+                    Segment::Literal(l) => l == value,
+                    Segment::Label(_) => !value.is_empty(),
+                });
             if fits && best.is_none_or(|b| route.literals > b.literals) {
                 best = Some(route);
             }
@@ -107,7 +120,10 @@ impl Router {
                 Segment::Literal(_) => None,
             })
             .collect();
-        Ok(Matched { spec: route.spec, labels })
+        Ok(Matched {
+            spec: route.spec,
+            labels,
+        })
     }
 }
 
@@ -120,29 +136,62 @@ mod tests {
         let r = Router::new();
         let m = r.route("GET", "/users/i-1/u-1").unwrap();
         assert_eq!(m.spec.name, "DescribeUser");
-        assert_eq!(m.labels, vec![("InstanceId", "i-1".to_string()), ("UserId", "u-1".to_string())]);
-        assert_eq!(r.route("POST", "/users/i-1/u-1/config").unwrap().spec.name, "UpdateUserConfig");
-        assert_eq!(r.route("PUT", "/users/i-1").unwrap().spec.name, "CreateUser");
-        assert_eq!(r.route("POST", "/search-users").unwrap().spec.name, "SearchUsers");
+        assert_eq!(
+            m.labels,
+            vec![
+                ("InstanceId", "i-1".to_string()),
+                ("UserId", "u-1".to_string())
+            ]
+        );
+        assert_eq!(
+            r.route("POST", "/users/i-1/u-1/config").unwrap().spec.name,
+            "UpdateUserConfig"
+        );
+        assert_eq!(
+            r.route("PUT", "/users/i-1").unwrap().spec.name,
+            "CreateUser"
+        );
+        assert_eq!(
+            r.route("POST", "/search-users").unwrap().spec.name,
+            "SearchUsers"
+        );
     }
 
     #[test]
     fn decodes_percent_encoded_arns() {
         let r = Router::new();
         let m = r
-            .route("GET", "/tags/arn%3Aaws%3Aconnect%3Aus-east-1%3A123456789012%3Ainstance%2Fabc")
+            .route(
+                "GET",
+                "/tags/arn%3Aaws%3Aconnect%3Aus-east-1%3A123456789012%3Ainstance%2Fabc",
+            )
             .unwrap();
         assert_eq!(m.spec.name, "ListTagsForResource");
-        assert_eq!(m.labels[0].1, "arn:aws:connect:us-east-1:123456789012:instance/abc");
+        assert_eq!(
+            m.labels[0].1,
+            "arn:aws:connect:us-east-1:123456789012:instance/abc"
+        );
     }
 
     #[test]
     fn unknown_routes_and_bad_encoding() {
         let r = Router::new();
-        assert_eq!(r.route("GET", "/nope").unwrap_err().code, ErrorCode::UnknownOperation);
-        assert_eq!(r.route("PATCH", "/users/i-1").unwrap_err().code, ErrorCode::UnknownOperation);
-        assert_eq!(r.route("GET", "/users/%FF%FE/x").unwrap_err().code, ErrorCode::Serialization);
-        assert_eq!(r.route("GET", "/users//u").unwrap_err().code, ErrorCode::UnknownOperation);
+        assert_eq!(
+            r.route("GET", "/nope").unwrap_err().code,
+            ErrorCode::UnknownOperation
+        );
+        assert_eq!(
+            r.route("PATCH", "/users/i-1").unwrap_err().code,
+            ErrorCode::UnknownOperation
+        );
+        assert_eq!(
+            r.route("GET", "/users/%FF%FE/x").unwrap_err().code,
+            ErrorCode::Serialization
+        );
+        assert_eq!(
+            r.route("GET", "/users//u").unwrap_err().code,
+            ErrorCode::UnknownOperation
+        );
     }
 
     #[test]
