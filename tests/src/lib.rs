@@ -21,7 +21,10 @@ pub fn roster_binary() -> PathBuf {
     }
     // tests run from target/<profile>/deps; the binary sits in target/<profile>.
     let exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = exe.parent().and_then(Path::parent).expect("target profile dir");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target profile dir");
     let bin = profile_dir.join(format!("roster{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.exists(),
@@ -69,7 +72,10 @@ impl Server {
             .arg("--data")
             .arg(&data_dir)
             .args(&opts.args)
-            .env("ROSTER_LOG", std::env::var("ROSTER_LOG").unwrap_or_else(|_| "warn".into()))
+            .env(
+                "ROSTER_LOG",
+                std::env::var("ROSTER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .env_remove("ROSTER_DATABASE_URL")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
@@ -91,7 +97,12 @@ impl Server {
                 panic!("roster did not print its ready line within 30 s");
             }
         };
-        Server { child: Some(child), addr, data_dir, _tmp: tmp }
+        Server {
+            child: Some(child),
+            addr,
+            data_dir,
+            _tmp: tmp,
+        }
     }
 
     pub fn endpoint(&self) -> String {
@@ -105,7 +116,13 @@ impl Server {
             .behavior_version(BehaviorVersion::latest())
             .endpoint_url(self.endpoint())
             .region(Region::new(region.to_string()))
-            .credentials_provider(Credentials::new(access_key, secret, None, None, "roster-tests"))
+            .credentials_provider(Credentials::new(
+                access_key,
+                secret,
+                None,
+                None,
+                "roster-tests",
+            ))
             .http_client(http)
             .build();
         Client::from_conf(conf)
@@ -127,7 +144,10 @@ impl Server {
     /// SIGTERM, then wait for the exit status.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         let mut c = self.child.take().expect("server running");
-        let _ = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(c.id().to_string())
+            .status();
         for _ in 0..100 {
             if let Some(status) = c.try_wait().expect("wait") {
                 return status;
@@ -160,14 +180,26 @@ pub async fn create_instance(client: &Client, idm: &str) -> String {
     if idm == "EXISTING_DIRECTORY" {
         req = req.directory_id("d-0123456789");
     } else {
-        req = req.instance_alias(format!("t-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]));
+        req = req.instance_alias(format!(
+            "t-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        ));
     }
-    req.send().await.expect("create instance").id.expect("instance id")
+    req.send()
+        .await
+        .expect("create instance")
+        .id
+        .expect("instance id")
 }
 
 /// The id of the named security profile of an instance.
 pub async fn security_profile_id(client: &Client, instance: &str, name: &str) -> String {
-    let out = client.list_security_profiles().instance_id(instance).send().await.expect("list security profiles");
+    let out = client
+        .list_security_profiles()
+        .instance_id(instance)
+        .send()
+        .await
+        .expect("list security profiles");
     out.security_profile_summary_list()
         .iter()
         .find(|p| p.name() == Some(name))
@@ -177,7 +209,12 @@ pub async fn security_profile_id(client: &Client, instance: &str, name: &str) ->
 
 /// The id of the "Basic Routing Profile" of an instance.
 pub async fn basic_routing_profile(client: &Client, instance: &str) -> String {
-    let out = client.list_routing_profiles().instance_id(instance).send().await.expect("list routing profiles");
+    let out = client
+        .list_routing_profiles()
+        .instance_id(instance)
+        .send()
+        .await
+        .expect("list routing profiles");
     out.routing_profile_summary_list()
         .iter()
         .find(|p| p.name() == Some("Basic Routing Profile"))
@@ -189,11 +226,14 @@ use aws_sdk_connect::config::http::HttpResponse;
 use aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
 
 /// The error code (`x-amzn-ErrorType`) and HTTP status of a failed SDK call.
-pub fn error_of<E: ProvideErrorMetadata + std::fmt::Debug>(err: &SdkError<E, HttpResponse>) -> (String, u16) {
+pub fn error_of<E: ProvideErrorMetadata + std::fmt::Debug>(
+    err: &SdkError<E, HttpResponse>,
+) -> (String, u16) {
     match err {
-        SdkError::ServiceError(se) => {
-            (se.err().code().unwrap_or("<none>").to_string(), se.raw().status().as_u16())
-        }
+        SdkError::ServiceError(se) => (
+            se.err().code().unwrap_or("<none>").to_string(),
+            se.raw().status().as_u16(),
+        ),
         other => panic!("expected a service error, got {other:?}"),
     }
 }
@@ -204,4 +244,136 @@ pub fn message_of<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> S
         SdkError::ServiceError(se) => se.err().message().unwrap_or("").to_string(),
         _ => String::new(),
     }
+}
+
+/// A response to a request sent with [`raw_json_request`].
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Header names in lowercase.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `x-amzn-ErrorType` header, if any.
+    pub fn error_type(&self) -> Option<&str> {
+        self.header("x-amzn-errortype")
+    }
+
+    /// The body parsed as JSON (panics if it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "response body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+}
+
+/// Sends one HTTP/1.1 request with a JSON body (or none) to the server, carrying a
+/// syntactically valid SigV4 `Authorization` header for account 123456789012 in
+/// us-east-1, which `--auth permissive` (the default) accepts. Unlike the SDK, this
+/// sends exactly the members given, including `false` and `0` values the SDK leaves out.
+pub async fn raw_json_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> RawResponse {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let body = body
+        .map(|b| serde_json::to_vec(b).expect("serialize body"))
+        .unwrap_or_default();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nX-Amz-Date: 20260210T120000Z\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260210/us-east-1/connect/aws4_request, \
+         SignedHeaders=host;x-amz-date, Signature={}\r\n\r\n",
+        body.len(),
+        "0".repeat(64)
+    )
+    .into_bytes();
+    head.extend_from_slice(&body);
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connect to roster");
+    stream.write_all(&head).await.expect("send request");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read response");
+    parse_http_response(&raw)
+}
+
+fn parse_http_response(raw: &[u8]) -> RawResponse {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| {
+            panic!(
+                "no end of headers in response: {}",
+                String::from_utf8_lossy(raw)
+            )
+        });
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let rest = &raw[split + 4..];
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().expect("status line");
+    let status: u16 = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked"));
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_vec()
+    };
+    RawResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
+        let size_text = String::from_utf8_lossy(&data[..eol]).to_string();
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+            .expect("chunk size");
+        data = &data[eol + 2..];
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[..size]);
+        data = &data[(size + 2).min(data.len())..];
+    }
+    out
+}
+
+/// The same client with retries turned off, so that a 429 answer comes back at once.
+pub fn without_retries(client: &Client) -> Client {
+    let conf = client
+        .config()
+        .to_builder()
+        .retry_config(aws_sdk_connect::config::retry::RetryConfig::disabled())
+        .build();
+    Client::from_conf(conf)
 }

@@ -5,14 +5,23 @@ use roster_domain::channel::*;
 use roster_domain::user::User;
 use roster_domain::DomainError;
 
-fn req<'a, T>(v: &'a Option<T>, field: String) -> Result<&'a T, DomainError> {
-    v.as_ref().ok_or_else(|| DomainError::request(field, "is required"))
+fn req<T>(v: &Option<T>, field: String) -> Result<&T, DomainError> {
+    v.as_ref()
+        .ok_or_else(|| DomainError::request(field, "is required"))
 }
 
-fn acw(field: String, cfg: &Option<api::AfterContactWorkConfig>) -> Result<AcwSeconds, DomainError> {
+/// An `AfterContactWorkConfig`. Its `AfterContactWorkTimeLimit` has the model default
+/// 0, which SDKs leave out of the request, so an absent limit is 0 (indefinite).
+fn acw(
+    field: String,
+    cfg: &Option<api::AfterContactWorkConfig>,
+) -> Result<AcwSeconds, DomainError> {
     let limit = req(cfg, field.clone())?;
-    let seconds = req(&limit.after_contact_work_time_limit, format!("{field}.AfterContactWorkTimeLimit"))?;
-    AcwSeconds::parse(&format!("{field}.AfterContactWorkTimeLimit"), *seconds as i64)
+    let seconds = limit.after_contact_work_time_limit.unwrap_or(0);
+    AcwSeconds::parse(
+        &format!("{field}.AfterContactWorkTimeLimit"),
+        seconds as i64,
+    )
 }
 
 /// The five per-channel lists of a request, parsed. Lists not sent stay `None`.
@@ -49,8 +58,13 @@ pub(crate) fn config_change(
                         let f = |m: &str| format!("AfterContactWorkConfigs[{i}].{m}");
                         Ok(AfterContactWorkEntry {
                             channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
-                            after_contact_work: acw(f("AfterContactWorkConfig"), &e.after_contact_work_config)?,
-                            agent_first_callback_after_contact_work: match &e.agent_first_callback_after_contact_work_config {
+                            after_contact_work: acw(
+                                f("AfterContactWorkConfig"),
+                                &e.after_contact_work_config,
+                            )?,
+                            agent_first_callback_after_contact_work: match &e
+                                .agent_first_callback_after_contact_work_config
+                            {
                                 None => None,
                                 Some(_) => Some(acw(
                                     f("AgentFirstCallbackAfterContactWorkConfig"),
@@ -71,7 +85,10 @@ pub(crate) fn config_change(
                         let f = |m: &str| format!("PhoneNumberConfigs[{i}].{m}");
                         Ok(PhoneNumberEntry {
                             channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
-                            phone_type: PhoneType::parse(&f("PhoneType"), req(&e.phone_type, f("PhoneType"))?)?,
+                            phone_type: PhoneType::parse(
+                                &f("PhoneType"),
+                                req(&e.phone_type, f("PhoneType"))?,
+                            )?,
                             phone_number: e.phone_number.clone(),
                         })
                     })
@@ -87,7 +104,10 @@ pub(crate) fn config_change(
                         let f = |m: &str| format!("PersistentConnectionConfigs[{i}].{m}");
                         Ok(PersistentConnectionEntry {
                             channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
-                            persistent_connection: *req(&e.persistent_connection, f("PersistentConnection"))?,
+                            persistent_connection: *req(
+                                &e.persistent_connection,
+                                f("PersistentConnection"),
+                            )?,
                         })
                     })
                     .collect::<Result<Vec<_>, DomainError>>()
@@ -119,7 +139,11 @@ pub(crate) fn config_change(
 /// A `PhoneConfig` as sent, parsed.
 pub(crate) fn phone_change(p: &api::UserPhoneConfig) -> Result<PhoneConfigChange, DomainError> {
     Ok(PhoneConfigChange {
-        phone_type: p.phone_type.as_deref().map(|t| PhoneType::parse("PhoneConfig.PhoneType", t)).transpose()?,
+        phone_type: p
+            .phone_type
+            .as_deref()
+            .map(|t| PhoneType::parse("PhoneConfig.PhoneType", t))
+            .transpose()?,
         auto_accept: p.auto_accept,
         after_contact_work: p
             .after_contact_work_time_limit
@@ -187,9 +211,11 @@ pub(crate) fn render_config(c: &UserConfig, unit: AcwUnit) -> RenderedConfig {
                     after_contact_work_config: Some(api::AfterContactWorkConfig {
                         after_contact_work_time_limit: Some(unit.render(s.after_contact_work)),
                     }),
-                    agent_first_callback_after_contact_work_config: s.agent_first_callback_after_contact_work.map(|a| {
-                        api::AfterContactWorkConfig { after_contact_work_time_limit: Some(unit.render(a)) }
-                    }),
+                    agent_first_callback_after_contact_work_config: s
+                        .agent_first_callback_after_contact_work
+                        .map(|a| api::AfterContactWorkConfig {
+                            after_contact_work_time_limit: Some(unit.render(a)),
+                        }),
                 }
             })
             .collect(),
@@ -255,15 +281,37 @@ mod tests {
         let ms = render_config(&c, AcwUnit::Milliseconds);
         assert_eq!(s.phone_config.after_contact_work_time_limit, Some(45));
         assert_eq!(ms.phone_config.after_contact_work_time_limit, Some(45_000));
-        assert!(ms
-            .after_contact_work
-            .iter()
-            .all(|e| e.after_contact_work_config.as_ref().unwrap().after_contact_work_time_limit == Some(45_000)));
+        assert!(ms.after_contact_work.iter().all(|e| e
+            .after_contact_work_config
+            .as_ref()
+            .unwrap()
+            .after_contact_work_time_limit
+            == Some(45_000)));
+    }
+
+    #[test]
+    fn an_absent_acw_limit_is_the_model_default_zero() {
+        let list = Some(vec![api::AfterContactWorkConfigPerChannel {
+            channel: Some("CHAT".into()),
+            after_contact_work_config: Some(api::AfterContactWorkConfig {
+                after_contact_work_time_limit: None,
+            }),
+            ..Default::default()
+        }]);
+        let change = config_change(&None, &list, &None, &None, &None).unwrap();
+        assert_eq!(
+            change.after_contact_work.unwrap()[0].after_contact_work,
+            AcwSeconds::ZERO
+        );
     }
 
     #[test]
     fn lists_are_parsed_with_named_fields() {
-        let bad = Some(vec![api::AutoAcceptConfig { channel: Some("FAX".into()), auto_accept: Some(true), ..Default::default() }]);
+        let bad = Some(vec![api::AutoAcceptConfig {
+            channel: Some("FAX".into()),
+            auto_accept: Some(true),
+            ..Default::default()
+        }]);
         let e = config_change(&bad, &None, &None, &None, &None).unwrap_err();
         assert_eq!(e.field(), "AutoAcceptConfigs[0].Channel");
     }

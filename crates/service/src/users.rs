@@ -3,7 +3,7 @@
 
 use roster_api::*;
 use roster_domain::arn::ResourceKind;
-use roster_domain::channel::UserConfig;
+use roster_domain::channel::{AcwSeconds, UserConfig};
 use roster_domain::instance::IdentityManagementType;
 use roster_domain::password::password_for;
 use roster_domain::tags::{validate_tags, Tags};
@@ -227,7 +227,12 @@ pub(crate) async fn update_phone_config(
     i: UpdateUserPhoneConfigRequest,
 ) -> Result<(), ApiError> {
     let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let change = phone_change(required(&i.phone_config, "PhoneConfig")?).api()?;
+    let mut change = phone_change(required(&i.phone_config, "PhoneConfig")?).api()?;
+    // The sent PhoneConfig is the whole legacy view: `AutoAccept` and
+    // `AfterContactWorkTimeLimit` carry model defaults (false, 0) that SDKs leave out of
+    // the request, so an absent one means its default, not "unchanged".
+    change.auto_accept.get_or_insert(false);
+    change.after_contact_work.get_or_insert(AcwSeconds::ZERO);
     edit_user(svc, ctx, &at, i.user_id.as_ref(), move |u| {
         u.config.apply_phone_config(&change)
     })
