@@ -8,6 +8,9 @@ use roster_domain::search::{
     Comparison, Condition, HierarchyMatch, LevelCondition, ProficiencyCondition, StringField,
     StringMatch,
 };
+use std::collections::HashMap;
+
+use roster_domain::user::User;
 use roster_domain::InstanceRef;
 use roster_store::{SearchPage, SearchRequest};
 use rusqlite::types::Value;
@@ -15,7 +18,7 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 use crate::instances;
-use crate::users::{from_row, COLUMNS};
+use crate::users::{from_columns, COLUMNS};
 
 /// SQL text with its positional parameters.
 #[derive(Default)]
@@ -228,12 +231,60 @@ pub(crate) fn search(
     let mut rows = stmt.query(rusqlite::params_from_iter(page.params.iter()))?;
     let mut users = Vec::new();
     while let Some(row) = rows.next()? {
-        users.push(from_row(conn, row)?);
+        users.push(from_columns(row)?);
     }
+    fill_links(conn, &mut users)?;
     Ok(SearchPage {
         users,
         total: total as u64,
     })
+}
+
+/// Reads the security profiles and tags of a page of users in two queries.
+fn fill_links(conn: &Connection, users: &mut [User]) -> Result<()> {
+    if users.is_empty() {
+        return Ok(());
+    }
+    let index: HashMap<String, usize> = users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.clone(), i))
+        .collect();
+    let marks = vec!["?"; users.len()].join(", ");
+    let ids: Vec<Value> = users.iter().map(|u| Value::from(u.id.clone())).collect();
+
+    let sql = format!(
+        "SELECT user_id, security_profile_id FROM user_security_profiles WHERE user_id IN ({marks}) \
+         ORDER BY user_id, position"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let links = stmt
+        .query_map(rusqlite::params_from_iter(ids.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let sql = format!("SELECT resource_id, key, value FROM tags WHERE resource_kind = 'user' AND resource_id IN ({marks})");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let tags = stmt
+        .query_map(rusqlite::params_from_iter(ids.iter()), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (user, profile) in links {
+        if let Some(&i) = index.get(&user) {
+            users[i].security_profile_ids.push(profile);
+        }
+    }
+    for (user, key, value) in tags {
+        if let Some(&i) = index.get(&user) {
+            users[i].tags.insert(key, value);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -29,7 +29,22 @@ fn acw(column: &str, v: i64) -> Result<AcwSeconds> {
     AcwSeconds::parse(column, v).map_err(|_| corrupt(format!("{column} = {v}")))
 }
 
+/// A user from a row of [`COLUMNS`], with its security profiles and tags read too.
 pub(crate) fn from_row(conn: &Connection, row: &Row<'_>) -> Result<User> {
+    let mut user = from_columns(row)?;
+    user.security_profile_ids = conn
+        .prepare_cached(
+            "SELECT security_profile_id FROM user_security_profiles WHERE user_id = ?1 ORDER BY position",
+        )?
+        .query_map([&user.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    user.tags = tags::load(conn, ResourceKind::User, &user.id)?;
+    Ok(user)
+}
+
+/// A user from a row of [`COLUMNS`] alone: its security profiles and tags are left
+/// empty for the caller to fill.
+pub(crate) fn from_columns(row: &Row<'_>) -> Result<User> {
     let id: String = row.get(0)?;
     let plain = |auto_col: usize, acw_col: usize, name: &str| -> Result<ChannelSettings> {
         Ok(ChannelSettings {
@@ -64,13 +79,6 @@ pub(crate) fn from_row(conn: &Connection, row: &Row<'_>) -> Result<User> {
         voice_enhancement: VoiceEnhancementMode::parse("voice_enhancement", &voice_enhancement)
             .map_err(|_| corrupt(format!("voice enhancement {voice_enhancement:?}")))?,
     };
-    let security_profile_ids = conn
-        .prepare_cached(
-            "SELECT security_profile_id FROM user_security_profiles WHERE user_id = ?1 ORDER BY position",
-        )?
-        .query_map([&id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    let tags = tags::load(conn, ResourceKind::User, &id)?;
     Ok(User {
         username: Username::from_stored(row.get(1)?),
         identity: IdentityInfo {
@@ -82,11 +90,11 @@ pub(crate) fn from_row(conn: &Connection, row: &Row<'_>) -> Result<User> {
         },
         directory_user_id: row.get(7)?,
         password_hash: row.get(8)?,
-        security_profile_ids,
+        security_profile_ids: Vec::new(),
         routing_profile_id: row.get(9)?,
         hierarchy_group_id: row.get(10)?,
         config,
-        tags,
+        tags: Default::default(),
         modified: Modified {
             time: Timestamp(row.get(25)?),
             region: row.get(26)?,
