@@ -72,10 +72,14 @@ fn trigram_query(column: &str, needle: &str) -> String {
 }
 
 fn name_condition(sql: &mut Sql, column: &str, m: &StringMatch) {
-    // The trigram index answers substrings of three characters or more.
+    // The trigram index answers substrings of three characters or more. Its case
+    // folding joins characters that lowering keeps apart (final sigma and sigma, long
+    // s and s), so each row it finds is checked against the lowered column as well.
     if m.comparison == Comparison::Contains && m.value.chars().count() >= 3 {
-        sql.push("u.rowid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ");
+        sql.push("(u.rowid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ");
         sql.bind(trigram_query(column, &m.value));
+        sql.push(") AND ");
+        compare(sql, &format!("u.{column}"), m);
         sql.push(")");
     } else {
         compare(sql, &format!("u.{column}"), m);

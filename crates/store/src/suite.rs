@@ -5,6 +5,7 @@
 //! other (or at once) against one database. [`run_all`] runs them all; a backend's
 //! tests call it with a freshly opened store.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
@@ -17,12 +18,20 @@ use roster_domain::entities::{
 };
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure};
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
+use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
+use roster_domain::search::{
+    Comparison, Condition, HierarchyMatch, LevelCondition, ProficiencyCondition, StringField,
+    StringMatch, UserFacts, CONTAINS_MAX, CONTAINS_MIN,
+};
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
 use roster_domain::user::{IdentityInfo, User, Username};
 use roster_domain::{new_id, DomainError, InstanceRef, Scope, Timestamp};
 
-use crate::{NewInstance, PageRequest, ResourceRef, Store, StoreError, StoreResult, UserEdit};
+use crate::{
+    NewInstance, PageRequest, ResourceRef, SearchRequest, Store, StoreError, StoreResult,
+    UserCursor, UserEdit,
+};
 
 /// Asserts that `$result` is `Err` matching `$pat`.
 macro_rules! assert_err {
@@ -66,6 +75,7 @@ pub async fn run_all(store: &dyn Store) {
     hierarchy_delete_in_use(store).await;
     concurrent_same_username(store).await;
     concurrent_channel_edits(store).await;
+    search_matches_reference(store).await;
 }
 
 // ---- fixtures -----------------------------------------------------------------------
@@ -2434,4 +2444,659 @@ pub async fn concurrent_channel_edits(store: &dyn Store) {
         );
         assert!(s.auto_accept, "{}", channel.as_str());
     }
+}
+
+// ---- search -------------------------------------------------------------------------
+
+/// A small xorshift64 generator: deterministic pseudo-random choices.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// A number in `0..n`.
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// A number in `lo..=hi`.
+    fn between(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+/// A stored user with what a search looks at besides the user itself.
+struct Searchable {
+    user: User,
+    /// Group ids from the top level down to the user's group.
+    path: Vec<String>,
+    proficiencies: Vec<UserProficiency>,
+}
+
+impl Searchable {
+    fn facts(&self) -> UserFacts<'_> {
+        UserFacts {
+            id: &self.user.id,
+            username: self.user.username.as_str(),
+            first_name: self.user.identity.first_name.as_deref(),
+            last_name: self.user.identity.last_name.as_deref(),
+            routing_profile_id: &self.user.routing_profile_id,
+            security_profile_ids: &self.user.security_profile_ids,
+            hierarchy_path: &self.path,
+            tags: Some(&self.user.tags),
+            proficiencies: &self.proficiencies,
+        }
+    }
+}
+
+const SEARCH_USERNAMES: [&str; 40] = [
+    "ann",
+    "Anna",
+    "HANNAH",
+    "jo",
+    "JoAnn",
+    "joanna.b",
+    "mar",
+    "Mary",
+    "MaryAnn",
+    "zoe",
+    "Zed",
+    "_x",
+    "a_b",
+    "aBc",
+    "ABD",
+    "1st",
+    "sam",
+    "Sam.Smith",
+    "sanders",
+    "ed",
+    "ED2",
+    "x.y",
+    "li@q.io",
+    "Obi-Wan",
+    "o.d",
+    "Odysseas",
+    "pap",
+    "ng",
+    "NG.2",
+    "van",
+    "b-b",
+    "B_B",
+    "c.c",
+    "Chris",
+    "chris.2",
+    "dana",
+    "DIANA",
+    "diane",
+    "ivan",
+    "IVANA",
+];
+const SEARCH_FIRST_NAMES: [Option<&str>; 14] = [
+    Some("Anna"),
+    Some("Hannah"),
+    Some("Joanna"),
+    Some("ANNE"),
+    Some("Zoë"),
+    Some("Οδυσσέας"),
+    Some("ΟΔΥΣΣΕΑΣ"),
+    Some("Émile"),
+    Some("Straße"),
+    Some("Mary-Ann"),
+    Some("Samuel"),
+    Some("ſamuel"),
+    None,
+    None,
+];
+const SEARCH_LAST_NAMES: [Option<&str>; 11] = [
+    Some("Anderson"),
+    Some("Sanders"),
+    Some("SANDERSON"),
+    Some("Smith"),
+    Some("Goldsmith"),
+    Some("Brontë-O'Neill"),
+    Some("ΠΑΠΑΔΟΠΟΥΛΟΣ"),
+    Some("Ng"),
+    Some("van der Berg"),
+    Some("ΟΔΥΣΣΕΑΣ"),
+    None,
+];
+const SEARCH_ATTRIBUTES: [(&str, &[&str]); 2] = [
+    ("Language", &["English", "French", "German"]),
+    ("Skill", &["Billing", "Tech", "Sales"]),
+];
+const SEARCH_TAGS: [(&str, &[&str]); 3] = [
+    ("dept", &["sales", "Sales", "support"]),
+    ("site", &["berlin", "austin", ""]),
+    ("vip", &["yes"]),
+];
+/// Needles that tell exact substring matching from looser ones: case folding that
+/// treats final sigma or long s as s, and strings the data does not hold.
+const TRICKY_NEEDLES: [&str; 9] = ["ΔΥΣ", "ΥΣΣ", "ΣΣ", "SAM", "sa", "ss", "an", "ANN", "zzz"];
+
+/// What conditions are drawn from.
+struct Pools<'a> {
+    users: &'a [Searchable],
+    groups: Vec<String>,
+    routing_profiles: Vec<String>,
+    security_profiles: Vec<String>,
+}
+
+/// Part of `s`: all of it for EXACT, a prefix for STARTS_WITH, a substring of 2 to 25
+/// characters for CONTAINS (all of `s` when shorter).
+fn part_of(rng: &mut XorShift, s: &str, comparison: Comparison) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    match comparison {
+        Comparison::Exact => s.to_string(),
+        Comparison::StartsWith => chars[..rng.between(0, n)].iter().collect(),
+        Comparison::Contains => {
+            if n <= 2 {
+                return s.to_string();
+            }
+            let len = rng.between(2, n.min(25));
+            let start = rng.between(0, n - len);
+            chars[start..start + len].iter().collect()
+        }
+    }
+}
+
+/// Changes the case of some characters.
+fn mixed_case(rng: &mut XorShift, s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let v: Vec<char> = if rng.chance(50) {
+                c.to_uppercase().collect()
+            } else {
+                c.to_lowercase().collect()
+            };
+            v
+        })
+        .collect()
+}
+
+fn random_leaf(rng: &mut XorShift, p: &Pools<'_>) -> Condition {
+    let comparisons = [
+        Comparison::Exact,
+        Comparison::StartsWith,
+        Comparison::Contains,
+    ];
+    match rng.below(20) {
+        0..=7 => {
+            let fields = [
+                StringField::Username,
+                StringField::FirstName,
+                StringField::LastName,
+                StringField::RoutingProfileId,
+                StringField::SecurityProfileId,
+                StringField::ResourceId,
+            ];
+            let field = *rng.pick(&fields);
+            let comparison = *rng.pick(&comparisons);
+            let user = &rng.pick(p.users).user;
+            let source = match field {
+                StringField::Username => Some(user.username.as_str().to_string()),
+                StringField::FirstName => user.identity.first_name.clone(),
+                StringField::LastName => user.identity.last_name.clone(),
+                StringField::RoutingProfileId => Some(rng.pick(&p.routing_profiles).clone()),
+                StringField::SecurityProfileId => Some(rng.pick(&p.security_profiles).clone()),
+                StringField::ResourceId => Some(user.id.clone()),
+            };
+            let mut value = match source {
+                Some(s) if !rng.chance(15) => part_of(rng, &s, comparison),
+                _ => rng.pick(&TRICKY_NEEDLES).to_string(),
+            };
+            if field.case_insensitive() || rng.chance(10) {
+                value = mixed_case(rng, &value);
+            }
+            let n = value.chars().count();
+            if comparison == Comparison::Contains && !(CONTAINS_MIN..=CONTAINS_MAX).contains(&n) {
+                value = "an".to_string();
+            }
+            Condition::String {
+                field,
+                matcher: StringMatch::new("f", comparison, &value, field.case_insensitive())
+                    .expect("a valid string condition"),
+            }
+        }
+        8..=10 => {
+            let group_id = if rng.chance(10) {
+                new_id()
+            } else {
+                rng.pick(&p.groups).clone()
+            };
+            let matching = if rng.chance(50) {
+                HierarchyMatch::Exact
+            } else {
+                HierarchyMatch::WithChildGroups
+            };
+            Condition::Hierarchy { group_id, matching }
+        }
+        11..=14 => {
+            let conditions = (0..rng.between(1, 3))
+                .map(|_| {
+                    let (name, values) = rng.pick(&SEARCH_ATTRIBUTES);
+                    let comparison = *rng.pick(&comparisons);
+                    match rng.below(3) {
+                        0 => {
+                            let v = part_of(rng, name, comparison);
+                            ProficiencyCondition::AttributeName(
+                                StringMatch::new("f", comparison, &v, false).unwrap(),
+                            )
+                        }
+                        1 => {
+                            let value = rng_value(rng, values);
+                            let v = part_of(rng, value, comparison);
+                            ProficiencyCondition::AttributeValue(
+                                StringMatch::new("f", comparison, &v, false).unwrap(),
+                            )
+                        }
+                        _ => {
+                            let level = |rng: &mut XorShift| rng.between(2, 10) as f64 / 2.0;
+                            let (a, b) = (level(rng), level(rng));
+                            ProficiencyCondition::Level(match rng.below(7) {
+                                0 => LevelCondition::GreaterOrEqual(a),
+                                1 => LevelCondition::Greater(a),
+                                2 => LevelCondition::LesserOrEqual(a),
+                                3 => LevelCondition::Lesser(a),
+                                4 => LevelCondition::Equal(a),
+                                5 => LevelCondition::NotEqual(a),
+                                _ => LevelCondition::Range(a.min(b), a.max(b)),
+                            })
+                        }
+                    }
+                })
+                .collect();
+            Condition::Proficiency(conditions)
+        }
+        15..=18 => {
+            let (key, values) = if rng.chance(10) {
+                ("nope", &["x"][..])
+            } else {
+                *rng.pick(&SEARCH_TAGS)
+            };
+            let value = if rng.chance(20) {
+                None
+            } else if rng.chance(10) {
+                Some("other".to_string())
+            } else {
+                Some(rng_value(rng, values).to_string())
+            };
+            Condition::Tag {
+                key: key.to_string(),
+                value,
+            }
+        }
+        _ => Condition::All,
+    }
+}
+
+fn rng_value<'a>(rng: &mut XorShift, values: &[&'a str]) -> &'a str {
+    values[rng.below(values.len())]
+}
+
+/// The profiles and groups a generated user may hold.
+struct Holdings<'a> {
+    groups: &'a [String],
+    routing_profiles: &'a [String],
+    security_profiles: &'a [String],
+}
+
+/// A user of `fx` with random names, profiles, group and tags, and random
+/// proficiencies to give it.
+fn random_user(
+    rng: &mut XorShift,
+    fx: &Fixture,
+    username: &str,
+    h: &Holdings<'_>,
+) -> (User, Vec<UserProficiency>) {
+    let mut u = plain_user(fx, username);
+    u.identity.first_name = rng.pick(&SEARCH_FIRST_NAMES).map(str::to_string);
+    u.identity.last_name = rng.pick(&SEARCH_LAST_NAMES).map(str::to_string);
+    u.routing_profile_id = rng.pick(h.routing_profiles).clone();
+    let mut profiles: Vec<String> = h
+        .security_profiles
+        .iter()
+        .filter(|_| rng.chance(40))
+        .cloned()
+        .collect();
+    if profiles.is_empty() {
+        profiles.push(rng.pick(h.security_profiles).clone());
+    }
+    // Half of them in reverse id order: stores keep the order given.
+    if rng.chance(50) {
+        profiles.reverse();
+    }
+    u.security_profile_ids = profiles;
+    u.hierarchy_group_id = if rng.chance(20) || h.groups.is_empty() {
+        None
+    } else {
+        Some(rng.pick(h.groups).clone())
+    };
+    for (key, values) in SEARCH_TAGS {
+        if rng.chance(60) {
+            u.tags
+                .insert(key.to_string(), rng_value(rng, values).to_string());
+        }
+    }
+    let mut proficiencies: Vec<UserProficiency> = Vec::new();
+    for (name, values) in SEARCH_ATTRIBUTES {
+        for value in values {
+            if rng.chance(25) {
+                proficiencies.push(UserProficiency {
+                    attribute_name: name.to_string(),
+                    attribute_value: value.to_string(),
+                    level: rng.between(2, 10) as f64 / 2.0,
+                });
+            }
+        }
+    }
+    (u, proficiencies)
+}
+
+/// A random condition tree whose root is at level `depth` (1 at the top); leaves sit
+/// at level 3 at most.
+fn random_condition(rng: &mut XorShift, p: &Pools<'_>, depth: usize) -> Condition {
+    if depth < 3 && rng.chance(45) {
+        let children = (0..rng.between(0, 4))
+            .map(|_| random_condition(rng, p, depth + 1))
+            .collect();
+        if rng.chance(50) {
+            Condition::And(children)
+        } else {
+            Condition::Or(children)
+        }
+    } else {
+        random_leaf(rng, p)
+    }
+}
+
+/// `search_users` returns exactly the users for which the reference evaluator
+/// `Condition::matches` holds, in (lowered username, id) order with their number, for
+/// a few hundred generated condition trees; paging with small limits yields the same.
+pub async fn search_matches_reference(store: &dyn Store) {
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let fx = setup(store).await;
+    let other = setup(store).await;
+
+    // Three levels; two top groups with children and grandchildren.
+    let mut groups: Vec<HierarchyGroup> = Vec::new();
+    for at in [&fx.at, &other.at] {
+        store
+            .set_hierarchy_structure(at, structure(&["Region", "Site", "Team"], 1))
+            .await
+            .unwrap();
+    }
+    let (north, south) = (group("North", None), group("South", None));
+    let (north_a, north_b, south_a) = (
+        group("North-A", Some(&north)),
+        group("North-B", Some(&north)),
+        group("South-A", Some(&south)),
+    );
+    let low = [
+        group("North-A-1", Some(&north_a)),
+        group("North-A-2", Some(&north_a)),
+        group("South-A-1", Some(&south_a)),
+    ];
+    groups.extend([north, south, north_a, north_b, south_a]);
+    groups.extend(low);
+    for g in &groups {
+        store
+            .create_hierarchy_group(&fx.at, g.clone())
+            .await
+            .unwrap();
+    }
+    let foreign_group = group("North", None);
+    store
+        .create_hierarchy_group(&other.at, foreign_group.clone())
+        .await
+        .unwrap();
+
+    let second_rp = RoutingProfile {
+        id: new_id(),
+        name: "Second".into(),
+        description: "Another routing profile".into(),
+        default_outbound_queue_id: fx.standard_queue.clone(),
+        media_concurrencies: vec![MediaConcurrency {
+            channel: "CHAT".into(),
+            concurrency: 2,
+            cross_channel_behavior: None,
+        }],
+        queues: vec![],
+        agent_availability_timer: None,
+        tags: Tags::new(),
+        modified: modified(),
+    };
+    store
+        .create_routing_profile(&fx.at, second_rp.clone())
+        .await
+        .unwrap();
+    let routing_profiles = vec![fx.routing_profile.clone(), second_rp.id.clone()];
+    let security_profiles: Vec<String> = store
+        .list_security_profiles(&fx.at, &page(None, 100))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(security_profiles.len(), 4);
+
+    for at in [&fx.at, &other.at] {
+        for (name, values) in SEARCH_ATTRIBUTES {
+            store
+                .create_predefined_attribute(
+                    at,
+                    PredefinedAttribute {
+                        name: name.into(),
+                        values: values.iter().map(|v| v.to_string()).collect(),
+                        purposes: vec![],
+                        enable_value_validation_on_association: None,
+                        modified: modified(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+    }
+
+    let group_ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let holdings = Holdings {
+        groups: &group_ids,
+        routing_profiles: &routing_profiles,
+        security_profiles: &security_profiles,
+    };
+    for username in SEARCH_USERNAMES {
+        let (u, proficiencies) = random_user(&mut rng, &fx, username, &holdings);
+        store.create_user(&fx.at, u.clone(), 1000).await.unwrap();
+        if !proficiencies.is_empty() {
+            store
+                .change_user_proficiencies(
+                    &fx.at,
+                    &u.id,
+                    ProficiencyChange::Associate(proficiencies),
+                    &modified(),
+                )
+                .await
+                .unwrap();
+        }
+    }
+    // Users of another instance that match much the same: never part of the results.
+    let foreign = Holdings {
+        groups: std::slice::from_ref(&foreign_group.id),
+        routing_profiles: std::slice::from_ref(&other.routing_profile),
+        security_profiles: &[other.agent_profile.clone(), other.admin_profile.clone()],
+    };
+    for username in ["ann", "Mary", "sam", "zoe"] {
+        let (u, proficiencies) = random_user(&mut rng, &other, username, &foreign);
+        store.create_user(&other.at, u.clone(), 1000).await.unwrap();
+        store
+            .change_user_proficiencies(
+                &other.at,
+                &u.id,
+                ProficiencyChange::Associate(proficiencies),
+                &modified(),
+            )
+            .await
+            .unwrap();
+    }
+
+    // The facts as stored.
+    let paths: HashMap<String, Vec<String>> = groups
+        .iter()
+        .map(|g| (g.id.clone(), g.path.clone()))
+        .collect();
+    let mut users = Vec::new();
+    for summary in store.list_users(&fx.at, &page(None, 1000)).await.unwrap() {
+        let user = store.get_user(&fx.at, &summary.id).await.unwrap();
+        let (proficiencies, _) = store
+            .list_user_proficiencies(&fx.at, &user.id)
+            .await
+            .unwrap();
+        let path = user
+            .hierarchy_group_id
+            .as_ref()
+            .map(|g| paths[g].clone())
+            .unwrap_or_default();
+        users.push(Searchable {
+            user,
+            path,
+            proficiencies,
+        });
+    }
+    assert_eq!(users.len(), SEARCH_USERNAMES.len());
+    users.sort_by_key(|s| (s.user.username.unique_key(), s.user.id.clone()));
+
+    let mut pool_groups = group_ids.clone();
+    pool_groups.push(foreign_group.id.clone());
+    let pools = Pools {
+        users: &users,
+        groups: pool_groups,
+        routing_profiles,
+        security_profiles,
+    };
+
+    // A few fixed conditions first, then generated ones.
+    let name = |field, comparison, value: &str| Condition::String {
+        field,
+        matcher: StringMatch::new("f", comparison, value, true).unwrap(),
+    };
+    let mut conditions = vec![
+        Condition::All,
+        Condition::And(vec![]),
+        Condition::Or(vec![]),
+        name(StringField::FirstName, Comparison::Contains, "ΔΥΣ"),
+        name(StringField::LastName, Comparison::Contains, "ΥΣΣ"),
+        name(StringField::FirstName, Comparison::Contains, "SAM"),
+        name(StringField::FirstName, Comparison::Contains, "ss"),
+        name(StringField::FirstName, Comparison::StartsWith, "ſ"),
+        name(StringField::FirstName, Comparison::Exact, "ΟΔΥΣΣΕΑΣ"),
+        name(StringField::Username, Comparison::Contains, "a_"),
+    ];
+    for _ in 0..300 {
+        conditions.push(random_condition(&mut rng, &pools, 1));
+    }
+
+    let mut telling = 0;
+    for condition in &conditions {
+        let expected: Vec<&str> = users
+            .iter()
+            .filter(|s| condition.matches(&s.facts()))
+            .map(|s| s.user.id.as_str())
+            .collect();
+        if !expected.is_empty() && expected.len() < users.len() {
+            telling += 1;
+        }
+        let all = store
+            .search_users(
+                &fx.at,
+                &SearchRequest {
+                    condition: condition.clone(),
+                    after: None,
+                    limit: 1000,
+                },
+            )
+            .await
+            .unwrap();
+        let got: Vec<&str> = all.users.iter().map(|u| u.id.as_str()).collect();
+        assert_eq!(got, expected, "{condition:?}");
+        assert_eq!(all.total, expected.len() as u64, "{condition:?}");
+        // The users come whole: what get_user returns.
+        for u in &all.users {
+            let known = users.iter().find(|s| s.user.id == u.id).unwrap();
+            assert_eq!(*u, known.user, "{condition:?}");
+        }
+
+        // The same, a few at a time.
+        let limit = rng.between(1, 7);
+        let mut paged: Vec<String> = Vec::new();
+        let mut after: Option<UserCursor> = None;
+        loop {
+            let page = store
+                .search_users(
+                    &fx.at,
+                    &SearchRequest {
+                        condition: condition.clone(),
+                        after: after.clone(),
+                        limit,
+                    },
+                )
+                .await
+                .unwrap();
+            assert!(page.users.len() <= limit);
+            assert_eq!(page.total, expected.len() as u64, "{condition:?}");
+            if let Some(last) = page.users.last() {
+                after = Some(UserCursor {
+                    username_lower: last.username.unique_key(),
+                    id: last.id.clone(),
+                });
+            }
+            let done = page.users.len() < limit;
+            paged.extend(page.users.into_iter().map(|u| u.id));
+            if done {
+                break;
+            }
+        }
+        assert_eq!(paged, expected, "paged by {limit}: {condition:?}");
+    }
+    assert!(
+        telling * 2 > conditions.len(),
+        "only {telling} of {} conditions tell users apart",
+        conditions.len()
+    );
+
+    // An instance that does not exist.
+    let missing = InstanceRef {
+        scope: fx.at.scope.clone(),
+        instance_id: new_id(),
+    };
+    assert_err!(
+        store
+            .search_users(
+                &missing,
+                &SearchRequest {
+                    condition: Condition::All,
+                    after: None,
+                    limit: 10,
+                },
+            )
+            .await,
+        StoreError::NotFound {
+            kind: ResourceKind::Instance,
+            ..
+        }
+    );
 }
