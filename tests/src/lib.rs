@@ -1,11 +1,18 @@
 //! Shared harness for roster's end-to-end tests: start the real `roster` binary on a
 //! free port with its own data directory, wait for its ready line, and hand out
 //! `aws-sdk-connect` clients pointed at it.
+//!
+//! By default each server uses the embedded store in its data directory. With
+//! `ROSTER_TEST_BACKEND=postgres` and `ROSTER_TEST_DATABASE_URL` (an admin URL such
+//! as `postgres://postgres@127.0.0.1:5432/postgres`) set, each server started
+//! without `--database-url` gets a fresh PostgreSQL database of its own instead,
+//! created through the admin URL and dropped when the server is dropped.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 
 use aws_credential_types::Credentials;
@@ -43,11 +50,128 @@ pub struct ServerOptions {
     pub data_dir: Option<PathBuf>,
 }
 
+/// The variable naming an admin URL of a PostgreSQL server for tests.
+pub const TEST_DATABASE_URL_ENV: &str = "ROSTER_TEST_DATABASE_URL";
+/// The variable choosing the backend of [`Server::start`]: `postgres` or `sqlite`.
+pub const TEST_BACKEND_ENV: &str = "ROSTER_TEST_BACKEND";
+
+/// The admin URL of the test PostgreSQL server, if `ROSTER_TEST_DATABASE_URL` is set.
+pub fn test_database_url() -> Option<String> {
+    std::env::var(TEST_DATABASE_URL_ENV)
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// The admin URL when servers started by this harness use PostgreSQL
+/// (`ROSTER_TEST_BACKEND=postgres` and `ROSTER_TEST_DATABASE_URL` set).
+pub fn postgres_backend() -> Option<String> {
+    let wanted = std::env::var(TEST_BACKEND_ENV)
+        .map(|b| b.eq_ignore_ascii_case("postgres"))
+        .unwrap_or(false);
+    if !wanted {
+        return None;
+    }
+    let url = test_database_url();
+    assert!(
+        url.is_some(),
+        "{TEST_BACKEND_ENV}=postgres needs {TEST_DATABASE_URL_ENV} (an admin URL such as \
+         postgres://postgres@127.0.0.1:5432/postgres)"
+    );
+    url
+}
+
+/// `url` with its database name replaced by `name`.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let (scheme, rest) = base
+        .split_once("://")
+        .unwrap_or_else(|| panic!("{TEST_DATABASE_URL_ENV} must be a postgres:// URL"));
+    let authority = rest.split('/').next().unwrap_or(rest);
+    match query {
+        Some(q) => format!("{scheme}://{authority}/{name}?{q}"),
+        None => format!("{scheme}://{authority}/{name}"),
+    }
+}
+
+/// Runs `sql` on the admin database, on a thread and runtime of its own (callers
+/// may be inside a runtime).
+fn admin_execute(admin_url: &str, sql: String) -> Result<(), String> {
+    let admin_url = admin_url.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        rt.block_on(async move {
+            let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
+                .await
+                .map_err(|e| e.to_string())?;
+            let conn = tokio::spawn(conn);
+            let out = client.batch_execute(&sql).await.map_err(|e| e.to_string());
+            drop(client);
+            let _ = conn.await;
+            out
+        })
+    })
+    .join()
+    .map_err(|_| "the admin thread panicked".to_string())?
+}
+
+/// A PostgreSQL database made for tests (`roster_test_<random>`), dropped (best
+/// effort) when this is dropped.
+#[derive(Debug)]
+pub struct ScratchDatabase {
+    admin_url: String,
+    pub name: String,
+    /// The URL of the new database.
+    pub url: String,
+}
+
+impl ScratchDatabase {
+    /// Creates a fresh, empty database through the admin URL.
+    pub fn create(admin_url: &str) -> ScratchDatabase {
+        let name = format!("roster_test_{}", uuid::Uuid::new_v4().simple());
+        admin_execute(admin_url, format!("CREATE DATABASE {name}"))
+            .unwrap_or_else(|e| panic!("creating the test database {name}: {e}"));
+        ScratchDatabase {
+            admin_url: admin_url.to_string(),
+            url: with_database(admin_url, &name),
+            name,
+        }
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        if let Err(e) = admin_execute(&self.admin_url, sql) {
+            eprintln!(
+                "warning: could not drop the test database {}: {e}",
+                self.name
+            );
+        }
+    }
+}
+
+/// Databases of servers whose data directory a test kept for a restart
+/// ([`Server::take_tempdir`]): the next server started on that directory takes
+/// the database over.
+static KEPT_DATABASES: Mutex<Option<HashMap<PathBuf, ScratchDatabase>>> = Mutex::new(None);
+
+fn kept_databases() -> std::sync::MutexGuard<'static, Option<HashMap<PathBuf, ScratchDatabase>>> {
+    KEPT_DATABASES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// A running `roster serve`, killed when dropped.
 pub struct Server {
     child: Option<Child>,
     pub addr: String,
     pub data_dir: PathBuf,
+    /// The PostgreSQL database this server uses, when the harness made one for it.
+    pub database: Option<ScratchDatabase>,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -65,20 +189,33 @@ impl Server {
                 (Some(t), d)
             }
         };
+        let names_database = opts.args.iter().any(|a| a == "--database-url");
+        let database = match postgres_backend() {
+            Some(admin) if !names_database => Some(
+                kept_databases()
+                    .as_mut()
+                    .and_then(|kept| kept.remove(&data_dir))
+                    .unwrap_or_else(|| ScratchDatabase::create(&admin)),
+            ),
+            _ => None,
+        };
         let mut cmd = Command::new(roster_binary());
         cmd.arg("serve")
             .arg("--listen")
             .arg("127.0.0.1:0")
             .arg("--data")
             .arg(&data_dir)
-            .args(&opts.args)
-            .env(
-                "ROSTER_LOG",
-                std::env::var("ROSTER_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .env_remove("ROSTER_DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .args(&opts.args);
+        if let Some(db) = &database {
+            cmd.arg("--database-url").arg(&db.url);
+        }
+        cmd.env(
+            "ROSTER_LOG",
+            std::env::var("ROSTER_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .env_remove("ROSTER_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
         let mut child = cmd.spawn().expect("spawn roster");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = mpsc::channel();
@@ -101,6 +238,7 @@ impl Server {
             child: Some(child),
             addr,
             data_dir,
+            database,
             _tmp: tmp,
         }
     }
@@ -158,8 +296,15 @@ impl Server {
         panic!("roster did not exit within 10 s of SIGTERM");
     }
 
-    /// Keeps the data directory alive past this server (for restarts).
+    /// Keeps the data directory alive past this server (for restarts). A database
+    /// the harness made for this server is kept too, for the next server started on
+    /// the same data directory.
     pub fn take_tempdir(&mut self) -> Option<tempfile::TempDir> {
+        if let Some(db) = self.database.take() {
+            kept_databases()
+                .get_or_insert_with(HashMap::new)
+                .insert(self.data_dir.clone(), db);
+        }
         self._tmp.take()
     }
 }

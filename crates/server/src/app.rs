@@ -2,7 +2,7 @@
 //! renders every API request, plus `/health` and graceful shutdown.
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
 use axum::body::Body;
@@ -14,6 +14,7 @@ use roster_api::{ApiError, Connect, ErrorCode, RequestContext};
 use roster_service::{ConnectService, ServiceConfig};
 use roster_sigv4::{AuthErrorKind, RequestParts, Verifier};
 use roster_store::Store;
+use roster_store_postgres::{PostgresOptions, PostgresStore};
 use roster_wire::{build_input, error_response, ok_response, Router, MAX_BODY_BYTES};
 use tracing::{error, info, warn};
 
@@ -24,6 +25,45 @@ struct AppState {
     verifier: Verifier,
     service: Arc<ConnectService>,
     store: Arc<dyn Store>,
+    /// The PostgreSQL store, when that is the backend: `/health` checks that it
+    /// answers.
+    postgres: Option<Arc<PostgresStore>>,
+}
+
+/// How long `/health` waits for the database to answer.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Opens the store the flags name: PostgreSQL with `--database-url`, else the
+/// embedded store in `--data`.
+async fn open_store(
+    args: &ServeArgs,
+) -> anyhow::Result<(Arc<dyn Store>, Option<Arc<PostgresStore>>)> {
+    match &args.database_url {
+        Some(url) => {
+            let options = PostgresOptions {
+                pool_size: args.database_pool_size as usize,
+                ..PostgresOptions::default()
+            };
+            let store = PostgresStore::connect(url.reveal(), options)
+                .await
+                .with_context(|| format!("opening the PostgreSQL store at {}", url.redacted()))?;
+            let store = Arc::new(store);
+            info!(
+                backend = %store.backend(),
+                database = %url.redacted(),
+                pool_size = args.database_pool_size,
+                trigram_indexes = store.trigram_indexes(),
+                "store open"
+            );
+            Ok((store.clone(), Some(store)))
+        }
+        None => {
+            let store = roster_store_sqlite::SqliteStore::open(&args.data, Default::default())
+                .with_context(|| format!("opening the store in {}", args.data.display()))?;
+            info!(backend = %store.backend(), data = %args.data.display(), "store open");
+            Ok((Arc::new(store), None))
+        }
+    }
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -36,16 +76,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .init();
 
     let mode = args.auth_mode()?;
-    if let Some(url) = &args.database_url {
-        anyhow::bail!(
-            "--database-url {url}: the PostgreSQL store is not yet supported by this build; use --data DIR for the embedded store"
-        );
-    }
-    let store: Arc<dyn Store> = Arc::new(
-        roster_store_sqlite::SqliteStore::open(&args.data, Default::default())
-            .with_context(|| format!("opening the store in {}", args.data.display()))?,
-    );
-    info!(backend = store.backend(), data = %args.data.display(), "store open");
+    let (store, postgres) = open_store(&args).await?;
 
     let service = Arc::new(ConnectService::new(
         store.clone(),
@@ -58,6 +89,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         verifier: Verifier::new(mode),
         service,
         store: store.clone(),
+        postgres,
     });
     let app = axum::Router::new()
         .route("/health", get(health))
@@ -102,10 +134,37 @@ async fn shutdown_signal() {
     }
 }
 
+/// 200 `{"status":"ok","store":BACKEND}` while the store can serve; with
+/// PostgreSQL, 503 `{"status":"unavailable",…}` when the database does not answer
+/// within [`HEALTH_TIMEOUT`], so that a load balancer stops sending requests here.
 async fn health(State(state): State<Arc<AppState>>) -> Response {
-    let body = serde_json::json!({"status": "ok", "store": state.store.backend()});
+    let backend = state.store.backend();
+    let unavailable = match &state.postgres {
+        None => None,
+        Some(pg) => match tokio::time::timeout(HEALTH_TIMEOUT, pg.ping()).await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some(format!(
+                "the database did not answer within {} s",
+                HEALTH_TIMEOUT.as_secs()
+            )),
+        },
+    };
+    let (status, body) = match unavailable {
+        None => (
+            StatusCode::OK,
+            serde_json::json!({"status": "ok", "store": backend}),
+        ),
+        Some(why) => {
+            warn!(store = backend, error = %why, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                serde_json::json!({"status": "unavailable", "store": backend}),
+            )
+        }
+    };
     (
-        StatusCode::OK,
+        status,
         [("content-type", "application/json")],
         body.to_string(),
     )

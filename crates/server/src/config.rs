@@ -25,8 +25,13 @@ pub struct ServeArgs {
     #[arg(long, env = "ROSTER_DATA", default_value = "./roster-data")]
     pub data: PathBuf,
     /// Use PostgreSQL instead of the embedded store (postgres://user:password@host/db).
+    /// Several roster processes may serve over one database.
     #[arg(long, env = "ROSTER_DATABASE_URL")]
     pub database_url: Option<DatabaseUrl>,
+    /// Connections to PostgreSQL this process keeps at most (with --database-url).
+    #[arg(long, env = "ROSTER_DATABASE_POOL_SIZE", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_pool_size: u32,
     /// How requests are authenticated.
     #[arg(long, env = "ROSTER_AUTH", value_enum, default_value = "permissive")]
     pub auth: AuthMode,
@@ -46,6 +51,11 @@ impl DatabaseUrl {
     /// The URL with its password replaced by `***`.
     pub fn redacted(&self) -> String {
         redact_url(&self.0)
+    }
+
+    /// The URL as given, password included: for connecting, never for logs.
+    pub fn reveal(&self) -> &str {
+        &self.0
     }
 }
 

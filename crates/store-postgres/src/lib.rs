@@ -1,0 +1,649 @@
+//! The PostgreSQL store: several roster processes serve over one database.
+//!
+//! Connections come from a `deadpool-postgres` pool; statements are prepared once
+//! per connection and cached. Every store call is one transaction:
+//!
+//! - writes run at SERIALIZABLE. A serialization failure or deadlock (SQLSTATE 40001,
+//!   40P01), which PostgreSQL reports when concurrent transactions could not be
+//!   ordered, rolls the transaction back and runs it again after a short randomized
+//!   backoff, up to [`PostgresOptions::max_attempts`] times;
+//! - reads run at REPEATABLE READ, READ ONLY, so each sees one snapshot holding every
+//!   write committed before it began.
+//!
+//! Unique names are unique indexes (usernames per instance compared lowered, aliases
+//! per account and region, profile, group and attribute names per instance); the
+//! store also looks before it inserts so that its `Duplicate` errors say what clashed,
+//! and a violation of one of those indexes by a concurrent insert maps to the same
+//! error. The users-per-instance quota is a counter row per instance updated in the
+//! transaction that creates or deletes a user.
+//!
+//! The schema is brought up to date at [`PostgresStore::connect`] (see `schema.rs`);
+//! processes starting together on one database wait for each other there.
+
+mod db;
+mod error;
+mod hierarchy;
+mod instances;
+mod proficiencies;
+mod profiles;
+mod schema;
+mod search;
+mod tags;
+mod users;
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use roster_domain::arn::ResourceKind;
+use roster_domain::entities::{Queue, QueueType, RoutingProfile, SecurityProfile};
+use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
+use roster_domain::instance::{Instance, InstanceAttributeType};
+use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
+use roster_domain::tags::Tags;
+use roster_domain::time::Modified;
+use roster_domain::user::User;
+use roster_domain::{InstanceRef, Scope, Timestamp};
+use roster_store::{
+    NewInstance, PageRequest, ResourceRef, SearchPage, SearchRequest, Store, StoreError,
+    StoreResult, UserEdit, UserSummary,
+};
+
+use crate::db::{transaction, Mode};
+use crate::error::{Error, Result};
+
+pub use crate::schema::LATEST_VERSION as SCHEMA_VERSION;
+
+/// Prepared statements a connection keeps before it forgets them all. Searches
+/// compile to statements whose text depends on the shape of the query; this bounds
+/// how many a long-lived connection collects.
+const MAX_CACHED_STATEMENTS: usize = 512;
+
+/// How the store is run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostgresOptions {
+    /// Connections kept at most; at most this many calls run at once.
+    pub pool_size: usize,
+    /// How long a call waits for a free connection, and how long opening one may
+    /// take, before it fails.
+    pub connect_timeout: Duration,
+    /// Attempts of a transaction that keeps conflicting with concurrent ones before
+    /// the call fails with `Backend`.
+    pub max_attempts: u32,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        PostgresOptions {
+            pool_size: 16,
+            connect_timeout: Duration::from_secs(10),
+            max_attempts: 10,
+        }
+    }
+}
+
+/// Counters of the store since it was connected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PostgresStats {
+    /// Transaction attempts that conflicted with concurrent transactions (and were
+    /// run again, or failed the call after the last attempt).
+    pub conflicts: u64,
+    /// Calls that failed because every attempt conflicted.
+    pub exhausted: u64,
+}
+
+#[derive(Default)]
+pub(crate) struct Counters {
+    conflicts: AtomicU64,
+    exhausted: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn conflict(&self) {
+        self.conflicts.fetch_add(1, Ordering::Relaxed);
+    }
+    pub(crate) fn exhausted(&self) {
+        self.exhausted.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The PostgreSQL [`Store`].
+pub struct PostgresStore {
+    pool: Pool,
+    /// `user@host:port/dbname`, never the password.
+    target: String,
+    trigram_indexes: bool,
+    options: PostgresOptions,
+    counters: Counters,
+}
+
+impl fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.pool.status();
+        f.debug_struct("PostgresStore")
+            .field("target", &self.target)
+            .field("pool_size", &status.max_size)
+            .field("connections", &status.size)
+            .field("idle", &status.available)
+            .field("trigram_indexes", &self.trigram_indexes)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+/// `user@host:port/dbname` of a configuration: what the logs may show of it.
+fn describe_target(config: &tokio_postgres::Config) -> String {
+    let user = config.get_user().unwrap_or("");
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let host = match h {
+                tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                #[cfg(unix)]
+                tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+            };
+            match config.get_ports().get(i).or(config.get_ports().first()) {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            }
+        })
+        .collect();
+    let db = config.get_dbname().unwrap_or(user);
+    format!("{user}@{}/{db}", hosts.join(","))
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/db`,
+    /// or a key=value connection string), brings its schema up to date and creates
+    /// the trigram indexes of user names when `pg_trgm` is available. A database
+    /// written by a newer roster, with a schema version above [`SCHEMA_VERSION`], is
+    /// refused. Errors never contain the password.
+    pub async fn connect(url: &str, options: PostgresOptions) -> Result<PostgresStore, StoreError> {
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|e: tokio_postgres::Error| {
+                StoreError::Backend(format!("the database URL is not valid: {e}"))
+            })?;
+        if config.get_application_name().is_none() {
+            config.application_name("roster");
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(options.connect_timeout);
+        }
+        let target = describe_target(&config);
+        let manager = Manager::from_config(
+            config,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(options.pool_size.max(1))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(options.connect_timeout))
+            .create_timeout(Some(options.connect_timeout))
+            .build()
+            .map_err(|e| StoreError::Backend(format!("cannot build the connection pool: {e}")))?;
+        let opening = |e: Error| match e {
+            Error::Store(e) => e,
+            other => StoreError::Backend(format!("cannot open the database {target}: {other}")),
+        };
+        let mut client = pool.get().await.map_err(|e| opening(e.into()))?;
+        let applied = schema::migrate(&mut client, Timestamp::now().0)
+            .await
+            .map_err(opening)?;
+        if !applied.is_empty() {
+            tracing::info!(database = %target, versions = ?applied, "applied schema migrations");
+        }
+        let trigram_indexes = schema::ensure_trigram_indexes(&mut client)
+            .await
+            .map_err(opening)?;
+        drop(client);
+        Ok(PostgresStore {
+            pool,
+            target,
+            trigram_indexes,
+            options,
+            counters: Counters::default(),
+        })
+    }
+
+    /// The database this store uses, as `user@host:port/dbname` (no password).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// How often transactions conflicted since the store was connected.
+    pub fn stats(&self) -> PostgresStats {
+        PostgresStats {
+            conflicts: self.counters.conflicts.load(Ordering::Relaxed),
+            exhausted: self.counters.exhausted.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Whether the trigram indexes of user names exist (CONTAINS searches on names
+    /// use them for needles of three characters or more).
+    pub fn trigram_indexes(&self) -> bool {
+        self.trigram_indexes
+    }
+
+    /// Checks that a connection can be had and answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let client = self.client().await.map_err(Error::into_store)?;
+        client
+            .simple_query("SELECT 1")
+            .await
+            .map_err(|e| Error::Pg(e).into_store())?;
+        Ok(())
+    }
+
+    /// Stops handing out connections and closes the idle ones; connections in use
+    /// close as they come back.
+    pub fn close(&self) {
+        self.pool.close();
+    }
+
+    pub(crate) fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    pub(crate) fn max_attempts(&self) -> u32 {
+        self.options.max_attempts.max(1)
+    }
+
+    pub(crate) async fn client(&self) -> Result<deadpool_postgres::Client> {
+        let client = self.pool.get().await?;
+        if client.statement_cache.size() > MAX_CACHED_STATEMENTS {
+            client.statement_cache.clear();
+        }
+        Ok(client)
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn close(&self) {
+        PostgresStore::close(self)
+    }
+
+    // ---- instances ------------------------------------------------------------------
+
+    async fn create_instance(&self, new: NewInstance) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| instances::create(&tx, &new))
+    }
+
+    async fn get_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<Instance> {
+        transaction!(self, Mode::Read, |tx| instances::load(
+            &tx,
+            scope,
+            instance_id
+        ))
+    }
+
+    async fn list_instances(
+        &self,
+        scope: &Scope,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<Instance>> {
+        transaction!(self, Mode::Read, |tx| instances::list(&tx, scope, page))
+    }
+
+    async fn delete_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| instances::delete(
+            &tx,
+            scope,
+            instance_id
+        ))
+    }
+
+    async fn instance_tags(&self, at: &InstanceRef) -> StoreResult<Tags> {
+        let resource = ResourceRef {
+            kind: ResourceKind::Instance,
+            id: at.instance_id.clone(),
+        };
+        transaction!(self, Mode::Read, |tx| tags::list(&tx, at, &resource))
+    }
+
+    async fn get_instance_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: InstanceAttributeType,
+    ) -> StoreResult<bool> {
+        transaction!(self, Mode::Read, |tx| instances::get_attribute(
+            &tx, at, attribute
+        ))
+    }
+
+    async fn set_instance_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: InstanceAttributeType,
+        value: bool,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| instances::set_attribute(
+            &tx, at, attribute, value
+        ))
+    }
+
+    async fn list_instance_attributes(
+        &self,
+        at: &InstanceRef,
+    ) -> StoreResult<Vec<(InstanceAttributeType, bool)>> {
+        transaction!(self, Mode::Read, |tx| instances::list_attributes(&tx, at))
+    }
+
+    // ---- security profiles, routing profiles, queues ---------------------------------
+
+    async fn create_security_profile(
+        &self,
+        at: &InstanceRef,
+        profile: SecurityProfile,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| async {
+            instances::check(&tx, at).await?;
+            profiles::insert_security_profile(&tx, &at.instance_id, &profile).await
+        })
+    }
+
+    async fn get_security_profile(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+    ) -> StoreResult<SecurityProfile> {
+        transaction!(self, Mode::Read, |tx| profiles::get_security_profile(
+            &tx, at, id
+        ))
+    }
+
+    async fn list_security_profiles(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<SecurityProfile>> {
+        transaction!(self, Mode::Read, |tx| profiles::list_security_profiles(
+            &tx, at, page
+        ))
+    }
+
+    async fn delete_security_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| profiles::delete_security_profile(
+            &tx, at, id
+        ))
+    }
+
+    async fn create_routing_profile(
+        &self,
+        at: &InstanceRef,
+        profile: RoutingProfile,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| async {
+            instances::check(&tx, at).await?;
+            profiles::insert_routing_profile(&tx, &at.instance_id, &profile).await
+        })
+    }
+
+    async fn get_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<RoutingProfile> {
+        transaction!(self, Mode::Read, |tx| profiles::get_routing_profile(
+            &tx, at, id
+        ))
+    }
+
+    async fn list_routing_profiles(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<RoutingProfile>> {
+        transaction!(self, Mode::Read, |tx| profiles::list_routing_profiles(
+            &tx, at, page
+        ))
+    }
+
+    async fn delete_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| profiles::delete_routing_profile(
+            &tx, at, id
+        ))
+    }
+
+    async fn routing_profile_user_count(&self, at: &InstanceRef, id: &str) -> StoreResult<u64> {
+        transaction!(self, Mode::Read, |tx| profiles::routing_profile_user_count(
+            &tx, at, id
+        ))
+    }
+
+    async fn list_queues(
+        &self,
+        at: &InstanceRef,
+        types: &[QueueType],
+        page: &PageRequest,
+    ) -> StoreResult<Vec<Queue>> {
+        transaction!(self, Mode::Read, |tx| profiles::list_queues(
+            &tx, at, types, page
+        ))
+    }
+
+    // ---- tags -------------------------------------------------------------------------
+
+    async fn tag_resource(
+        &self,
+        at: &InstanceRef,
+        resource: &ResourceRef,
+        tags: &Tags,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| tags::tag(&tx, at, resource, tags))
+    }
+
+    async fn untag_resource(
+        &self,
+        at: &InstanceRef,
+        resource: &ResourceRef,
+        keys: &[String],
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| tags::untag(&tx, at, resource, keys))
+    }
+
+    async fn list_tags(&self, at: &InstanceRef, resource: &ResourceRef) -> StoreResult<Tags> {
+        transaction!(self, Mode::Read, |tx| tags::list(&tx, at, resource))
+    }
+
+    // ---- users ------------------------------------------------------------------------
+
+    async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| users::create(
+            &tx, at, &user, max_users
+        ))
+    }
+
+    async fn get_user(&self, at: &InstanceRef, id: &str) -> StoreResult<User> {
+        transaction!(self, Mode::Read, |tx| users::get(&tx, at, id))
+    }
+
+    async fn list_users(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<UserSummary>> {
+        transaction!(self, Mode::Read, |tx| users::list(&tx, at, page))
+    }
+
+    async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User> {
+        let mut pending = users::PendingEdit::new(edit);
+        transaction!(self, Mode::Write, |tx| users::update(
+            &tx,
+            at,
+            id,
+            &mut pending
+        ))
+    }
+
+    async fn delete_user(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| users::delete(&tx, at, id))
+    }
+
+    // ---- hierarchy --------------------------------------------------------------------
+
+    async fn get_hierarchy_structure(&self, at: &InstanceRef) -> StoreResult<HierarchyStructure> {
+        transaction!(self, Mode::Read, |tx| hierarchy::get_structure(&tx, at))
+    }
+
+    async fn set_hierarchy_structure(
+        &self,
+        at: &InstanceRef,
+        structure: HierarchyStructure,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| hierarchy::set_structure(
+            &tx, at, &structure
+        ))
+    }
+
+    async fn create_hierarchy_group(
+        &self,
+        at: &InstanceRef,
+        group: HierarchyGroup,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| hierarchy::create_group(
+            &tx, at, &group
+        ))
+    }
+
+    async fn get_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<HierarchyGroup> {
+        transaction!(self, Mode::Read, |tx| hierarchy::get_group(&tx, at, id))
+    }
+
+    async fn list_hierarchy_groups(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<HierarchyGroup>> {
+        transaction!(self, Mode::Read, |tx| hierarchy::list_groups(&tx, at, page))
+    }
+
+    async fn rename_hierarchy_group(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+        name: &str,
+        modified: &Modified,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| hierarchy::rename_group(
+            &tx, at, id, name, modified
+        ))
+    }
+
+    async fn delete_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| hierarchy::delete_group(&tx, at, id))
+    }
+
+    // ---- proficiencies ----------------------------------------------------------------
+
+    async fn create_predefined_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: PredefinedAttribute,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| proficiencies::create(
+            &tx, at, &attribute
+        ))
+    }
+
+    async fn get_predefined_attribute(
+        &self,
+        at: &InstanceRef,
+        name: &str,
+    ) -> StoreResult<PredefinedAttribute> {
+        transaction!(self, Mode::Read, |tx| proficiencies::get(&tx, at, name))
+    }
+
+    async fn list_predefined_attributes(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<PredefinedAttribute>> {
+        transaction!(self, Mode::Read, |tx| proficiencies::list(&tx, at, page))
+    }
+
+    async fn update_predefined_attribute(
+        &self,
+        at: &InstanceRef,
+        attribute: PredefinedAttribute,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| proficiencies::update(
+            &tx, at, &attribute
+        ))
+    }
+
+    async fn delete_predefined_attribute(&self, at: &InstanceRef, name: &str) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| proficiencies::delete(&tx, at, name))
+    }
+
+    async fn change_user_proficiencies(
+        &self,
+        at: &InstanceRef,
+        user_id: &str,
+        change: ProficiencyChange,
+        modified: &Modified,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| proficiencies::change(
+            &tx, at, user_id, &change, modified
+        ))
+    }
+
+    async fn list_user_proficiencies(
+        &self,
+        at: &InstanceRef,
+        user_id: &str,
+    ) -> StoreResult<(Vec<UserProficiency>, Option<Modified>)> {
+        transaction!(self, Mode::Read, |tx| proficiencies::list_for_user(
+            &tx, at, user_id
+        ))
+    }
+
+    // ---- search ---------------------------------------------------------------------
+
+    async fn search_users(
+        &self,
+        at: &InstanceRef,
+        request: &SearchRequest,
+    ) -> StoreResult<SearchPage> {
+        transaction!(self, Mode::Read, |tx| search::search(&tx, at, request))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_never_show_the_password() {
+        let config: tokio_postgres::Config = "postgres://roster:s3cret@db.example:6543/fleet"
+            .parse()
+            .unwrap();
+        let shown = describe_target(&config);
+        assert_eq!(shown, "roster@db.example:6543/fleet");
+        let config: tokio_postgres::Config =
+            "host=localhost user=me password=hunter2".parse().unwrap();
+        assert!(!describe_target(&config).contains("hunter2"));
+    }
+
+    #[test]
+    fn bad_urls_do_not_echo_the_password() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let err = rt
+            .block_on(PostgresStore::connect(
+                "postgres://u:s3cret@127.0.0.1:1/db?sslmode=nonsense",
+                PostgresOptions::default(),
+            ))
+            .unwrap_err();
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+    }
+}

@@ -1,0 +1,171 @@
+//! Tags of every kind of resource, in one table keyed by kind and id.
+
+use roster_domain::arn::ResourceKind;
+use roster_domain::tags::{Tags, MAX_TAGS};
+use roster_domain::{DomainError, InstanceRef};
+use roster_store::ResourceRef;
+
+use crate::db::{execute, exists, query, query_one, Tx};
+use crate::error::{not_found, Error, Result};
+use crate::instances;
+
+fn too_many() -> Error {
+    DomainError::param(
+        "tags",
+        format!("a resource can have at most {MAX_TAGS} tags"),
+    )
+    .into()
+}
+
+/// Stores the tags of a resource being created.
+pub(crate) async fn insert_new(
+    tx: &Tx<'_>,
+    instance_id: &str,
+    kind: ResourceKind,
+    resource_id: &str,
+    tags: &Tags,
+) -> Result<()> {
+    if tags.len() > MAX_TAGS {
+        return Err(too_many());
+    }
+    upsert(tx, instance_id, kind, resource_id, tags).await
+}
+
+async fn upsert(
+    tx: &Tx<'_>,
+    instance_id: &str,
+    kind: ResourceKind,
+    resource_id: &str,
+    tags: &Tags,
+) -> Result<()> {
+    for (k, v) in tags {
+        execute(
+            tx,
+            "INSERT INTO tags (instance_id, resource_kind, resource_id, key, value) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (resource_kind, resource_id, key) DO UPDATE SET value = excluded.value",
+            &[&instance_id, &kind.as_str(), &resource_id, k, v],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Tags from the two arrays of keys and values a query collected in key order.
+pub(crate) fn from_arrays(keys: Vec<String>, values: Vec<String>) -> Tags {
+    keys.into_iter().zip(values).collect()
+}
+
+/// SQL selecting the tag keys and the tag values (two arrays in the same order) of
+/// the resource of `kind` whose id is the SQL expression `id`.
+pub(crate) fn arrays_sql(kind: ResourceKind, id: &str) -> String {
+    let kind = kind.as_str();
+    format!(
+        "ARRAY(SELECT t.key FROM tags t WHERE t.resource_kind = '{kind}' AND t.resource_id = {id} ORDER BY t.key), \
+         ARRAY(SELECT t.value FROM tags t WHERE t.resource_kind = '{kind}' AND t.resource_id = {id} ORDER BY t.key)"
+    )
+}
+
+pub(crate) async fn load(tx: &Tx<'_>, kind: ResourceKind, resource_id: &str) -> Result<Tags> {
+    let rows = query(
+        tx,
+        "SELECT key, value FROM tags WHERE resource_kind = $1 AND resource_id = $2",
+        &[&kind.as_str(), &resource_id],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
+pub(crate) async fn delete_all(tx: &Tx<'_>, kind: ResourceKind, resource_id: &str) -> Result<()> {
+    execute(
+        tx,
+        "DELETE FROM tags WHERE resource_kind = $1 AND resource_id = $2",
+        &[&kind.as_str(), &resource_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The table holding taggable resources of `kind`; `None` for the instance itself and
+/// for kinds that cannot be tagged.
+fn table(kind: ResourceKind) -> Option<&'static str> {
+    Some(match kind {
+        ResourceKind::Instance => return None,
+        ResourceKind::User => "users",
+        ResourceKind::SecurityProfile => "security_profiles",
+        ResourceKind::RoutingProfile => "routing_profiles",
+        ResourceKind::Queue => "queues",
+        ResourceKind::HierarchyGroup => "hierarchy_groups",
+        ResourceKind::HoursOfOperation => "hours_of_operation",
+        // Not taggable: no ARN names one, so no tag call reaches here with it.
+        ResourceKind::PredefinedAttribute => return None,
+    })
+}
+
+/// `NotFound` unless the instance exists in the scope and holds the resource.
+async fn check_resource(tx: &Tx<'_>, at: &InstanceRef, resource: &ResourceRef) -> Result<()> {
+    instances::check(tx, at).await?;
+    let found = match table(resource.kind) {
+        None => resource.kind == ResourceKind::Instance && resource.id == at.instance_id,
+        Some(table) => {
+            exists(
+                tx,
+                &format!("SELECT 1 FROM {table} WHERE id = $1 AND instance_id = $2"),
+                &[&resource.id, &at.instance_id],
+            )
+            .await?
+        }
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(not_found(resource.kind, &resource.id))
+    }
+}
+
+pub(crate) async fn tag(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    resource: &ResourceRef,
+    tags: &Tags,
+) -> Result<()> {
+    check_resource(tx, at, resource).await?;
+    upsert(tx, &at.instance_id, resource.kind, &resource.id, tags).await?;
+    let count: i64 = query_one(
+        tx,
+        "SELECT COUNT(*) FROM tags WHERE resource_kind = $1 AND resource_id = $2",
+        &[&resource.kind.as_str(), &resource.id],
+    )
+    .await?
+    .try_get(0)?;
+    if count > MAX_TAGS as i64 {
+        // Returning an error rolls the transaction back, upserts included.
+        return Err(too_many());
+    }
+    Ok(())
+}
+
+pub(crate) async fn untag(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    resource: &ResourceRef,
+    keys: &[String],
+) -> Result<()> {
+    check_resource(tx, at, resource).await?;
+    if keys.is_empty() {
+        return Ok(());
+    }
+    execute(
+        tx,
+        "DELETE FROM tags WHERE resource_kind = $1 AND resource_id = $2 AND key = ANY($3)",
+        &[&resource.kind.as_str(), &resource.id, &keys],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn list(tx: &Tx<'_>, at: &InstanceRef, resource: &ResourceRef) -> Result<Tags> {
+    check_resource(tx, at, resource).await?;
+    load(tx, resource.kind, &resource.id).await
+}

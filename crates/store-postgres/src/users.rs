@@ -1,0 +1,478 @@
+//! Users: one row per user with a column per setting, their security profiles in
+//! order in `user_security_profiles`, their tags in `tags`, and the per-instance
+//! count of users in `instance_user_counts`.
+
+use std::sync::OnceLock;
+
+use roster_domain::arn::ResourceKind;
+use roster_domain::channel::{
+    AcwSeconds, Channel, ChannelSettings, PhoneType, UserConfig, VoiceEnhancementMode,
+};
+use roster_domain::time::Modified;
+use roster_domain::user::{IdentityInfo, User, Username};
+use roster_domain::{DomainError, InstanceRef, Timestamp};
+use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
+use tokio_postgres::Row;
+
+use crate::db::{execute, execute_raw, exists, query, query_opt, Tx};
+use crate::error::{corrupt, duplicate, missing, not_found, on_unique, Error, Result};
+use crate::instances::{self, limit};
+use crate::profiles::exists_in;
+use crate::tags;
+
+/// The columns [`from_row`] reads, for a query over `users u`: the user's own
+/// columns, then its security profile ids in order, then its tag keys and values.
+pub(crate) fn columns() -> &'static str {
+    static COLUMNS: OnceLock<String> = OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        format!(
+            "u.id, u.username, u.first_name, u.last_name, u.email, u.secondary_email, u.mobile, \
+             u.directory_user_id, u.password_hash, u.routing_profile_id, u.hierarchy_group_id, \
+             u.voice_auto_accept, u.voice_acw, u.voice_afc_auto_accept, u.voice_afc_acw, \
+             u.chat_auto_accept, u.chat_acw, u.task_auto_accept, u.task_acw, u.email_auto_accept, u.email_acw, \
+             u.phone_type, u.desk_phone_number, u.persistent_connection, u.voice_enhancement, \
+             u.modified_ms, u.modified_region, \
+             ARRAY(SELECT s.security_profile_id FROM user_security_profiles s WHERE s.user_id = u.id ORDER BY s.position), \
+             {}",
+            tags::arrays_sql(ResourceKind::User, "u.id")
+        )
+    })
+}
+
+fn duplicate_username(username: &Username) -> Error {
+    duplicate(format!("User with username '{}'", username.as_str()))
+}
+
+fn acw(column: &str, v: i64) -> Result<AcwSeconds> {
+    AcwSeconds::parse(column, v).map_err(|_| corrupt(format!("{column} = {v}")))
+}
+
+/// A user from a row of [`columns`].
+pub(crate) fn from_row(row: &Row) -> Result<User> {
+    let plain = |auto_col: usize, acw_col: usize, name: &str| -> Result<ChannelSettings> {
+        Ok(ChannelSettings {
+            auto_accept: row.try_get(auto_col)?,
+            after_contact_work: acw(name, row.try_get(acw_col)?)?,
+            agent_first_callback_auto_accept: None,
+            agent_first_callback_after_contact_work: None,
+        })
+    };
+    let voice_afc_acw: Option<i64> = row.try_get(14)?;
+    let voice = ChannelSettings {
+        auto_accept: row.try_get(11)?,
+        after_contact_work: acw("voice_acw", row.try_get(12)?)?,
+        agent_first_callback_auto_accept: row.try_get(13)?,
+        agent_first_callback_after_contact_work: voice_afc_acw
+            .map(|v| acw("voice_afc_acw", v))
+            .transpose()?,
+    };
+    let phone_type: String = row.try_get(21)?;
+    let voice_enhancement: String = row.try_get(24)?;
+    let config = UserConfig {
+        channels: [
+            voice,
+            plain(15, 16, "chat_acw")?,
+            plain(17, 18, "task_acw")?,
+            plain(19, 20, "email_acw")?,
+        ],
+        phone_type: PhoneType::parse("phone_type", &phone_type)
+            .map_err(|_| corrupt(format!("phone type {phone_type:?}")))?,
+        desk_phone_number: row.try_get(22)?,
+        persistent_connection: row.try_get(23)?,
+        voice_enhancement: VoiceEnhancementMode::parse("voice_enhancement", &voice_enhancement)
+            .map_err(|_| corrupt(format!("voice enhancement {voice_enhancement:?}")))?,
+    };
+    Ok(User {
+        id: row.try_get(0)?,
+        username: Username::from_stored(row.try_get(1)?),
+        identity: IdentityInfo {
+            first_name: row.try_get(2)?,
+            last_name: row.try_get(3)?,
+            email: row.try_get(4)?,
+            secondary_email: row.try_get(5)?,
+            mobile: row.try_get(6)?,
+        },
+        directory_user_id: row.try_get(7)?,
+        password_hash: row.try_get(8)?,
+        security_profile_ids: row.try_get(27)?,
+        routing_profile_id: row.try_get(9)?,
+        hierarchy_group_id: row.try_get(10)?,
+        config,
+        tags: tags::from_arrays(row.try_get(28)?, row.try_get(29)?),
+        modified: Modified {
+            time: Timestamp(row.try_get(25)?),
+            region: row.try_get(26)?,
+        },
+    })
+}
+
+/// The user with `id` in the instance; the instance is not checked. With `lock`,
+/// the row is locked against other writers until the transaction ends.
+async fn load(tx: &Tx<'_>, instance_id: &str, id: &str, lock: bool) -> Result<User> {
+    let sql = format!(
+        "SELECT {} FROM users u WHERE u.id = $1 AND u.instance_id = $2{}",
+        columns(),
+        if lock { " FOR UPDATE" } else { "" }
+    );
+    match query_opt(tx, &sql, &[&id, &instance_id]).await? {
+        Some(row) => from_row(&row),
+        None => Err(not_found(ResourceKind::User, id)),
+    }
+}
+
+/// `MissingReference` unless the user's profiles and group are in the instance.
+async fn check_references(tx: &Tx<'_>, instance_id: &str, user: &User) -> Result<()> {
+    if !exists_in(
+        tx,
+        "routing_profiles",
+        instance_id,
+        &user.routing_profile_id,
+    )
+    .await?
+    {
+        return Err(missing(
+            ResourceKind::RoutingProfile,
+            &user.routing_profile_id,
+        ));
+    }
+    for sp in &user.security_profile_ids {
+        if !exists_in(tx, "security_profiles", instance_id, sp).await? {
+            return Err(missing(ResourceKind::SecurityProfile, sp));
+        }
+    }
+    if let Some(group) = &user.hierarchy_group_id {
+        if !exists_in(tx, "hierarchy_groups", instance_id, group).await? {
+            return Err(missing(ResourceKind::HierarchyGroup, group));
+        }
+    }
+    Ok(())
+}
+
+/// The agent-first-callback settings have columns for VOICE only.
+fn check_storable(config: &UserConfig) -> Result<()> {
+    for c in [Channel::Chat, Channel::Task, Channel::Email] {
+        let s = config.channel(c);
+        if s.agent_first_callback_auto_accept.is_some()
+            || s.agent_first_callback_after_contact_work.is_some()
+        {
+            return Err(DomainError::param(
+                "AgentFirstCallback",
+                format!(
+                    "agent-first callback settings apply to VOICE only, not {}",
+                    c.as_str()
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+fn lower(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|v| v.to_lowercase())
+}
+
+const INSERT: &str = "INSERT INTO users (id, instance_id, username, username_lower, first_name, first_name_lower, \
+     last_name, last_name_lower, email, secondary_email, mobile, directory_user_id, password_hash, \
+     routing_profile_id, hierarchy_group_id, voice_auto_accept, voice_acw, voice_afc_auto_accept, voice_afc_acw, \
+     chat_auto_accept, chat_acw, task_auto_accept, task_acw, email_auto_accept, email_acw, phone_type, \
+     desk_phone_number, persistent_connection, voice_enhancement, modified_ms, modified_region) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+     $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)";
+
+const UPDATE: &str = "UPDATE users SET username = $3, username_lower = $4, first_name = $5, first_name_lower = $6, \
+     last_name = $7, last_name_lower = $8, email = $9, secondary_email = $10, mobile = $11, \
+     directory_user_id = $12, password_hash = $13, routing_profile_id = $14, hierarchy_group_id = $15, \
+     voice_auto_accept = $16, voice_acw = $17, voice_afc_auto_accept = $18, voice_afc_acw = $19, \
+     chat_auto_accept = $20, chat_acw = $21, task_auto_accept = $22, task_acw = $23, \
+     email_auto_accept = $24, email_acw = $25, phone_type = $26, desk_phone_number = $27, \
+     persistent_connection = $28, voice_enhancement = $29, modified_ms = $30, modified_region = $31 \
+     WHERE id = $1 AND instance_id = $2";
+
+/// Writes every column of `user`: an INSERT when `insert`, else an UPDATE of its row.
+async fn write_row(tx: &Tx<'_>, instance_id: &str, user: &User, insert: bool) -> Result<()> {
+    let c = &user.config;
+    let [voice, chat, task, email] = &c.channels;
+    let seconds = |a: AcwSeconds| i64::from(a.seconds());
+    let id = &user.identity;
+    let result = execute_raw(
+        tx,
+        if insert { INSERT } else { UPDATE },
+        &[
+            &user.id,
+            &instance_id,
+            &user.username.as_str(),
+            &user.username.unique_key(),
+            &id.first_name,
+            &lower(&id.first_name),
+            &id.last_name,
+            &lower(&id.last_name),
+            &id.email,
+            &id.secondary_email,
+            &id.mobile,
+            &user.directory_user_id,
+            &user.password_hash,
+            &user.routing_profile_id,
+            &user.hierarchy_group_id,
+            &voice.auto_accept,
+            &seconds(voice.after_contact_work),
+            &voice.agent_first_callback_auto_accept,
+            &voice.agent_first_callback_after_contact_work.map(seconds),
+            &chat.auto_accept,
+            &seconds(chat.after_contact_work),
+            &task.auto_accept,
+            &seconds(task.after_contact_work),
+            &email.auto_accept,
+            &seconds(email.after_contact_work),
+            &c.phone_type.as_str(),
+            &c.desk_phone_number,
+            &c.persistent_connection,
+            &c.voice_enhancement.as_str(),
+            &user.modified.time.0,
+            &user.modified.region,
+        ],
+    )
+    .await?;
+    result.map(|_| ()).map_err(|e| {
+        on_unique(e, "users_username_unique", || {
+            format!("User with username '{}'", user.username.as_str())
+        })
+    })
+}
+
+async fn write_security_profiles(tx: &Tx<'_>, user: &User, replace: bool) -> Result<()> {
+    if replace {
+        execute(
+            tx,
+            "DELETE FROM user_security_profiles WHERE user_id = $1",
+            &[&user.id],
+        )
+        .await?;
+    }
+    for (i, sp) in user.security_profile_ids.iter().enumerate() {
+        execute(
+            tx,
+            "INSERT INTO user_security_profiles (user_id, position, security_profile_id) VALUES ($1, $2, $3)",
+            &[&user.id, &(i as i64), sp],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn username_taken(tx: &Tx<'_>, instance_id: &str, user: &User) -> Result<bool> {
+    exists(
+        tx,
+        "SELECT 1 FROM users WHERE instance_id = $1 AND username_lower = $2 AND id <> $3",
+        &[&instance_id, &user.username.unique_key(), &user.id],
+    )
+    .await
+}
+
+pub(crate) async fn create(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    user: &User,
+    max_users: u64,
+) -> Result<()> {
+    instances::check(tx, at).await?;
+    check_references(tx, &at.instance_id, user).await?;
+    check_storable(&user.config)?;
+    if username_taken(tx, &at.instance_id, user).await? {
+        return Err(duplicate_username(&user.username));
+    }
+    if exists(tx, "SELECT 1 FROM users WHERE id = $1", &[&user.id]).await? {
+        return Err(duplicate(format!("User with id '{}'", user.id)));
+    }
+    // Takes a place in the quota. Concurrent creations in one instance meet on this
+    // row: all but one fail to serialize and run again, then count the new user.
+    let max = i64::try_from(max_users).unwrap_or(i64::MAX);
+    let counted = execute(
+        tx,
+        "UPDATE instance_user_counts SET user_count = user_count + 1 \
+         WHERE instance_id = $1 AND user_count < $2",
+        &[&at.instance_id, &max],
+    )
+    .await?;
+    if counted == 0 {
+        return Err(StoreError::UserLimit { limit: max_users }.into());
+    }
+    write_row(tx, &at.instance_id, user, true).await?;
+    write_security_profiles(tx, user, false).await?;
+    tags::insert_new(
+        tx,
+        &at.instance_id,
+        ResourceKind::User,
+        &user.id,
+        &user.tags,
+    )
+    .await
+}
+
+pub(crate) async fn get(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<User> {
+    instances::check(tx, at).await?;
+    load(tx, &at.instance_id, id, false).await
+}
+
+pub(crate) async fn list(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    page: &PageRequest,
+) -> Result<Vec<UserSummary>> {
+    instances::check(tx, at).await?;
+    let rows = query(
+        tx,
+        "SELECT id, username, modified_ms, modified_region FROM users WHERE instance_id = $1 AND id > $2 \
+         ORDER BY id LIMIT $3",
+        &[&at.instance_id, &page.after.as_deref().unwrap_or(""), &limit(page)],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UserSummary {
+                id: r.try_get(0)?,
+                username: r.try_get(1)?,
+                modified: Modified {
+                    time: Timestamp(r.try_get(2)?),
+                    region: r.try_get(3)?,
+                },
+            })
+        })
+        .collect()
+}
+
+/// An edit that may have to be applied in more than one attempt of its transaction.
+///
+/// The edit itself can run only once. The first attempt runs it on the user as
+/// read (and locked) in that attempt, and keeps the user it read and the result. A
+/// later attempt, after a serialization failure, reads and locks the user again: if
+/// it is unchanged the result is still the edit's result and is written again; if
+/// another writer changed it in between, the update fails rather than overwrite
+/// that change.
+pub(crate) struct PendingEdit {
+    edit: Option<UserEdit>,
+    applied: Option<(User, User)>,
+}
+
+impl PendingEdit {
+    pub(crate) fn new(edit: UserEdit) -> Self {
+        PendingEdit {
+            edit: Some(edit),
+            applied: None,
+        }
+    }
+
+    fn apply(&mut self, before: &User) -> Result<User> {
+        if let Some(edit) = self.edit.take() {
+            let mut after = before.clone();
+            edit(&mut after)?;
+            self.applied = Some((before.clone(), after.clone()));
+            return Ok(after);
+        }
+        match &self.applied {
+            Some((read, after)) if read == before => Ok(after.clone()),
+            _ => Err(StoreError::Backend(
+                "the user was changed by another request while this update was being retried; \
+                 nothing was changed"
+                    .into(),
+            )
+            .into()),
+        }
+    }
+}
+
+pub(crate) async fn update(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    id: &str,
+    pending: &mut PendingEdit,
+) -> Result<User> {
+    instances::check(tx, at).await?;
+    // Locked first: a concurrent edit of the same user makes this attempt fail here,
+    // before the edit runs, and the next attempt edits what that one stored.
+    let before = load(tx, &at.instance_id, id, true).await?;
+    let mut user = pending.apply(&before)?;
+    if user.id != before.id {
+        return Err(DomainError::request("UserId", "a user's id cannot be changed").into());
+    }
+    // Tags are not changed by edits.
+    user.tags = before.tags.clone();
+    check_references(tx, &at.instance_id, &user).await?;
+    check_storable(&user.config)?;
+    if user.username.unique_key() != before.username.unique_key()
+        && username_taken(tx, &at.instance_id, &user).await?
+    {
+        return Err(duplicate_username(&user.username));
+    }
+    write_row(tx, &at.instance_id, &user, false).await?;
+    if user.security_profile_ids != before.security_profile_ids {
+        write_security_profiles(tx, &user, true).await?;
+    }
+    Ok(user)
+}
+
+pub(crate) async fn delete(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<()> {
+    instances::check(tx, at).await?;
+    let deleted = execute(
+        tx,
+        "DELETE FROM users WHERE id = $1 AND instance_id = $2",
+        &[&id, &at.instance_id],
+    )
+    .await?;
+    if deleted == 0 {
+        return Err(not_found(ResourceKind::User, id));
+    }
+    execute(
+        tx,
+        "UPDATE instance_user_counts SET user_count = user_count - 1 WHERE instance_id = $1",
+        &[&at.instance_id],
+    )
+    .await?;
+    // Its security profile links and proficiencies go by cascade.
+    tags::delete_all(tx, ResourceKind::User, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use roster_store::suite::{fresh_scope, new_instance, plain_user};
+
+    #[test]
+    fn an_edit_runs_once_and_its_result_is_reused_only_on_the_same_user() {
+        let (_, fx) = new_instance(&fresh_scope(), None);
+        let before = plain_user(&fx, "edited");
+        let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = runs.clone();
+        let mut pending = PendingEdit::new(Box::new(move |u: &mut User| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            u.identity.first_name = Some("Edited".into());
+            Ok(())
+        }));
+        let first = pending.apply(&before).unwrap();
+        assert_eq!(first.identity.first_name.as_deref(), Some("Edited"));
+        // A retry on the same stored user writes the same result without running
+        // the edit again.
+        assert_eq!(pending.apply(&before).unwrap(), first);
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // A user changed in between is not overwritten.
+        let mut changed = before.clone();
+        changed.identity.last_name = Some("Other".into());
+        assert!(matches!(
+            pending.apply(&changed),
+            Err(Error::Store(StoreError::Backend(_)))
+        ));
+    }
+
+    #[test]
+    fn a_refused_edit_is_the_domain_error() {
+        let (_, fx) = new_instance(&fresh_scope(), None);
+        let before = plain_user(&fx, "refused");
+        let mut pending = PendingEdit::new(Box::new(|_: &mut User| {
+            Err(DomainError::param("Field", "no"))
+        }));
+        assert!(matches!(
+            pending.apply(&before),
+            Err(Error::Store(StoreError::Rejected(_)))
+        ));
+    }
+}
