@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of roster: formatting and lints, the Rust unit and integration
-# tests (the real binary driven by aws-sdk-connect), and the end-to-end checks with
-# the AWS CLI and boto3 from PyPI (installed into .venv on first use).
+# tests (the real binary driven by aws-sdk-connect; the store suite and the
+# integration tests run on SQLite and, when ROSTER_TEST_DATABASE_URL names a
+# PostgreSQL server, on PostgreSQL too), and the end-to-end checks with the AWS CLI
+# and boto3 from PyPI (installed into .venv on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,13 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test (unit, store suite, integration)"
 cargo build --workspace --all-targets
 cargo test --workspace
+
+echo "== integration tests again, on PostgreSQL"
+if [ -n "${ROSTER_TEST_DATABASE_URL:-}" ]; then
+  ROSTER_TEST_BACKEND=postgres cargo test -p roster-tests
+else
+  echo "SKIPPED: ROSTER_TEST_DATABASE_URL is not set; the integration tests did not run on PostgreSQL" >&2
+fi
 
 echo "== end-to-end with the AWS CLI and boto3"
 if [ ! -x .venv/bin/python ]; then
