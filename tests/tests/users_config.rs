@@ -647,7 +647,10 @@ async fn update_user_phone_config_writes_acw_on_every_channel_and_auto_accept_on
     assert!(s.acw.values().all(|(limit, _)| *limit == 45), "{s:?}");
     // The SDK leaves out AutoAccept=false (its model default), so an absent AutoAccept
     // is false: this is how an SDK user turns auto-accept off.
-    assert!(!s.auto_accept["VOICE"].0, "an absent AutoAccept is its default, false");
+    assert!(
+        !s.auto_accept["VOICE"].0,
+        "an absent AutoAccept is its default, false"
+    );
 
     // An absent AfterContactWorkTimeLimit is its default, 0, on every channel.
     fx.client

@@ -425,7 +425,10 @@ impl Model {
         }
         let mut m = self.clone();
         let (auto_accept, acw) = if defaults {
-            (Some(p.auto_accept.unwrap_or(false)), Some(p.acw.unwrap_or(0)))
+            (
+                Some(p.auto_accept.unwrap_or(false)),
+                Some(p.acw.unwrap_or(0)),
+            )
         } else {
             (p.auto_accept, p.acw)
         };
