@@ -19,7 +19,8 @@ cargo test --workspace
 
 echo "== integration tests again, on PostgreSQL"
 if [ -n "${ROSTER_TEST_DATABASE_URL:-}" ]; then
-  ROSTER_TEST_BACKEND=postgres cargo test -p roster-tests
+  # The same package selection as above, so nothing is rebuilt.
+  ROSTER_TEST_BACKEND=postgres cargo test --workspace --test '*'
 else
   echo "SKIPPED: ROSTER_TEST_DATABASE_URL is not set; the integration tests did not run on PostgreSQL" >&2
 fi
