@@ -308,6 +308,7 @@ pub(crate) async fn rename_group(
 }
 
 pub(crate) async fn delete_group(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<()> {
+    crate::db::lock_user_count(tx, &at.instance_id).await?;
     instances::check(tx, at).await?;
     group_exists(tx, at, id).await?;
     let children: i64 = query_one(

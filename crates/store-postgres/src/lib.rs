@@ -79,7 +79,7 @@ impl Default for PostgresOptions {
         PostgresOptions {
             pool_size: 16,
             connect_timeout: Duration::from_secs(10),
-            max_attempts: 10,
+            max_attempts: 40,
         }
     }
 }
@@ -456,7 +456,7 @@ impl Store for PostgresStore {
     // ---- users ------------------------------------------------------------------------
 
     async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| users::create(
+        transaction!(self, Mode::Queued, |tx| users::create(
             &tx, at, &user, max_users
         ))
     }

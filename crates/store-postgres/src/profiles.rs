@@ -149,6 +149,7 @@ pub(crate) async fn list_security_profiles(
 }
 
 pub(crate) async fn delete_security_profile(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<()> {
+    crate::db::lock_user_count(tx, &at.instance_id).await?;
     instances::check(tx, at).await?;
     if !exists_in(tx, "security_profiles", &at.instance_id, id).await? {
         return Err(not_found(ResourceKind::SecurityProfile, id));
@@ -435,6 +436,7 @@ pub(crate) async fn routing_profile_user_count(
 }
 
 pub(crate) async fn delete_routing_profile(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<()> {
+    crate::db::lock_user_count(tx, &at.instance_id).await?;
     let users = routing_profile_user_count(tx, at, id).await?;
     if users > 0 {
         return Err(in_use(

@@ -14,7 +14,7 @@ use roster_domain::{DomainError, InstanceRef, Timestamp};
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use tokio_postgres::Row;
 
-use crate::db::{execute, execute_raw, exists, query, query_opt, Tx};
+use crate::db::{execute, execute_raw, exists, lock_user_count, query, query_opt, Tx};
 use crate::error::{corrupt, duplicate, missing, not_found, on_unique, Error, Result};
 use crate::instances::{self, limit};
 use crate::profiles::exists_in;
@@ -275,6 +275,8 @@ pub(crate) async fn create(
     user: &User,
     max_users: u64,
 ) -> Result<()> {
+    // Runs at READ COMMITTED (`Mode::Queued`): creations in one instance queue here.
+    lock_user_count(tx, &at.instance_id).await?;
     instances::check(tx, at).await?;
     check_references(tx, &at.instance_id, user).await?;
     check_storable(&user.config)?;
@@ -284,8 +286,7 @@ pub(crate) async fn create(
     if exists(tx, "SELECT 1 FROM users WHERE id = $1", &[&user.id]).await? {
         return Err(duplicate(format!("User with id '{}'", user.id)));
     }
-    // Takes a place in the quota. Concurrent creations in one instance meet on this
-    // row: all but one fail to serialize and run again, then count the new user.
+    // Takes a place in the quota; the row is locked above, so the count is current.
     let max = i64::try_from(max_users).unwrap_or(i64::MAX);
     let counted = execute(
         tx,
