@@ -88,11 +88,11 @@ pub fn decode<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Resul
 
 /// Renders an operation output as the response body; operations without output answer `{}`.
 pub fn encode<T: serde::Serialize>(output: &T) -> Result<Vec<u8>, ApiError> {
-    let value = serde_json::to_value(output)
+    let body = serde_json::to_vec(output)
         .map_err(|e| ApiError::internal(format!("encoding the response: {e}")))?;
-    if value.is_null() {
+    // `()` (an operation without output) serializes as `null`.
+    if body == b"null" {
         return Ok(b"{}".to_vec());
     }
-    serde_json::to_vec(&value)
-        .map_err(|e| ApiError::internal(format!("encoding the response: {e}")))
+    Ok(body)
 }

@@ -267,22 +267,22 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     }
     .await;
 
-    let rendered = match &outcome {
-        Ok(body) => ok_response(body.clone(), &request_id),
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let rendered = match outcome {
+        Ok(body) => {
+            let rendered = ok_response(body, &request_id);
+            info!(%request_id, operation, status = rendered.status, latency_ms, "request");
+            rendered
+        }
         Err(err) => {
             if err.code == ErrorCode::InternalService {
                 error!(%request_id, operation, message = %err.message, "internal error");
             }
-            error_response(err, &request_id)
+            let rendered = error_response(&err, &request_id);
+            warn!(%request_id, operation, status = rendered.status, latency_ms, error = err.code.shape(), "request");
+            rendered
         }
     };
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    match &outcome {
-        Ok(_) => info!(%request_id, operation, status = rendered.status, latency_ms, "request"),
-        Err(e) => {
-            warn!(%request_id, operation, status = rendered.status, latency_ms, error = e.code.shape(), "request")
-        }
-    }
     into_http(rendered)
 }
 

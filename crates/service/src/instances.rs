@@ -160,10 +160,10 @@ fn access_url(instance: &Instance) -> String {
 }
 
 fn service_role(instance: &Instance) -> String {
+    let suffix: String = instance.id.chars().filter(|c| *c != '-').take(20).collect();
     format!(
-        "arn:aws:iam::{}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_{}",
+        "arn:aws:iam::{}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_{suffix}",
         instance.scope.account_id,
-        &instance.id.replace('-', "")[..20.min(instance.id.replace('-', "").len())]
     )
 }
 
