@@ -67,6 +67,10 @@ pub struct SqliteOptions {
     pub max_group: usize,
     /// How long a connection waits for a lock held by another connection.
     pub busy_timeout: Duration,
+    /// How many matching users a search that cannot read its results in order
+    /// counts and pages in memory (their lowered usernames only); past that, it counts
+    /// and pages in two queries.
+    pub search_in_memory: usize,
 }
 
 impl Default for SqliteOptions {
@@ -75,6 +79,7 @@ impl Default for SqliteOptions {
             read_connections: 4,
             max_group: 256,
             busy_timeout: Duration::from_secs(5),
+            search_in_memory: 20_000,
         }
     }
 }
@@ -84,6 +89,7 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Writer,
     readers: Arc<ReadPool>,
+    search_in_memory: usize,
 }
 
 impl fmt::Debug for SqliteStore {
@@ -143,6 +149,7 @@ impl SqliteStore {
             path,
             writer,
             readers: ReadPool::new(readers),
+            search_in_memory: options.search_in_memory,
         })
     }
 
@@ -574,6 +581,8 @@ impl Store for SqliteStore {
         request: &SearchRequest,
     ) -> StoreResult<SearchPage> {
         let (at, request) = (at.clone(), request.clone());
-        self.read(move |c| search::search(c, &at, &request)).await
+        let in_memory = self.search_in_memory;
+        self.read(move |c| search::search(c, &at, &request, in_memory))
+            .await
     }
 }

@@ -17,7 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::error::Error;
 
 /// `(version, SQL)`, in order. Never edit an applied migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3)];
 
 /// The highest schema version this build knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -219,7 +219,6 @@ CREATE TABLE user_security_profiles (
 CREATE INDEX user_security_profiles_by_profile ON user_security_profiles (security_profile_id, user_id);
 "#;
 
-/// Brings the database to [`LATEST_VERSION`]. Returns the versions applied.
 /// Proficiencies and the trigram index of user names.
 const V2: &str = r#"
 CREATE TABLE predefined_attributes (
@@ -290,6 +289,187 @@ END;
 INSERT INTO users_fts (users_fts) VALUES ('rebuild');
 "#;
 
+/// The search postings: for each user, one row per tag, security profile and
+/// hierarchy group it is under (its own and each ancestor), and one per proficiency,
+/// each keyed by the instance's number and ending with the user's lowered username.
+/// A condition on one of them is then a range of one index, read in result order, and
+/// its count is a count of that range. Triggers keep the postings in step with the
+/// tables they mirror, in the same transaction. Usernames never change, but if one
+/// did, the postings would follow it.
+const V3: &str = r#"
+CREATE TABLE instance_numbers (
+    no INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE REFERENCES instances (id) ON DELETE CASCADE
+);
+INSERT INTO instance_numbers (id) SELECT id FROM instances ORDER BY id;
+CREATE TRIGGER instance_numbers_insert AFTER INSERT ON instances BEGIN
+    INSERT INTO instance_numbers (id) VALUES (new.id);
+END;
+
+-- kind 'tag': a = key, b = value; kind 'sp': a = security profile id, b = '';
+-- kind 'under': a = a group the user's group is or is below, b = ''.
+CREATE TABLE search_terms (
+    inst  INTEGER NOT NULL REFERENCES instance_numbers (no) ON DELETE CASCADE,
+    kind  TEXT NOT NULL,
+    a     TEXT NOT NULL,
+    b     TEXT NOT NULL,
+    uname TEXT NOT NULL,
+    PRIMARY KEY (inst, kind, a, b, uname)
+) WITHOUT ROWID;
+CREATE INDEX search_terms_by_user ON search_terms (inst, uname);
+
+CREATE TABLE search_proficiencies (
+    inst  INTEGER NOT NULL REFERENCES instance_numbers (no) ON DELETE CASCADE,
+    name  TEXT NOT NULL,
+    value TEXT NOT NULL,
+    uname TEXT NOT NULL,
+    level REAL NOT NULL,
+    PRIMARY KEY (inst, name, value, uname)
+) WITHOUT ROWID;
+CREATE INDEX search_proficiencies_by_level ON search_proficiencies (inst, name, value, level);
+CREATE INDEX search_proficiencies_by_user ON search_proficiencies (inst, uname);
+
+-- Conditions answered from the users table itself read these indexes only.
+DROP INDEX users_by_id;
+DROP INDEX users_by_first_name;
+DROP INDEX users_by_last_name;
+DROP INDEX users_by_routing_profile;
+DROP INDEX users_by_hierarchy_group;
+CREATE INDEX users_by_id ON users (instance_id, id, username_lower);
+CREATE INDEX users_by_first_name ON users (instance_id, first_name_lower, username_lower);
+CREATE INDEX users_by_last_name ON users (instance_id, last_name_lower, username_lower);
+CREATE INDEX users_by_routing_profile ON users (instance_id, routing_profile_id, username_lower);
+CREATE INDEX users_by_hierarchy_group ON users (instance_id, hierarchy_group_id, username_lower);
+
+-- The groups a user is under: the ids on its group's path ('/'-joined UUIDs).
+CREATE TRIGGER search_users_insert AFTER INSERT ON users
+WHEN new.hierarchy_group_id IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO search_terms (inst, kind, a, b, uname)
+    SELECT n.no, 'under', j.value, '', new.username_lower
+    FROM instance_numbers n, hierarchy_groups g,
+         json_each('["' || replace(g.path, '/', '","') || '"]') j
+    WHERE n.id = new.instance_id AND g.id = new.hierarchy_group_id;
+END;
+CREATE TRIGGER search_users_group AFTER UPDATE OF hierarchy_group_id ON users
+WHEN old.hierarchy_group_id IS NOT new.hierarchy_group_id BEGIN
+    DELETE FROM search_terms
+    WHERE inst = (SELECT no FROM instance_numbers WHERE id = new.instance_id)
+      AND uname IN (old.username_lower, new.username_lower) AND kind = 'under';
+    INSERT OR IGNORE INTO search_terms (inst, kind, a, b, uname)
+    SELECT n.no, 'under', j.value, '', new.username_lower
+    FROM instance_numbers n, hierarchy_groups g,
+         json_each('["' || replace(g.path, '/', '","') || '"]') j
+    WHERE n.id = new.instance_id AND g.id = new.hierarchy_group_id;
+END;
+CREATE TRIGGER search_users_rename AFTER UPDATE OF username_lower ON users
+WHEN old.username_lower IS NOT new.username_lower BEGIN
+    UPDATE search_terms SET uname = new.username_lower
+    WHERE inst = (SELECT no FROM instance_numbers WHERE id = new.instance_id)
+      AND uname = old.username_lower;
+    UPDATE search_proficiencies SET uname = new.username_lower
+    WHERE inst = (SELECT no FROM instance_numbers WHERE id = new.instance_id)
+      AND uname = old.username_lower;
+END;
+CREATE TRIGGER search_users_delete AFTER DELETE ON users BEGIN
+    DELETE FROM search_terms
+    WHERE inst = (SELECT no FROM instance_numbers WHERE id = old.instance_id)
+      AND uname = old.username_lower;
+    DELETE FROM search_proficiencies
+    WHERE inst = (SELECT no FROM instance_numbers WHERE id = old.instance_id)
+      AND uname = old.username_lower;
+END;
+
+CREATE TRIGGER search_tags_insert AFTER INSERT ON tags
+WHEN new.resource_kind = 'user' BEGIN
+    INSERT OR IGNORE INTO search_terms (inst, kind, a, b, uname)
+    SELECT n.no, 'tag', new.key, new.value, u.username_lower
+    FROM users u JOIN instance_numbers n ON n.id = u.instance_id
+    WHERE u.id = new.resource_id;
+END;
+CREATE TRIGGER search_tags_update AFTER UPDATE ON tags
+WHEN new.resource_kind = 'user' OR old.resource_kind = 'user' BEGIN
+    DELETE FROM search_terms
+    WHERE inst = (SELECT no FROM instance_numbers WHERE id = old.instance_id)
+      AND kind = 'tag' AND a = old.key AND b = old.value
+      AND uname = (SELECT username_lower FROM users WHERE id = old.resource_id)
+      AND old.resource_kind = 'user';
+    INSERT OR IGNORE INTO search_terms (inst, kind, a, b, uname)
+    SELECT n.no, 'tag', new.key, new.value, u.username_lower
+    FROM users u JOIN instance_numbers n ON n.id = u.instance_id
+    WHERE u.id = new.resource_id AND new.resource_kind = 'user';
+END;
+CREATE TRIGGER search_tags_delete AFTER DELETE ON tags
+WHEN old.resource_kind = 'user' BEGIN
+    DELETE FROM search_terms
+    WHERE inst = (SELECT no FROM instance_numbers WHERE id = old.instance_id)
+      AND kind = 'tag' AND a = old.key AND b = old.value
+      AND uname = (SELECT username_lower FROM users WHERE id = old.resource_id);
+END;
+
+CREATE TRIGGER search_security_profiles_insert AFTER INSERT ON user_security_profiles BEGIN
+    INSERT OR IGNORE INTO search_terms (inst, kind, a, b, uname)
+    SELECT n.no, 'sp', new.security_profile_id, '', u.username_lower
+    FROM users u JOIN instance_numbers n ON n.id = u.instance_id
+    WHERE u.id = new.user_id;
+END;
+CREATE TRIGGER search_security_profiles_delete AFTER DELETE ON user_security_profiles
+WHEN NOT EXISTS (SELECT 1 FROM user_security_profiles
+                 WHERE user_id = old.user_id AND security_profile_id = old.security_profile_id)
+BEGIN
+    DELETE FROM search_terms
+    WHERE (inst, uname) = (SELECT n.no, u.username_lower
+                           FROM users u JOIN instance_numbers n ON n.id = u.instance_id
+                           WHERE u.id = old.user_id)
+      AND kind = 'sp' AND a = old.security_profile_id AND b = '';
+END;
+
+CREATE TRIGGER search_proficiencies_insert AFTER INSERT ON user_proficiencies BEGIN
+    INSERT OR REPLACE INTO search_proficiencies (inst, name, value, uname, level)
+    SELECT n.no, new.attribute_name, new.attribute_value, u.username_lower, new.level
+    FROM users u JOIN instance_numbers n ON n.id = u.instance_id
+    WHERE u.id = new.user_id;
+END;
+CREATE TRIGGER search_proficiencies_update AFTER UPDATE ON user_proficiencies BEGIN
+    DELETE FROM search_proficiencies
+    WHERE (inst, uname) = (SELECT n.no, u.username_lower
+                           FROM users u JOIN instance_numbers n ON n.id = u.instance_id
+                           WHERE u.id = old.user_id)
+      AND name = old.attribute_name AND value = old.attribute_value;
+    INSERT OR REPLACE INTO search_proficiencies (inst, name, value, uname, level)
+    SELECT n.no, new.attribute_name, new.attribute_value, u.username_lower, new.level
+    FROM users u JOIN instance_numbers n ON n.id = u.instance_id
+    WHERE u.id = new.user_id;
+END;
+CREATE TRIGGER search_proficiencies_delete AFTER DELETE ON user_proficiencies BEGIN
+    DELETE FROM search_proficiencies
+    WHERE (inst, uname) = (SELECT n.no, u.username_lower
+                           FROM users u JOIN instance_numbers n ON n.id = u.instance_id
+                           WHERE u.id = old.user_id)
+      AND name = old.attribute_name AND value = old.attribute_value;
+END;
+
+-- The postings of the users already stored.
+INSERT OR IGNORE INTO search_terms (inst, kind, a, b, uname)
+SELECT n.no, 'under', j.value, '', u.username_lower
+FROM users u JOIN instance_numbers n ON n.id = u.instance_id
+JOIN hierarchy_groups g ON g.id = u.hierarchy_group_id,
+     json_each('["' || replace(g.path, '/', '","') || '"]') j;
+INSERT OR IGNORE INTO search_terms (inst, kind, a, b, uname)
+SELECT n.no, 'tag', t.key, t.value, u.username_lower
+FROM tags t JOIN users u ON u.id = t.resource_id JOIN instance_numbers n ON n.id = u.instance_id
+WHERE t.resource_kind = 'user';
+INSERT OR IGNORE INTO search_terms (inst, kind, a, b, uname)
+SELECT n.no, 'sp', s.security_profile_id, '', u.username_lower
+FROM user_security_profiles s JOIN users u ON u.id = s.user_id
+JOIN instance_numbers n ON n.id = u.instance_id;
+INSERT OR REPLACE INTO search_proficiencies (inst, name, value, uname, level)
+SELECT n.no, p.attribute_name, p.attribute_value, u.username_lower, p.level
+FROM user_proficiencies p JOIN users u ON u.id = p.user_id
+JOIN instance_numbers n ON n.id = u.instance_id;
+ANALYZE;
+"#;
+
+/// Brings the database to [`LATEST_VERSION`]. Returns the versions applied.
 pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<Vec<i64>, Error> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -372,5 +552,78 @@ mod tests {
         .unwrap();
         let err = migrate(&mut conn, 2).unwrap_err().into_store();
         assert!(err.to_string().contains("newer roster"), "{err}");
+    }
+
+    #[test]
+    fn postings_are_built_for_users_stored_before_them() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+        )
+        .unwrap();
+        for (version, sql) in &MIGRATIONS[..2] {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
+                [version],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO instances (id, account_id, region, identity_management_type, created_ms, \
+                 inbound_calls_enabled, outbound_calls_enabled) VALUES ('i', 'a', 'r', 'SAML', 0, 1, 1);
+             INSERT INTO hierarchy_groups (id, instance_id, name, level, parent_id, path, modified_ms, modified_region) \
+                 VALUES ('top', 'i', 'Top', 1, NULL, 'top', 0, 'r'), ('low', 'i', 'Low', 2, 'top', 'top/low', 0, 'r');
+             INSERT INTO users (id, instance_id, username, username_lower, routing_profile_id, hierarchy_group_id, \
+                 voice_auto_accept, voice_acw, chat_auto_accept, chat_acw, task_auto_accept, task_acw, \
+                 email_auto_accept, email_acw, phone_type, persistent_connection, voice_enhancement, \
+                 modified_ms, modified_region) \
+                 VALUES ('u', 'i', 'Ann', 'ann', 'rp', 'low', 0, 0, 0, 0, 0, 0, 0, 0, 'SOFT_PHONE', 0, 'NONE', 0, 'r');
+             INSERT INTO user_security_profiles (user_id, position, security_profile_id) VALUES ('u', 0, 'sp');
+             INSERT INTO tags (instance_id, resource_kind, resource_id, key, value) VALUES ('i', 'user', 'u', 'dept', 'sales');
+             INSERT INTO user_proficiencies (user_id, instance_id, attribute_name, attribute_value, level) \
+                 VALUES ('u', 'i', 'Language', 'English', 4.0);",
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn, 1).unwrap(), vec![3]);
+
+        let terms: Vec<(String, String, String, String)> = conn
+            .prepare("SELECT kind, a, b, uname FROM search_terms ORDER BY kind, a")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let term = |k: &str, a: &str, b: &str| (k.into(), a.into(), b.into(), "ann".into());
+        assert_eq!(
+            terms,
+            vec![
+                term("sp", "sp", ""),
+                term("tag", "dept", "sales"),
+                term("under", "low", ""),
+                term("under", "top", ""),
+            ]
+        );
+        let level: f64 = conn
+            .query_row(
+                "SELECT level FROM search_proficiencies WHERE name = 'Language' AND value = 'English' AND uname = 'ann'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(level, 4.0);
+
+        // Deleting the instance takes its postings with it.
+        conn.execute("DELETE FROM instances WHERE id = 'i'", [])
+            .unwrap();
+        let left: i64 = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM search_terms) + (SELECT count(*) FROM search_proficiencies)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, 0);
     }
 }

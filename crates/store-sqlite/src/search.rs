@@ -1,39 +1,109 @@
-//! SearchUsers in SQL: the condition tree compiled to one WHERE clause over `users`,
-//! each leaf a subquery that an index answers (tags, proficiencies, security
-//! profiles, hierarchy paths, lowered names, the trigram index of names). Results
-//! come in (lowered username, id) order, one page at a time, with the total count
-//! taken in the same snapshot.
+//! SearchUsers in SQL.
+//!
+//! The condition tree is compiled into a query that yields the lowered usernames of
+//! the matching users (the result order), driven by one index range:
+//!
+//! - a condition on the user's own columns (names, routing profile, id, own group) is
+//!   a predicate on `users`, read through the covering index SQLite picks for it (or
+//!   the trigram index for CONTAINS of three characters or more);
+//! - a tag, security profile, "group or below" or proficiency condition is a range of
+//!   the search postings (`search_terms`, `search_proficiencies`), which end with the
+//!   username and so come out in result order;
+//! - `And` is driven by its most selective child (by the kind of condition), and its
+//!   other children are probed per candidate by primary-key lookups;
+//! - `Or` is the union of its children.
+//!
+//! The count is `count(*)` over the same query; the page reads it from the cursor on
+//! and stops at the limit, then loads those users. Both run in one read snapshot.
+
+use std::collections::HashMap;
 
 use roster_domain::search::{
     Comparison, Condition, HierarchyMatch, LevelCondition, ProficiencyCondition, StringField,
     StringMatch,
 };
-use std::collections::HashMap;
-
 use roster_domain::user::User;
 use roster_domain::InstanceRef;
 use roster_store::{SearchPage, SearchRequest};
 use rusqlite::types::Value;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::Result;
 use crate::instances;
 use crate::users::{from_columns, COLUMNS};
 
-/// SQL text with its positional parameters.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    params: Vec<Value>,
+/// The rank of a condition that no index narrows: every user of the instance is read.
+const SCAN: u8 = 9;
+
+/// Whether `c` tests only columns of the user's own row.
+fn is_row(c: &Condition) -> bool {
+    match c {
+        Condition::All => true,
+        Condition::And(cs) | Condition::Or(cs) => cs.iter().all(is_row),
+        Condition::String { field, .. } => *field != StringField::SecurityProfileId,
+        Condition::Hierarchy { matching, .. } => *matching == HierarchyMatch::Exact,
+        Condition::Proficiency(_) | Condition::Tag { .. } => false,
+    }
 }
 
-impl Sql {
-    fn push(&mut self, s: &str) {
-        self.text.push_str(s);
+fn is_trigram(m: &StringMatch) -> bool {
+    m.comparison == Comparison::Contains && m.value.chars().count() >= 3
+}
+
+/// How selective the index that answers `c` usually is: lower is narrower. It picks
+/// which child of an `And` drives the query.
+fn rank(c: &Condition) -> u8 {
+    use Comparison::*;
+    use StringField::*;
+    match c {
+        Condition::All => SCAN,
+        Condition::And(cs) => cs.iter().map(rank).min().unwrap_or(SCAN),
+        Condition::Or(cs) => cs.iter().map(rank).max().unwrap_or(0),
+        Condition::String { field, matcher } => match (field, matcher.comparison) {
+            (Username | ResourceId, Exact) => 0,
+            (FirstName | LastName, Exact) => 1,
+            (Username | FirstName | LastName, StartsWith) => 2,
+            (RoutingProfileId | SecurityProfileId, Exact) => 3,
+            (RoutingProfileId | SecurityProfileId | ResourceId, StartsWith) => 4,
+            (Username | FirstName | LastName, Contains) if is_trigram(matcher) => 5,
+            (SecurityProfileId, Contains) => 7,
+            _ => SCAN,
+        },
+        Condition::Hierarchy { matching, .. } => match matching {
+            HierarchyMatch::Exact => 3,
+            HierarchyMatch::WithChildGroups => 4,
+        },
+        Condition::Proficiency(conds) => {
+            let exact = |want: fn(&ProficiencyCondition) -> Option<&StringMatch>| {
+                conds.iter().filter_map(want).any(|m| m.comparison == Exact)
+            };
+            match (exact(name_of), exact(value_of)) {
+                (true, true) => 3,
+                (true, false) => 5,
+                _ => 7,
+            }
+        }
+        Condition::Tag { value, .. } => {
+            if value.is_some() {
+                3
+            } else {
+                6
+            }
+        }
     }
-    fn bind(&mut self, v: impl Into<Value>) {
-        self.params.push(v.into());
-        self.text.push_str(&format!("?{}", self.params.len()));
+}
+
+fn name_of(c: &ProficiencyCondition) -> Option<&StringMatch> {
+    match c {
+        ProficiencyCondition::AttributeName(m) => Some(m),
+        _ => None,
+    }
+}
+
+fn value_of(c: &ProficiencyCondition) -> Option<&StringMatch> {
+    match c {
+        ProficiencyCondition::AttributeValue(m) => Some(m),
+        _ => None,
     }
 }
 
@@ -43,205 +113,449 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-/// `column` compared with a string condition. `column` is lowered already when the
-/// field is case-insensitive (the matcher's value is too).
-fn compare(sql: &mut Sql, column: &str, m: &StringMatch) {
-    match m.comparison {
-        Comparison::Exact => {
-            sql.push(&format!("{column} = "));
-            sql.bind(m.value.clone());
-        }
-        Comparison::StartsWith => {
-            sql.push(&format!("({column} >= "));
-            sql.bind(m.value.clone());
-            sql.push(&format!(" AND {column} < "));
-            sql.bind(prefix_end(&m.value));
-            sql.push(")");
-        }
-        Comparison::Contains => {
-            sql.push(&format!("instr({column}, "));
-            sql.bind(m.value.clone());
-            sql.push(") > 0");
-        }
-    }
-}
-
 /// An FTS5 query for `needle` as a substring of one column of `users_fts`.
 fn trigram_query(column: &str, needle: &str) -> String {
     format!("{{{column}}} : \"{}\"", needle.replace('"', "\"\""))
 }
 
-fn name_condition(sql: &mut Sql, column: &str, m: &StringMatch) {
-    // The trigram index answers substrings of three characters or more. Its case
-    // folding joins characters that lowering keeps apart (final sigma and sigma, long
-    // s and s), so each row it finds is checked against the lowered column as well.
-    if m.comparison == Comparison::Contains && m.value.chars().count() >= 3 {
-        sql.push("(u.rowid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ");
-        sql.bind(trigram_query(column, &m.value));
-        sql.push(") AND ");
-        compare(sql, &format!("u.{column}"), m);
-        sql.push(")");
-    } else {
-        compare(sql, &format!("u.{column}"), m);
+/// Builds the SQL text; parameters are numbered (`?N`), so pieces may be assembled in
+/// any order. `?1` is the instance id, `?2` its number in the postings.
+struct Compiler {
+    params: Vec<Value>,
+    aliases: usize,
+}
+
+impl Compiler {
+    fn new(instance_id: &str, number: i64) -> Self {
+        Compiler {
+            params: vec![Value::from(instance_id.to_string()), Value::from(number)],
+            aliases: 0,
+        }
+    }
+
+    fn bind(&mut self, v: impl Into<Value>) -> String {
+        self.params.push(v.into());
+        format!("?{}", self.params.len())
+    }
+
+    fn alias(&mut self) -> String {
+        self.aliases += 1;
+        format!("s{}", self.aliases)
+    }
+
+    /// `column` compared with a string condition (the column is lowered already when
+    /// the field is case-insensitive, as the value is).
+    fn compare(&mut self, column: &str, m: &StringMatch) -> String {
+        match m.comparison {
+            Comparison::Exact => format!("{column} = {}", self.bind(m.value.clone())),
+            Comparison::StartsWith => {
+                let lo = self.bind(m.value.clone());
+                let hi = self.bind(prefix_end(&m.value));
+                format!("({column} >= {lo} AND {column} < {hi})")
+            }
+            Comparison::Contains => format!("instr({column}, {}) > 0", self.bind(m.value.clone())),
+        }
+    }
+
+    /// A predicate over the `users` row `x`. As a source, a CONTAINS of three
+    /// characters or more goes through the trigram index; as a per-row test it is a
+    /// plain substring check.
+    fn row(&mut self, c: &Condition, source: bool) -> String {
+        match c {
+            Condition::All => "1".into(),
+            Condition::And(cs) => self.row_list(cs.iter(), " AND ", source),
+            Condition::Or(cs) => self.row_list(cs.iter(), " OR ", source),
+            Condition::String { field, matcher } => {
+                let column = match field {
+                    StringField::Username => "username_lower",
+                    StringField::FirstName => "first_name_lower",
+                    StringField::LastName => "last_name_lower",
+                    StringField::RoutingProfileId => "routing_profile_id",
+                    StringField::ResourceId => "id",
+                    StringField::SecurityProfileId => unreachable!("not a column of users"),
+                };
+                let test = self.compare(&format!("x.{column}"), matcher);
+                if source && field.case_insensitive() && is_trigram(matcher) {
+                    // The trigram index folds characters that lowering keeps apart
+                    // (final and medial sigma, long s and s), so each row it finds is
+                    // checked against the lowered column as well.
+                    let query = self.bind(trigram_query(column, &matcher.value));
+                    format!(
+                        "(x.rowid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH {query}) AND {test})"
+                    )
+                } else {
+                    test
+                }
+            }
+            Condition::Hierarchy { group_id, .. } => {
+                format!("x.hierarchy_group_id = {}", self.bind(group_id.clone()))
+            }
+            Condition::Proficiency(_) | Condition::Tag { .. } => {
+                unreachable!("not a column of users")
+            }
+        }
+    }
+
+    fn row_list<'c>(
+        &mut self,
+        cs: impl ExactSizeIterator<Item = &'c Condition>,
+        op: &str,
+        source: bool,
+    ) -> String {
+        if cs.len() == 0 {
+            return if op == " AND " { "1" } else { "0" }.into();
+        }
+        let parts: Vec<String> = cs.map(|c| self.row(c, source)).collect();
+        format!("({})", parts.join(op))
+    }
+
+    fn row_source(&mut self, predicate: String) -> String {
+        format!(
+            "SELECT x.username_lower AS k FROM users x WHERE x.instance_id = ?1 AND {predicate}"
+        )
+    }
+
+    fn row_test(&mut self, predicate: String, key: &str) -> String {
+        format!(
+            "EXISTS (SELECT 1 FROM users x WHERE x.instance_id = ?1 AND x.username_lower = {key} AND {predicate})"
+        )
+    }
+
+    /// The conditions on one proficiency row.
+    fn proficiency(&mut self, conds: &[ProficiencyCondition]) -> String {
+        let mut parts = vec!["inst = ?2".to_string()];
+        for c in conds {
+            parts.push(match c {
+                ProficiencyCondition::AttributeName(m) => self.compare("name", m),
+                ProficiencyCondition::AttributeValue(m) => self.compare("value", m),
+                ProficiencyCondition::Level(l) => self.level(*l),
+            });
+        }
+        parts.join(" AND ")
+    }
+
+    fn level(&mut self, l: LevelCondition) -> String {
+        let (op, v) = match l {
+            LevelCondition::GreaterOrEqual(v) => (">=", v),
+            LevelCondition::Greater(v) => (">", v),
+            LevelCondition::LesserOrEqual(v) => ("<=", v),
+            LevelCondition::Lesser(v) => ("<", v),
+            LevelCondition::Equal(v) => ("=", v),
+            LevelCondition::NotEqual(v) => ("<>", v),
+            LevelCondition::Range(lo, hi) => {
+                return format!("level BETWEEN {} AND {}", self.bind(lo), self.bind(hi))
+            }
+        };
+        format!("level {op} {}", self.bind(v))
+    }
+
+    /// The postings condition of a tag, security profile or "group or below" leaf,
+    /// and whether a user can appear in its range more than once.
+    fn terms(&mut self, c: &Condition) -> (String, bool) {
+        match c {
+            Condition::Tag { key, value } => {
+                let key = self.bind(key.clone());
+                match value {
+                    Some(v) => {
+                        let v = self.bind(v.clone());
+                        (format!("kind = 'tag' AND a = {key} AND b = {v}"), false)
+                    }
+                    None => (format!("kind = 'tag' AND a = {key}"), false),
+                }
+            }
+            Condition::String {
+                field: StringField::SecurityProfileId,
+                matcher,
+            } => {
+                let test = self.compare("a", matcher);
+                (
+                    format!("kind = 'sp' AND {test} AND b = ''"),
+                    matcher.comparison != Comparison::Exact,
+                )
+            }
+            Condition::Hierarchy { group_id, .. } => {
+                let g = self.bind(group_id.clone());
+                (format!("kind = 'under' AND a = {g} AND b = ''"), false)
+            }
+            _ => unreachable!("not a postings condition"),
+        }
+    }
+
+    /// A query of column `k`: the lowered usernames of exactly the users that match
+    /// `c`, each once.
+    fn source(&mut self, c: &Condition) -> String {
+        if is_row(c) {
+            let predicate = self.row(c, true);
+            return self.row_source(predicate);
+        }
+        match c {
+            Condition::And(cs) => {
+                let (rows, others): (Vec<&Condition>, Vec<&Condition>) =
+                    cs.iter().partition(|c| is_row(c));
+                let row_rank = rows.iter().map(|c| rank(c)).min();
+                let best = others
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, c)| rank(c))
+                    .map(|(i, c)| (i, rank(c)));
+                let alias = self.alias();
+                let key = format!("{alias}.k");
+                let (driver, mut tests) = match (row_rank, best) {
+                    (Some(r), Some((_, b))) if r <= b => {
+                        let predicate = self.row_list(rows.iter().copied(), " AND ", true);
+                        (
+                            self.row_source(predicate),
+                            self.tests(&others, " AND ", &key),
+                        )
+                    }
+                    (_, Some((i, _))) => {
+                        let driver = self.source(others[i]);
+                        let mut rest = others.clone();
+                        rest.remove(i);
+                        let mut tests = Vec::new();
+                        if !rows.is_empty() {
+                            let predicate = self.row_list(rows.iter().copied(), " AND ", false);
+                            tests.push(self.row_test(predicate, &key));
+                        }
+                        let rest = self.tests(&rest, " AND ", &key);
+                        if !rest.is_empty() {
+                            tests.push(rest);
+                        }
+                        (driver, tests.join(" AND "))
+                    }
+                    (_, None) => unreachable!("an And that is not all rows has another child"),
+                };
+                if tests.is_empty() {
+                    tests = "1".into();
+                }
+                format!("SELECT {alias}.k FROM ({driver}) {alias} WHERE {tests}")
+            }
+            Condition::Or(cs) => {
+                let parts: Vec<String> = cs
+                    .iter()
+                    .map(|c| {
+                        let alias = self.alias();
+                        let inner = self.source(c);
+                        format!("SELECT {alias}.k FROM ({inner}) {alias}")
+                    })
+                    .collect();
+                parts.join(" UNION ")
+            }
+            Condition::Proficiency(conds) => {
+                let distinct = rank(c) != 3;
+                let predicate = self.proficiency(conds);
+                format!(
+                    "SELECT {}uname AS k FROM search_proficiencies WHERE {predicate}",
+                    if distinct { "DISTINCT " } else { "" }
+                )
+            }
+            _ => {
+                let (predicate, repeats) = self.terms(c);
+                format!(
+                    "SELECT {}uname AS k FROM search_terms WHERE inst = ?2 AND {predicate}",
+                    if repeats { "DISTINCT " } else { "" }
+                )
+            }
+        }
+    }
+
+    /// The children `cs` tested on the user whose lowered username is `key`, joined
+    /// by `op`; the children on the user's own row share one lookup of it.
+    fn tests(&mut self, cs: &[&Condition], op: &str, key: &str) -> String {
+        let (rows, others): (Vec<&Condition>, Vec<&Condition>) = cs.iter().partition(|c| is_row(c));
+        let mut parts = Vec::new();
+        if !rows.is_empty() {
+            let predicate = self.row_list(rows.iter().copied(), op, false);
+            parts.push(self.row_test(predicate, key));
+        }
+        for c in others {
+            parts.push(self.test(c, key));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("({})", parts.join(op))
+        }
+    }
+
+    /// Whether the user whose lowered username is `key` matches `c`.
+    fn test(&mut self, c: &Condition, key: &str) -> String {
+        if is_row(c) {
+            let predicate = self.row(c, false);
+            return self.row_test(predicate, key);
+        }
+        match c {
+            Condition::And(cs) => {
+                let cs: Vec<&Condition> = cs.iter().collect();
+                self.tests(&cs, " AND ", key)
+            }
+            Condition::Or(cs) => {
+                let cs: Vec<&Condition> = cs.iter().collect();
+                self.tests(&cs, " OR ", key)
+            }
+            Condition::Proficiency(conds) => {
+                let predicate = self.proficiency(conds);
+                format!(
+                    "EXISTS (SELECT 1 FROM search_proficiencies WHERE {predicate} AND uname = {key})"
+                )
+            }
+            _ => {
+                let (predicate, _) = self.terms(c);
+                format!(
+                    "EXISTS (SELECT 1 FROM search_terms WHERE inst = ?2 AND {predicate} AND uname = {key})"
+                )
+            }
+        }
     }
 }
 
-fn condition(sql: &mut Sql, c: &Condition, instance_id: &str) {
-    match c {
-        Condition::All => sql.push("1"),
-        Condition::And(cs) | Condition::Or(cs) if cs.is_empty() => {
-            sql.push(if matches!(c, Condition::And(_)) {
-                "1"
-            } else {
-                "0"
-            })
-        }
-        Condition::And(cs) | Condition::Or(cs) => {
-            let op = if matches!(c, Condition::And(_)) {
-                " AND "
-            } else {
-                " OR "
-            };
-            sql.push("(");
-            for (i, c) in cs.iter().enumerate() {
-                if i > 0 {
-                    sql.push(op);
-                }
-                condition(sql, c, instance_id);
-            }
-            sql.push(")");
-        }
-        Condition::String { field, matcher } => match field {
-            StringField::Username => name_condition(sql, "username_lower", matcher),
-            StringField::FirstName => name_condition(sql, "first_name_lower", matcher),
-            StringField::LastName => name_condition(sql, "last_name_lower", matcher),
-            StringField::RoutingProfileId => compare(sql, "u.routing_profile_id", matcher),
-            StringField::ResourceId => compare(sql, "u.id", matcher),
-            StringField::SecurityProfileId => {
-                sql.push("u.id IN (SELECT user_id FROM user_security_profiles WHERE ");
-                compare(sql, "security_profile_id", matcher);
-                sql.push(")");
-            }
-        },
-        Condition::Hierarchy {
-            group_id,
-            matching: HierarchyMatch::Exact,
-        } => {
-            sql.push("u.hierarchy_group_id = ");
-            sql.bind(group_id.clone());
-        }
-        Condition::Hierarchy {
-            group_id,
-            matching: HierarchyMatch::WithChildGroups,
-        } => {
-            // The group and those whose path runs through it: path = P or P/…
-            // ('/' < '0' bounds the range of paths under P).
-            sql.push(
-                "u.hierarchy_group_id IN (SELECT g.id FROM hierarchy_groups p JOIN hierarchy_groups g \
-                 ON g.instance_id = p.instance_id AND (g.id = p.id OR (g.path > p.path || '/' AND g.path < p.path || '0')) \
-                 WHERE p.id = ",
-            );
-            sql.bind(group_id.clone());
-            sql.push(" AND p.instance_id = ");
-            sql.bind(instance_id.to_string());
-            sql.push(")");
-        }
-        Condition::Proficiency(conds) => {
-            sql.push("u.id IN (SELECT user_id FROM user_proficiencies WHERE instance_id = ");
-            sql.bind(instance_id.to_string());
-            for pc in conds {
-                sql.push(" AND ");
-                match pc {
-                    ProficiencyCondition::AttributeName(m) => compare(sql, "attribute_name", m),
-                    ProficiencyCondition::AttributeValue(m) => compare(sql, "attribute_value", m),
-                    ProficiencyCondition::Level(l) => level(sql, *l),
-                }
-            }
-            sql.push(")");
-        }
-        Condition::Tag { key, value } => {
-            sql.push("u.id IN (SELECT resource_id FROM tags WHERE instance_id = ");
-            sql.bind(instance_id.to_string());
-            sql.push(" AND resource_kind = 'user' AND key = ");
-            sql.bind(key.clone());
-            if let Some(v) = value {
-                sql.push(" AND value = ");
-                sql.bind(v.clone());
-            }
-            sql.push(")");
-        }
-    }
-}
-
-fn level(sql: &mut Sql, l: LevelCondition) {
-    let (op, v) = match l {
-        LevelCondition::GreaterOrEqual(v) => (">=", v),
-        LevelCondition::Greater(v) => (">", v),
-        LevelCondition::LesserOrEqual(v) => ("<=", v),
-        LevelCondition::Lesser(v) => ("<", v),
-        LevelCondition::Equal(v) => ("=", v),
-        LevelCondition::NotEqual(v) => ("<>", v),
-        LevelCondition::Range(lo, hi) => {
-            sql.push("level BETWEEN ");
-            sql.bind(lo);
-            sql.push(" AND ");
-            sql.bind(hi);
-            return;
-        }
-    };
-    sql.push(&format!("level {op} "));
-    sql.bind(v);
-}
-
-/// The WHERE clause selecting the instance's users that match.
-fn matching(at: &InstanceRef, c: &Condition) -> Sql {
-    let mut sql = Sql::default();
-    sql.push(" WHERE u.instance_id = ");
-    sql.bind(at.instance_id.clone());
-    sql.push(" AND ");
-    condition(&mut sql, c, &at.instance_id);
-    sql
+fn query_params<'p>(stmt: &rusqlite::Statement, params: &'p [Value]) -> &'p [Value] {
+    &params[..stmt.parameter_count().min(params.len())]
 }
 
 pub(crate) fn search(
     conn: &Connection,
     at: &InstanceRef,
     request: &SearchRequest,
+    in_memory: usize,
 ) -> Result<SearchPage> {
     instances::check(conn, at)?;
-    let filter = matching(at, &request.condition);
+    let number: Option<i64> = conn
+        .prepare_cached("SELECT no FROM instance_numbers WHERE id = ?1")?
+        .query_row([&at.instance_id], |r| r.get(0))
+        .optional()?;
+    let Some(number) = number else {
+        return Ok(SearchPage {
+            users: Vec::new(),
+            total: 0,
+        });
+    };
+    let mut c = Compiler::new(&at.instance_id, number);
+    let source = c.source(&request.condition);
+    let after = request
+        .after
+        .as_ref()
+        .map(|cursor| cursor.username_lower.clone());
 
-    let count_sql = format!("SELECT count(*) FROM users u{}", filter.text);
-    let total: i64 = conn
-        .prepare_cached(&count_sql)?
-        .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| {
-            r.get(0)
-        })?;
-
-    let mut page = filter;
-    if let Some(after) = &request.after {
-        page.push(" AND (u.username_lower > ");
-        page.bind(after.username_lower.clone());
-        page.push(" OR (u.username_lower = ");
-        page.bind(after.username_lower.clone());
-        page.push(" AND u.id > ");
-        page.bind(after.id.clone());
-        page.push("))");
-    }
-    page.push(" ORDER BY u.username_lower, u.id LIMIT ");
-    page.bind(request.limit as i64);
-    let page_sql = format!("SELECT {COLUMNS} FROM users u{}", page.text);
-    let mut stmt = conn.prepare_cached(&page_sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(page.params.iter()))?;
-    let mut users = Vec::new();
-    while let Some(row) = rows.next()? {
-        users.push(from_columns(row)?);
-    }
+    let (users, total) = if request.condition == Condition::All
+        || in_result_order(&request.condition)
+    {
+        // One index range in result order: count it, then read the page from the
+        // cursor on, joined to the users it names, stopping at the limit.
+        let total: i64 = if request.condition == Condition::All {
+            conn.prepare_cached("SELECT user_count FROM instances WHERE id = ?1")?
+                .query_row([&at.instance_id], |r| r.get(0))?
+        } else {
+            let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM ({source}) t"))?;
+            let params = query_params(&stmt, &c.params);
+            stmt.query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?
+        };
+        let after = match after {
+            Some(key) => format!("WHERE t.k > {}", c.bind(key)),
+            None => String::new(),
+        };
+        let limit = c.bind(request.limit as i64);
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM ({source}) t CROSS JOIN users u \
+             ON u.instance_id = ?1 AND u.username_lower = t.k {after} ORDER BY t.k LIMIT {limit}"
+        ))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(c.params.iter()))?;
+        let mut users = Vec::new();
+        while let Some(row) = rows.next()? {
+            users.push(from_columns(row)?);
+        }
+        (users, total.max(0) as u64)
+    } else {
+        // Anything else is evaluated once: up to `in_memory` keys are read, counted,
+        // sorted and paged here. Past that, it is counted and paged in two queries.
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT t.k FROM ({source}) t LIMIT {}",
+            in_memory + 1
+        ))?;
+        let params = query_params(&stmt, &c.params);
+        let mut keys = stmt
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                r.get::<_, String>(0)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let (page, total) = if keys.len() <= in_memory {
+            let total = keys.len() as u64;
+            keys.sort_unstable();
+            let from = match &after {
+                Some(key) => keys.partition_point(|k| k <= key),
+                None => 0,
+            };
+            keys.truncate((from + request.limit).min(keys.len()));
+            keys.drain(..from);
+            (keys, total)
+        } else {
+            let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM ({source}) t"))?;
+            let params = query_params(&stmt, &c.params);
+            let total: i64 =
+                stmt.query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
+            let after = match after {
+                Some(key) => format!("WHERE t.k > {}", c.bind(key)),
+                None => String::new(),
+            };
+            let limit = c.bind(request.limit as i64);
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT t.k FROM ({source}) t {after} ORDER BY t.k LIMIT {limit}"
+            ))?;
+            let page = stmt
+                .query_map(rusqlite::params_from_iter(c.params.iter()), |r| {
+                    r.get::<_, String>(0)
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            (page, total.max(0) as u64)
+        };
+        (load_page(conn, &at.instance_id, &page)?, total)
+    };
+    let mut users = users;
     fill_links(conn, &mut users)?;
-    Ok(SearchPage {
-        users,
-        total: total as u64,
-    })
+    Ok(SearchPage { users, total })
+}
+
+/// Whether `c`'s source is a single index range already in result order (one key
+/// per user, ordered by lowered username), so that the page can stop at its limit.
+fn in_result_order(c: &Condition) -> bool {
+    use Comparison::*;
+    use StringField::*;
+    match c {
+        Condition::String { field, matcher } => matches!(
+            (field, matcher.comparison),
+            (Username, Exact | StartsWith)
+                | (
+                    FirstName | LastName | RoutingProfileId | SecurityProfileId | ResourceId,
+                    Exact
+                )
+        ),
+        Condition::Hierarchy { .. } => true,
+        Condition::Tag { value, .. } => value.is_some(),
+        Condition::Proficiency(_) => rank(c) == 3,
+        Condition::All | Condition::And(_) | Condition::Or(_) => false,
+    }
+}
+
+/// The users with these lowered usernames, in the order given.
+fn load_page(conn: &Connection, instance_id: &str, keys: &[String]) -> Result<Vec<User>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..keys.len()).map(|i| format!("?{}", i + 2)).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users WHERE instance_id = ?1 AND username_lower IN ({})",
+        marks.join(", ")
+    );
+    let mut params = vec![Value::from(instance_id.to_string())];
+    params.extend(keys.iter().map(|k| Value::from(k.clone())));
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+    let mut found: HashMap<String, User> = HashMap::with_capacity(keys.len());
+    while let Some(row) = rows.next()? {
+        let user = from_columns(row)?;
+        found.insert(user.username.unique_key(), user);
+    }
+    Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
 }
 
 /// Reads the security profiles and tags of a page of users in two queries.

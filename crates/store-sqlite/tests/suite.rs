@@ -25,3 +25,17 @@ async fn shared_suite_minimal_pool() {
     let stats = store.stats();
     assert_eq!(stats.commits, stats.jobs);
 }
+
+/// The suite again with searches that never count in memory: every search that
+/// cannot read in result order counts and pages in two queries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_suite_searches_in_two_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = SqliteOptions {
+        search_in_memory: 0,
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open(dir.path(), options).unwrap();
+    roster_store::suite::run_all(&store).await;
+    store.close().await;
+}

@@ -2825,6 +2825,105 @@ fn random_condition(rng: &mut XorShift, p: &Pools<'_>, depth: usize) -> Conditio
     }
 }
 
+/// Every user of the instance with its group path and proficiencies, in result order.
+async fn stored_searchables(
+    store: &dyn Store,
+    at: &InstanceRef,
+    paths: &HashMap<String, Vec<String>>,
+) -> Vec<Searchable> {
+    let mut users = Vec::new();
+    for summary in store.list_users(at, &page(None, 1000)).await.unwrap() {
+        let user = store.get_user(at, &summary.id).await.unwrap();
+        let (proficiencies, _) = store.list_user_proficiencies(at, &user.id).await.unwrap();
+        let path = user
+            .hierarchy_group_id
+            .as_ref()
+            .map(|g| paths[g].clone())
+            .unwrap_or_default();
+        users.push(Searchable {
+            user,
+            path,
+            proficiencies,
+        });
+    }
+    users.sort_by_key(|s| (s.user.username.unique_key(), s.user.id.clone()));
+    users
+}
+
+/// Checks each condition against the reference evaluator, in one page and in small
+/// pages. Returns how many conditions matched some users but not all.
+async fn check_conditions(
+    store: &dyn Store,
+    at: &InstanceRef,
+    users: &[Searchable],
+    conditions: &[Condition],
+    rng: &mut XorShift,
+) -> usize {
+    let mut telling = 0;
+    for condition in conditions {
+        let expected: Vec<&str> = users
+            .iter()
+            .filter(|s| condition.matches(&s.facts()))
+            .map(|s| s.user.id.as_str())
+            .collect();
+        if !expected.is_empty() && expected.len() < users.len() {
+            telling += 1;
+        }
+        let all = store
+            .search_users(
+                at,
+                &SearchRequest {
+                    condition: condition.clone(),
+                    after: None,
+                    limit: 1000,
+                },
+            )
+            .await
+            .unwrap();
+        let got: Vec<&str> = all.users.iter().map(|u| u.id.as_str()).collect();
+        assert_eq!(got, expected, "{condition:?}");
+        assert_eq!(all.total, expected.len() as u64, "{condition:?}");
+        // The users come whole: what get_user returns.
+        for u in &all.users {
+            let known = users.iter().find(|s| s.user.id == u.id).unwrap();
+            assert_eq!(*u, known.user, "{condition:?}");
+        }
+
+        // The same, a few at a time.
+        let limit = rng.between(1, 7);
+        let mut paged: Vec<String> = Vec::new();
+        let mut after: Option<UserCursor> = None;
+        loop {
+            let page = store
+                .search_users(
+                    at,
+                    &SearchRequest {
+                        condition: condition.clone(),
+                        after: after.clone(),
+                        limit,
+                    },
+                )
+                .await
+                .unwrap();
+            assert!(page.users.len() <= limit);
+            assert_eq!(page.total, expected.len() as u64, "{condition:?}");
+            if let Some(last) = page.users.last() {
+                after = Some(UserCursor {
+                    username_lower: last.username.unique_key(),
+                    id: last.id.clone(),
+                });
+            }
+            let done = page.users.len() < limit;
+            paged.extend(page.users.into_iter().map(|u| u.id));
+            if done {
+                break;
+            }
+        }
+        assert_eq!(paged, expected, "paged by {limit}: {condition:?}");
+    }
+    telling
+}
+
 /// `search_users` returns exactly the users for which the reference evaluator
 /// `Condition::matches` holds, in (lowered username, id) order with their number, for
 /// a few hundred generated condition trees; paging with small limits yields the same.
@@ -2959,34 +3058,16 @@ pub async fn search_matches_reference(store: &dyn Store) {
         .iter()
         .map(|g| (g.id.clone(), g.path.clone()))
         .collect();
-    let mut users = Vec::new();
-    for summary in store.list_users(&fx.at, &page(None, 1000)).await.unwrap() {
-        let user = store.get_user(&fx.at, &summary.id).await.unwrap();
-        let (proficiencies, _) = store
-            .list_user_proficiencies(&fx.at, &user.id)
-            .await
-            .unwrap();
-        let path = user
-            .hierarchy_group_id
-            .as_ref()
-            .map(|g| paths[g].clone())
-            .unwrap_or_default();
-        users.push(Searchable {
-            user,
-            path,
-            proficiencies,
-        });
-    }
+    let users = stored_searchables(store, &fx.at, &paths).await;
     assert_eq!(users.len(), SEARCH_USERNAMES.len());
-    users.sort_by_key(|s| (s.user.username.unique_key(), s.user.id.clone()));
 
     let mut pool_groups = group_ids.clone();
     pool_groups.push(foreign_group.id.clone());
     let pools = Pools {
         users: &users,
         groups: pool_groups,
-        routing_profiles,
-        security_profiles,
+        routing_profiles: routing_profiles.clone(),
+        security_profiles: security_profiles.clone(),
     };
 
     // A few fixed conditions first, then generated ones.
@@ -3010,73 +3091,98 @@ pub async fn search_matches_reference(store: &dyn Store) {
         conditions.push(random_condition(&mut rng, &pools, 1));
     }
 
-    let mut telling = 0;
-    for condition in &conditions {
-        let expected: Vec<&str> = users
-            .iter()
-            .filter(|s| condition.matches(&s.facts()))
-            .map(|s| s.user.id.as_str())
-            .collect();
-        if !expected.is_empty() && expected.len() < users.len() {
-            telling += 1;
-        }
-        let all = store
-            .search_users(
-                &fx.at,
-                &SearchRequest {
-                    condition: condition.clone(),
-                    after: None,
-                    limit: 1000,
-                },
-            )
-            .await
-            .unwrap();
-        let got: Vec<&str> = all.users.iter().map(|u| u.id.as_str()).collect();
-        assert_eq!(got, expected, "{condition:?}");
-        assert_eq!(all.total, expected.len() as u64, "{condition:?}");
-        // The users come whole: what get_user returns.
-        for u in &all.users {
-            let known = users.iter().find(|s| s.user.id == u.id).unwrap();
-            assert_eq!(*u, known.user, "{condition:?}");
-        }
-
-        // The same, a few at a time.
-        let limit = rng.between(1, 7);
-        let mut paged: Vec<String> = Vec::new();
-        let mut after: Option<UserCursor> = None;
-        loop {
-            let page = store
-                .search_users(
-                    &fx.at,
-                    &SearchRequest {
-                        condition: condition.clone(),
-                        after: after.clone(),
-                        limit,
-                    },
-                )
-                .await
-                .unwrap();
-            assert!(page.users.len() <= limit);
-            assert_eq!(page.total, expected.len() as u64, "{condition:?}");
-            if let Some(last) = page.users.last() {
-                after = Some(UserCursor {
-                    username_lower: last.username.unique_key(),
-                    id: last.id.clone(),
-                });
-            }
-            let done = page.users.len() < limit;
-            paged.extend(page.users.into_iter().map(|u| u.id));
-            if done {
-                break;
-            }
-        }
-        assert_eq!(paged, expected, "paged by {limit}: {condition:?}");
-    }
+    let telling = check_conditions(store, &fx.at, &users, &conditions, &mut rng).await;
     assert!(
         telling * 2 > conditions.len(),
         "only {telling} of {} conditions tell users apart",
         conditions.len()
     );
+
+    // The search postings follow every change: new groups, profiles and names, tags
+    // set and removed, proficiency levels changed and removed, users deleted. Then
+    // the same questions again.
+    let ids: Vec<String> = users.iter().map(|s| s.user.id.clone()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let user = ResourceRef {
+            kind: ResourceKind::User,
+            id: id.clone(),
+        };
+        match i % 6 {
+            0 => {
+                let (shape, _) = random_user(&mut rng, &fx, "shape", &holdings);
+                store
+                    .update_user(
+                        &fx.at,
+                        id,
+                        Box::new(move |u| {
+                            u.hierarchy_group_id = shape.hierarchy_group_id;
+                            u.security_profile_ids = shape.security_profile_ids;
+                            u.routing_profile_id = shape.routing_profile_id;
+                            u.identity.first_name = shape.identity.first_name;
+                            Ok(())
+                        }),
+                    )
+                    .await
+                    .unwrap();
+            }
+            1 => {
+                let (shape, _) = random_user(&mut rng, &fx, "shape", &holdings);
+                store
+                    .tag_resource(&fx.at, &user, &shape.tags)
+                    .await
+                    .unwrap();
+                let keys: Vec<String> = SEARCH_TAGS
+                    .iter()
+                    .map(|(k, _)| k.to_string())
+                    .filter(|k| !shape.tags.contains_key(k))
+                    .collect();
+                store.untag_resource(&fx.at, &user, &keys).await.unwrap();
+            }
+            2 => {
+                let (held, _) = store.list_user_proficiencies(&fx.at, id).await.unwrap();
+                let (gone, kept): (Vec<_>, Vec<_>) = held.into_iter().partition(|_| rng.chance(40));
+                let kept: Vec<UserProficiency> = kept
+                    .into_iter()
+                    .map(|p| UserProficiency {
+                        level: rng.between(2, 10) as f64 / 2.0,
+                        ..p
+                    })
+                    .collect();
+                if !kept.is_empty() {
+                    store
+                        .change_user_proficiencies(
+                            &fx.at,
+                            id,
+                            ProficiencyChange::Update(kept),
+                            &modified(),
+                        )
+                        .await
+                        .unwrap();
+                }
+                if !gone.is_empty() {
+                    let gone = gone
+                        .into_iter()
+                        .map(|p| (p.attribute_name, p.attribute_value))
+                        .collect();
+                    store
+                        .change_user_proficiencies(
+                            &fx.at,
+                            id,
+                            ProficiencyChange::Disassociate(gone),
+                            &modified(),
+                        )
+                        .await
+                        .unwrap();
+                }
+            }
+            3 => store.delete_user(&fx.at, id).await.unwrap(),
+            _ => {}
+        }
+    }
+    let changed = stored_searchables(store, &fx.at, &paths).await;
+    assert!(changed.len() < users.len());
+    let questions: Vec<Condition> = conditions.iter().take(120).cloned().collect();
+    check_conditions(store, &fx.at, &changed, &questions, &mut rng).await;
 
     // An instance that does not exist.
     let missing = InstanceRef {
