@@ -58,8 +58,18 @@ fn str_member(v: &Value, member: &str) -> anyhow::Result<String> {
 }
 
 impl Fixture {
-    /// Creates the instance and everything users refer to.
+    /// Creates a SAML instance and everything users refer to.
     pub async fn create(api: &Api, alias: &str) -> anyhow::Result<Fixture> {
+        Fixture::create_with(api, alias, "SAML").await
+    }
+
+    /// Creates an instance with the given `IdentityManagementType` (`SAML` or
+    /// `CONNECT_MANAGED`) and everything users refer to.
+    pub async fn create_with(
+        api: &Api,
+        alias: &str,
+        identity_management_type: &str,
+    ) -> anyhow::Result<Fixture> {
         let client = new_client();
         let c = &client;
         let instance = api
@@ -69,7 +79,7 @@ impl Fixture {
                 "/instance",
                 "",
                 Some(&json!({
-                    "IdentityManagementType": "SAML",
+                    "IdentityManagementType": identity_management_type,
                     "InstanceAlias": alias,
                     "InboundCallsEnabled": true,
                     "OutboundCallsEnabled": true,
@@ -281,6 +291,9 @@ pub struct LoadResult {
     pub to: u64,
     pub create_user: Summary,
     pub proficiencies: Summary,
+    /// The ids of the users created, in index order.
+    #[serde(skip)]
+    pub user_ids: Vec<String>,
 }
 
 /// Creates users `from..to` with `concurrency` workers (one connection each), then gives
@@ -422,6 +435,7 @@ pub async fn load_users(
         to,
         create_user,
         proficiencies,
+        user_ids: ids.iter().map(|(_, id)| id.clone()).collect(),
     })
 }
 

@@ -1,9 +1,13 @@
 //! `roster-bench`: loads a user fixture into a roster server through its HTTP API and
-//! measures SearchUsers latency and throughput.
+//! measures the user operations (`ops`, next to a bare baseline server) and SearchUsers
+//! (`search`).
 
+mod baseline;
 mod client;
 mod data;
+mod drive;
 mod fixture;
+mod ops;
 mod search;
 mod server;
 mod sign;
@@ -42,6 +46,21 @@ struct Cli {
 enum Command {
     /// Load a user fixture through the API, then measure SearchUsers scenarios.
     Search(SearchArgs),
+    /// Measure single user operations (DescribeUser, ListUsers, CreateUser, ...) against
+    /// the baseline server, at one or more store sizes.
+    Ops(ops::OpsArgs),
+    /// The baseline: a bare HTTP server answering every request with one fixed JSON body.
+    BaselineServer(BaselineArgs),
+}
+
+#[derive(Args)]
+struct BaselineArgs {
+    /// Address and port to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: String,
+    /// Size of the response body in bytes.
+    #[arg(long, default_value_t = 1024)]
+    body_bytes: usize,
 }
 
 #[derive(Args)]
@@ -178,6 +197,10 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Search(args) => run_search(args).await,
+        Command::Ops(args) => ops::run_ops(args).await,
+        Command::BaselineServer(args) => baseline::serve(&args.listen, args.body_bytes)
+            .await
+            .map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -511,11 +534,33 @@ mod tests {
             "1,4",
         ])
         .unwrap();
-        let Command::Search(a) = cli.command;
+        let Command::Search(a) = cli.command else {
+            panic!("not search")
+        };
         assert_eq!(a.concurrency, vec![1, 4]);
         assert_eq!(a.growth, vec![10_000, 100_000]);
         assert_eq!(a.scenarios, vec![Scenario::Tag, Scenario::Nested]);
         assert!(Cli::try_parse_from(["roster-bench", "search"]).is_err());
+        let cli = Cli::try_parse_from([
+            "roster-bench",
+            "ops",
+            "--spawn",
+            "target/release/roster",
+            "--growth",
+            "10000,100000",
+            "--scenarios",
+            "describe-user,create-user-saml",
+        ])
+        .unwrap();
+        let Command::Ops(o) = cli.command else {
+            panic!("not ops")
+        };
+        assert_eq!(
+            o.scenarios,
+            vec![ops::Op::DescribeUser, ops::Op::CreateUserSaml]
+        );
+        assert_eq!(o.auth, ops::Auth::Strict);
+        assert_eq!(o.create_concurrency, 64);
         assert!(Cli::try_parse_from([
             "roster-bench",
             "search",

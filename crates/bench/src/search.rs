@@ -1,18 +1,18 @@
 //! SearchUsers scenarios: request bodies built from the fixture, signed ahead of the run,
 //! sent in rotation by concurrent workers for a fixed time.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::Method;
 use serde_json::{json, Value};
 
-use crate::client::{approximate_total_count, new_client, send, Api, Prepared};
+use crate::client::{approximate_total_count, new_client, send, Api, Prepared, Reply};
 use crate::data::{
     first_name_infixes, last_name_prefixes, username_prefixes, Names, Rng, DEPTS, LANGUAGES, SKILLS,
 };
+use crate::drive::{self, Use};
 use crate::fixture::Fixture;
 use crate::stats::{Summary, Tally};
 
@@ -235,46 +235,21 @@ async fn run_for(
     concurrency: usize,
     duration: Duration,
 ) -> anyhow::Result<(Tally, Duration)> {
-    let next = Arc::new(AtomicUsize::new(0));
-    let start = Instant::now();
-    let deadline = start + duration;
-    let mut workers = Vec::new();
-    for _ in 0..concurrency.max(1) {
-        let (requests, next) = (requests.clone(), next.clone());
-        workers.push(tokio::spawn(async move {
-            let client = new_client();
-            let mut tally = Tally::default();
-            while Instant::now() < deadline {
-                let k = next.fetch_add(1, Ordering::Relaxed) % requests.len();
-                let t0 = Instant::now();
-                let outcome = send(&client, &requests[k]).await;
-                let latency = t0.elapsed();
-                match outcome {
-                    Ok(reply) => match check(
-                        reply.status,
-                        &reply.body,
-                        || reply.text(),
-                        reply.is_not_implemented(),
-                    ) {
-                        Check::Ok(n) => {
-                            tally.ok(latency);
-                            tally.matched += n;
-                        }
-                        Check::NotImplemented(e) | Check::Error(e) => {
-                            tally.error(latency, || e);
-                        }
-                    },
-                    Err(e) => tally.error(latency, || format!("{e:#}")),
-                }
-            }
-            tally
-        }));
+    let run = drive::run_for(requests, Use::Rotate, concurrency, duration, search_check).await?;
+    Ok((run.tally, run.elapsed))
+}
+
+/// A search succeeds with a 200 carrying `ApproximateTotalCount`.
+fn search_check(reply: &Reply) -> Result<u64, String> {
+    match check(
+        reply.status,
+        &reply.body,
+        || reply.text(),
+        reply.is_not_implemented(),
+    ) {
+        Check::Ok(n) => Ok(n),
+        Check::NotImplemented(e) | Check::Error(e) => Err(e),
     }
-    let mut tally = Tally::default();
-    for w in workers {
-        tally.merge(w.await?);
-    }
-    Ok((tally, start.elapsed()))
 }
 
 #[cfg(test)]
