@@ -40,11 +40,20 @@ impl Default for ServiceConfig {
 pub struct ConnectService {
     store: Arc<dyn Store>,
     config: ServiceConfig,
+    /// Password hashes computed at once: one per core. Each argon2id hash holds
+    /// 19 MiB while it runs, so without a bound, many concurrent creations would hold
+    /// many times that and gain nothing, the cores being busy already.
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl ConnectService {
     pub fn new(store: Arc<dyn Store>, config: ServiceConfig) -> Self {
-        ConnectService { store, config }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        ConnectService {
+            store,
+            config,
+            hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

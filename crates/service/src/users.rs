@@ -80,13 +80,20 @@ pub(crate) async fn create(
     config.apply(&lists).api()?;
     config.apply_phone_config(&phone).api()?;
 
-    // Hashing is slow on purpose; keep it off the async workers.
+    // Hashing is slow on purpose; keep it off the async workers, one per core.
     let password_hash = match password {
-        Some(p) => Some(
-            tokio::task::spawn_blocking(move || p.hash())
+        Some(p) => {
+            let _permit = svc
+                .hashing
+                .acquire()
                 .await
-                .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?,
-        ),
+                .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?;
+            Some(
+                tokio::task::spawn_blocking(move || p.hash())
+                    .await
+                    .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))?,
+            )
+        }
         None => None,
     };
 

@@ -120,16 +120,22 @@ fn trigram_query(column: &str, needle: &str) -> String {
 
 /// Builds the SQL text; parameters are numbered (`?N`), so pieces may be assembled in
 /// any order. `?1` is the instance id, `?2` its number in the postings.
-struct Compiler {
+struct Compiler<'db> {
     params: Vec<Value>,
     aliases: usize,
+    /// Where the children of an `And` are counted to choose its driver.
+    conn: &'db Connection,
 }
 
-impl Compiler {
-    fn new(instance_id: &str, number: i64) -> Self {
+/// The most users counted to choose the driver of an `And`.
+const ESTIMATE_CAP: usize = 20_000;
+
+impl<'db> Compiler<'db> {
+    fn new(conn: &'db Connection, instance_id: &str, number: i64) -> Self {
         Compiler {
             params: vec![Value::from(instance_id.to_string()), Value::from(number)],
             aliases: 0,
+            conn,
         }
     }
 
@@ -281,6 +287,73 @@ impl Compiler {
         }
     }
 
+    /// Which child of an `And` drives it: `None` for its children on the user's own
+    /// row taken together, or the index of another child. Children whose index is
+    /// narrow by kind are counted (up to a cap, so a count stays cheap) and the
+    /// smallest wins; the kind decides ties and the rest.
+    fn driver(&mut self, rows: &[&Condition], others: &[&Condition]) -> Option<usize> {
+        let mut candidates: Vec<(Option<usize>, u8)> = Vec::new();
+        if !rows.is_empty() {
+            candidates.push((None, rows.iter().map(|c| rank(c)).min().unwrap_or(SCAN)));
+        }
+        candidates.extend(others.iter().enumerate().map(|(i, c)| (Some(i), rank(c))));
+        if candidates.len() > 1 {
+            let mut best = ESTIMATE_CAP;
+            let mut sizes = Vec::with_capacity(candidates.len());
+            for &(which, r) in &candidates {
+                let size = if r <= 5 {
+                    self.estimate(which.map(|i| others[i]), rows, best)
+                } else {
+                    None
+                };
+                if let Some(n) = size {
+                    best = best.min(n);
+                }
+                sizes.push(size.unwrap_or(usize::MAX));
+            }
+            candidates = candidates
+                .into_iter()
+                .zip(sizes)
+                .map(|((which, r), n)| (which, r, n))
+                .min_by_key(|&(_, r, n)| (n, r))
+                .map(|(which, r, _)| vec![(which, r)])
+                .unwrap_or_default();
+        }
+        candidates
+            .into_iter()
+            .min_by_key(|&(_, r)| r)
+            .and_then(|(which, _)| which)
+    }
+
+    /// How many users the child matches (`None`: the children on the user's own
+    /// row), counted up to `cap`; `None` when it cannot be counted.
+    fn estimate(
+        &mut self,
+        child: Option<&Condition>,
+        rows: &[&Condition],
+        cap: usize,
+    ) -> Option<usize> {
+        let mut scratch = Compiler {
+            params: self.params[..2].to_vec(),
+            aliases: self.aliases + 1000,
+            conn: self.conn,
+        };
+        let source = match child {
+            Some(c) => scratch.source(c),
+            None => {
+                let predicate = scratch.row_list(rows.iter().copied(), " AND ", true);
+                scratch.row_source(predicate)
+            }
+        };
+        let sql = format!("SELECT count(*) FROM (SELECT 1 FROM ({source}) LIMIT {cap})");
+        let mut stmt = self.conn.prepare_cached(&sql).ok()?;
+        let params = query_params(&stmt, &scratch.params);
+        let n: i64 = stmt
+            .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))
+            .ok()?;
+        Some(n.max(0) as usize)
+    }
+
     /// A query of column `k`: the lowered usernames of exactly the users that match
     /// `c`, each once.
     fn source(&mut self, c: &Condition) -> String {
@@ -292,42 +365,34 @@ impl Compiler {
             Condition::And(cs) => {
                 let (rows, others): (Vec<&Condition>, Vec<&Condition>) =
                     cs.iter().partition(|c| is_row(c));
-                let row_rank = rows.iter().map(|c| rank(c)).min();
-                let best = others
-                    .iter()
-                    .enumerate()
-                    .min_by_key(|(_, c)| rank(c))
-                    .map(|(i, c)| (i, rank(c)));
                 let alias = self.alias();
                 let key = format!("{alias}.k");
-                let (driver, mut tests) = match (row_rank, best) {
-                    (Some(r), Some((_, b))) if r <= b => {
+                let (driver, tests) = match self.driver(&rows, &others) {
+                    None => {
                         let predicate = self.row_list(rows.iter().copied(), " AND ", true);
                         (
                             self.row_source(predicate),
                             self.tests(&others, " AND ", &key),
                         )
                     }
-                    (_, Some((i, _))) => {
+                    Some(i) => {
                         let driver = self.source(others[i]);
                         let mut rest = others.clone();
                         rest.remove(i);
+                        // Postings probes first: one primary-key lookup each.
                         let mut tests = Vec::new();
-                        if !rows.is_empty() {
-                            let predicate = self.row_list(rows.iter().copied(), " AND ", false);
-                            tests.push(self.row_test(predicate, &key));
-                        }
                         let rest = self.tests(&rest, " AND ", &key);
                         if !rest.is_empty() {
                             tests.push(rest);
                         }
+                        if !rows.is_empty() {
+                            let predicate = self.row_list(rows.iter().copied(), " AND ", false);
+                            tests.push(self.row_test(predicate, &key));
+                        }
                         (driver, tests.join(" AND "))
                     }
-                    (_, None) => unreachable!("an And that is not all rows has another child"),
                 };
-                if tests.is_empty() {
-                    tests = "1".into();
-                }
+                let tests = if tests.is_empty() { "1".into() } else { tests };
                 format!("SELECT {alias}.k FROM ({driver}) {alias} WHERE {tests}")
             }
             Condition::Or(cs) => {
@@ -430,7 +495,7 @@ pub(crate) fn search(
             total: 0,
         });
     };
-    let mut c = Compiler::new(&at.instance_id, number);
+    let mut c = Compiler::new(conn, &at.instance_id, number);
     let source = c.source(&request.condition);
     let after = request
         .after
