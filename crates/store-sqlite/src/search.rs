@@ -289,8 +289,9 @@ impl<'db> Compiler<'db> {
 
     /// Which child of an `And` drives it: `None` for its children on the user's own
     /// row taken together, or the index of another child. Children whose index is
-    /// narrow by kind are counted (up to a cap, so a count stays cheap) and the
-    /// smallest wins; the kind decides ties and the rest.
+    /// narrow by kind (rank 4 or less) are counted, each up to the smallest count so
+    /// far, and the smallest wins; the kind decides ties and ranks the others, which
+    /// are not counted because counting them could cost a scan.
     fn driver(&mut self, rows: &[&Condition], others: &[&Condition]) -> Option<usize> {
         let mut candidates: Vec<(Option<usize>, u8)> = Vec::new();
         if !rows.is_empty() {
@@ -301,7 +302,7 @@ impl<'db> Compiler<'db> {
             let mut best = ESTIMATE_CAP;
             let mut sizes = Vec::with_capacity(candidates.len());
             for &(which, r) in &candidates {
-                let size = if r <= 5 {
+                let size = if r <= 4 {
                     self.estimate(which.map(|i| others[i]), rows, best)
                 } else {
                     None
