@@ -144,6 +144,15 @@ impl<'db> Compiler<'db> {
         format!("?{}", self.params.len())
     }
 
+    /// Orders the source `t` and takes a page of `limit` after the cursor `after`.
+    fn page_tail(&mut self, after: Option<String>, limit: usize) -> String {
+        let after = match after {
+            Some(key) => format!("WHERE t.k > {}", self.bind(key)),
+            None => String::new(),
+        };
+        format!("{after} ORDER BY t.k LIMIT {}", self.bind(limit as i64))
+    }
+
     fn alias(&mut self) -> String {
         self.aliases += 1;
         format!("s{}", self.aliases)
@@ -347,12 +356,9 @@ impl<'db> Compiler<'db> {
             }
         };
         let sql = format!("SELECT count(*) FROM (SELECT 1 FROM ({source}) LIMIT {cap})");
-        let mut stmt = self.conn.prepare_cached(&sql).ok()?;
-        let params = query_params(&stmt, &scratch.params);
-        let n: i64 = stmt
-            .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))
-            .ok()?;
-        Some(n.max(0) as usize)
+        count(self.conn, &sql, &scratch.params)
+            .ok()
+            .map(|n| n as usize)
     }
 
     /// A query of column `k`: the lowered usernames of exactly the users that match
@@ -503,82 +509,86 @@ pub(crate) fn search(
         .as_ref()
         .map(|cursor| cursor.username_lower.clone());
 
-    let (users, total) = if request.condition == Condition::All
-        || in_result_order(&request.condition)
-    {
-        // One index range in result order: count it, then read the page from the
-        // cursor on, joined to the users it names, stopping at the limit.
-        let total: i64 = if request.condition == Condition::All {
-            conn.prepare_cached("SELECT user_count FROM instances WHERE id = ?1")?
-                .query_row([&at.instance_id], |r| r.get(0))?
-        } else {
-            let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM ({source}) t"))?;
-            let params = query_params(&stmt, &c.params);
-            stmt.query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?
-        };
-        let after = match after {
-            Some(key) => format!("WHERE t.k > {}", c.bind(key)),
-            None => String::new(),
-        };
-        let limit = c.bind(request.limit as i64);
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM ({source}) t CROSS JOIN users u \
-             ON u.instance_id = ?1 AND u.username_lower = t.k {after} ORDER BY t.k LIMIT {limit}"
-        ))?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(c.params.iter()))?;
-        let mut users = Vec::new();
-        while let Some(row) = rows.next()? {
-            users.push(from_columns(row)?);
-        }
-        (users, total.max(0) as u64)
-    } else {
-        // Anything else is evaluated once: up to `in_memory` keys are read, counted,
-        // sorted and paged here. Past that, it is counted and paged in two queries.
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT t.k FROM ({source}) t LIMIT {}",
-            in_memory + 1
-        ))?;
-        let params = query_params(&stmt, &c.params);
-        let mut keys = stmt
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                r.get::<_, String>(0)
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let (page, total) = if keys.len() <= in_memory {
-            let total = keys.len() as u64;
-            keys.sort_unstable();
-            let from = match &after {
-                Some(key) => keys.partition_point(|k| k <= key),
-                None => 0,
+    let (mut users, total) =
+        if request.condition == Condition::All || in_result_order(&request.condition) {
+            // One index range in result order: count it, then read the page from the
+            // cursor on, joined to the users it names, stopping at the limit.
+            let total = if request.condition == Condition::All {
+                let n: i64 = conn
+                    .prepare_cached("SELECT user_count FROM instances WHERE id = ?1")?
+                    .query_row([&at.instance_id], |r| r.get(0))?;
+                n.max(0) as u64
+            } else {
+                count(
+                    conn,
+                    &format!("SELECT count(*) FROM ({source}) t"),
+                    &c.params,
+                )?
             };
-            keys.truncate((from + request.limit).min(keys.len()));
-            keys.drain(..from);
-            (keys, total)
-        } else {
-            let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM ({source}) t"))?;
-            let params = query_params(&stmt, &c.params);
-            let total: i64 =
-                stmt.query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
-            let after = match after {
-                Some(key) => format!("WHERE t.k > {}", c.bind(key)),
-                None => String::new(),
-            };
-            let limit = c.bind(request.limit as i64);
+            let tail = c.page_tail(after, request.limit);
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT t.k FROM ({source}) t {after} ORDER BY t.k LIMIT {limit}"
+                "SELECT {COLUMNS} FROM ({source}) t CROSS JOIN users u \
+             ON u.instance_id = ?1 AND u.username_lower = t.k {tail}"
             ))?;
-            let page = stmt
-                .query_map(rusqlite::params_from_iter(c.params.iter()), |r| {
-                    r.get::<_, String>(0)
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            (page, total.max(0) as u64)
+            let mut rows = stmt.query(rusqlite::params_from_iter(c.params.iter()))?;
+            let mut users = Vec::new();
+            while let Some(row) = rows.next()? {
+                users.push(from_columns(row)?);
+            }
+            (users, total)
+        } else {
+            // Anything else is evaluated once: up to `in_memory` keys are read, counted,
+            // sorted and paged here. Past that, it is counted and paged in two queries.
+            let limited = format!("SELECT t.k FROM ({source}) t LIMIT {}", in_memory + 1);
+            let mut keys = read_keys(conn, &limited, &c.params)?;
+            let (page, total) = if keys.len() <= in_memory {
+                let total = keys.len() as u64;
+                keys.sort_unstable();
+                let from = match &after {
+                    Some(key) => keys.partition_point(|k| k <= key),
+                    None => 0,
+                };
+                keys.truncate((from + request.limit).min(keys.len()));
+                keys.drain(..from);
+                (keys, total)
+            } else {
+                let total = count(
+                    conn,
+                    &format!("SELECT count(*) FROM ({source}) t"),
+                    &c.params,
+                )?;
+                let tail = c.page_tail(after, request.limit);
+                let page = read_keys(
+                    conn,
+                    &format!("SELECT t.k FROM ({source}) t {tail}"),
+                    &c.params,
+                )?;
+                (page, total)
+            };
+            (load_page(conn, &at.instance_id, &page)?, total)
         };
-        (load_page(conn, &at.instance_id, &page)?, total)
-    };
-    let mut users = users;
     fill_links(conn, &mut users)?;
     Ok(SearchPage { users, total })
+}
+
+/// The single number `sql` selects, with as many of `params` as it uses.
+fn count(conn: &Connection, sql: &str, params: &[Value]) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let params = query_params(&stmt, params);
+    let n: i64 = stmt.query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+/// The lowered usernames `sql` selects, with as many of `params` as it uses.
+fn read_keys(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let params = query_params(&stmt, params);
+    let keys = stmt
+        .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+            r.get::<_, String>(0)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(keys)
 }
 
 /// Whether `c`'s source is a single index range already in result order (one key
