@@ -5,7 +5,8 @@
 //! [`SqliteStore::stats`]); a call returns only after the transaction holding its
 //! change has been committed to disk. Reads run on tokio's blocking threads over a
 //! small pool of read-only connections, each in its own snapshot, and see every write
-//! that has returned.
+//! that has returned. A read of one bounded thing runs on the caller's own thread
+//! when a connection is idle (see `reader`).
 
 mod error;
 mod hierarchy;
@@ -52,6 +53,8 @@ pub const DATABASE_FILE: &str = "roster.db";
 /// Page cache of the write connection, KiB. The writer touches every index of the
 /// tables it changes; a warm cache keeps inserts into large instances fast.
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
+/// Pages of write-ahead log past which the writer checkpoints by itself.
+const WRITER_CHECKPOINT_PAGES: i64 = 8_000;
 /// Page cache of each read connection, KiB.
 const READER_CACHE_KIB: i64 = 16 * 1024;
 
@@ -143,7 +146,15 @@ impl SqliteStore {
             conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
             readers.push(conn);
         }
-        let writer = Writer::start(conn, options.max_group)
+        let checkpoints = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| opening(e.into()))?;
+        checkpoints
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| opening(e.into()))?;
+        let writer = Writer::start(conn, checkpoints, options.max_group)
             .map_err(|e| backend("cannot start the sqlite writer thread", e))?;
         Ok(SqliteStore {
             path,
@@ -190,6 +201,14 @@ impl SqliteStore {
     {
         self.readers.read(f).await
     }
+
+    async fn read_point<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, Error> + Send + 'static,
+    {
+        self.readers.read_point(f).await
+    }
 }
 
 fn configure_writer(conn: &Connection, options: &SqliteOptions) -> Result<(), Error> {
@@ -202,6 +221,9 @@ fn configure_writer(conn: &Connection, options: &SqliteOptions) -> Result<(), Er
         .into());
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Checkpoints run on a thread of their own (see `writer`); the writer's own, at
+    // this many pages of log, only finishes one when the other cannot keep up.
+    conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
     // Each job runs in a savepoint, whose sub-journal is a temporary file unless
@@ -229,7 +251,8 @@ impl Store for SqliteStore {
 
     async fn get_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<Instance> {
         let (scope, id) = (scope.clone(), instance_id.to_string());
-        self.read(move |c| instances::load(c, &scope, &id)).await
+        self.read_point(move |c| instances::load(c, &scope, &id))
+            .await
     }
 
     async fn list_instances(
@@ -253,7 +276,8 @@ impl Store for SqliteStore {
             kind: roster_domain::arn::ResourceKind::Instance,
             id: at.instance_id.clone(),
         };
-        self.read(move |c| tags::list(c, &at, &resource)).await
+        self.read_point(move |c| tags::list(c, &at, &resource))
+            .await
     }
 
     async fn get_instance_attribute(
@@ -262,7 +286,7 @@ impl Store for SqliteStore {
         attribute: InstanceAttributeType,
     ) -> StoreResult<bool> {
         let at = at.clone();
-        self.read(move |c| instances::get_attribute(c, &at, attribute))
+        self.read_point(move |c| instances::get_attribute(c, &at, attribute))
             .await
     }
 
@@ -306,7 +330,7 @@ impl Store for SqliteStore {
         id: &str,
     ) -> StoreResult<SecurityProfile> {
         let (at, id) = (at.clone(), id.to_string());
-        self.read(move |c| profiles::get_security_profile(c, &at, &id))
+        self.read_point(move |c| profiles::get_security_profile(c, &at, &id))
             .await
     }
 
@@ -341,7 +365,7 @@ impl Store for SqliteStore {
 
     async fn get_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<RoutingProfile> {
         let (at, id) = (at.clone(), id.to_string());
-        self.read(move |c| profiles::get_routing_profile(c, &at, &id))
+        self.read_point(move |c| profiles::get_routing_profile(c, &at, &id))
             .await
     }
 
@@ -404,7 +428,8 @@ impl Store for SqliteStore {
 
     async fn list_tags(&self, at: &InstanceRef, resource: &ResourceRef) -> StoreResult<Tags> {
         let (at, resource) = (at.clone(), resource.clone());
-        self.read(move |c| tags::list(c, &at, &resource)).await
+        self.read_point(move |c| tags::list(c, &at, &resource))
+            .await
     }
 
     // ---- users ------------------------------------------------------------------------
@@ -417,7 +442,7 @@ impl Store for SqliteStore {
 
     async fn get_user(&self, at: &InstanceRef, id: &str) -> StoreResult<User> {
         let (at, id) = (at.clone(), id.to_string());
-        self.read(move |c| users::get(c, &at, &id)).await
+        self.read_point(move |c| users::get(c, &at, &id)).await
     }
 
     async fn list_users(
@@ -444,7 +469,8 @@ impl Store for SqliteStore {
 
     async fn get_hierarchy_structure(&self, at: &InstanceRef) -> StoreResult<HierarchyStructure> {
         let at = at.clone();
-        self.read(move |c| hierarchy::get_structure(c, &at)).await
+        self.read_point(move |c| hierarchy::get_structure(c, &at))
+            .await
     }
 
     async fn set_hierarchy_structure(
@@ -469,7 +495,8 @@ impl Store for SqliteStore {
 
     async fn get_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<HierarchyGroup> {
         let (at, id) = (at.clone(), id.to_string());
-        self.read(move |c| hierarchy::get_group(c, &at, &id)).await
+        self.read_point(move |c| hierarchy::get_group(c, &at, &id))
+            .await
     }
 
     async fn list_hierarchy_groups(
@@ -523,7 +550,8 @@ impl Store for SqliteStore {
         name: &str,
     ) -> StoreResult<PredefinedAttribute> {
         let (at, name) = (at.clone(), name.to_string());
-        self.read(move |c| proficiencies::get(c, &at, &name)).await
+        self.read_point(move |c| proficiencies::get(c, &at, &name))
+            .await
     }
 
     async fn list_predefined_attributes(

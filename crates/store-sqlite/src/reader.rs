@@ -1,8 +1,15 @@
-//! Read-only connections, shared by reads that run on tokio's blocking threads.
+//! Read-only connections, shared by the reads.
 //!
 //! Each read runs in its own read transaction, so it sees one snapshot of the
 //! database: every group committed before it began, nothing committed during it.
+//!
+//! A read of one bounded thing (a user, an instance, a group) runs on the calling
+//! task's own thread when a connection is idle: it takes tens of microseconds, less
+//! than handing it to another thread and back. Reads whose cost grows with the data (a
+//! page of a list, a search) and point reads that find every connection busy run on
+//! tokio's blocking threads.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex};
 
 use roster_store::{StoreError, StoreResult};
@@ -33,6 +40,10 @@ impl ReadPool {
         }
     }
 
+    fn try_take(&self) -> Option<Connection> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop()
+    }
+
     fn give_back(&self, conn: Connection) {
         self.idle
             .lock()
@@ -41,8 +52,12 @@ impl ReadPool {
         self.returned.notify_one();
     }
 
-    /// Runs `f` in a read transaction on an idle connection, waiting for one.
-    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, Error>) -> Result<T, Error> {
+    /// Runs `f` in a read transaction on `conn`, then gives the connection back.
+    fn with<T>(
+        &self,
+        conn: Connection,
+        f: impl FnOnce(&Connection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         struct Lease<'a> {
             pool: &'a ReadPool,
             conn: Option<Connection>,
@@ -58,7 +73,7 @@ impl ReadPool {
         }
         let mut lease = Lease {
             pool: self,
-            conn: Some(self.take()),
+            conn: Some(conn),
         };
         let conn = lease.conn.as_mut().expect("leased connection");
         let tx = conn.transaction()?;
@@ -67,15 +82,35 @@ impl ReadPool {
         Ok(out)
     }
 
-    /// Runs `f` on a blocking thread of the tokio runtime.
+    /// Runs `f` on a blocking thread of the tokio runtime, waiting there for a
+    /// connection.
     pub(crate) async fn read<T, F>(self: &Arc<Self>, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, Error> + Send + 'static,
     {
         let pool = self.clone();
-        tokio::task::spawn_blocking(move || pool.with(f).map_err(Error::into_store))
-            .await
-            .map_err(|e| StoreError::Backend(format!("a sqlite read did not finish: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.take();
+            pool.with(conn, f).map_err(Error::into_store)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(format!("a sqlite read did not finish: {e}")))?
+    }
+
+    /// Runs `f`, a read of one bounded thing, on this thread when a connection is
+    /// idle, and as [`ReadPool::read`] otherwise.
+    pub(crate) async fn read_point<T, F>(self: &Arc<Self>, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, Error> + Send + 'static,
+    {
+        match self.try_take() {
+            Some(conn) => match catch_unwind(AssertUnwindSafe(|| self.with(conn, f))) {
+                Ok(r) => r.map_err(Error::into_store),
+                Err(_) => Err(StoreError::Backend("a sqlite read panicked".into())),
+            },
+            None => self.read(f).await,
+        }
     }
 }

@@ -6,19 +6,29 @@
 //! inside its own savepoint: a job that fails is rolled back to its savepoint alone.
 //! One `COMMIT` (one fsync with `synchronous=FULL`) then makes the group durable, and
 //! only after it does each caller get its job's outcome. When the commit fails, every
-//! job of the group gets an error.
+//! job of the group gets an error. Before the commit, outside the savepoints, the group
+//! applies the trigram index's queued changes (`schema::FLUSH_TRIGRAMS`).
+//!
+//! Folding the write-ahead log back into the database file (a checkpoint) is not the
+//! writer's work: SQLite's automatic checkpoint would run it inside the commit of
+//! whichever group crossed the threshold, holding every caller of that group and of
+//! the next. A second thread with its own connection runs a passive checkpoint after
+//! commits instead, at most once per [`CHECKPOINT_PAUSE`]; it never blocks the writer
+//! or the readers.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use roster_store::{StoreError, StoreResult};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use tokio::sync::oneshot;
 
 use crate::error::Error;
+use crate::schema;
 
 /// Counters of the writer since the store was opened.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -97,14 +107,34 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread, which owns `conn` from now on.
-    pub(crate) fn start(conn: Connection, max_group: usize) -> std::io::Result<Writer> {
+    /// Starts the writer thread, which owns `conn` from now on, and the checkpoint
+    /// thread, which owns `checkpoints`.
+    pub(crate) fn start(
+        conn: Connection,
+        checkpoints: Connection,
+        max_group: usize,
+    ) -> std::io::Result<Writer> {
         let (sender, receiver) = crossbeam_channel::unbounded::<Job>();
         let counters = Arc::new(Counters::default());
         let thread_counters = counters.clone();
+        let (committed, commits) = crossbeam_channel::bounded::<()>(1);
+        let checkpointer = std::thread::Builder::new()
+            .name("roster-sqlite-checkpoint".into())
+            .spawn(move || checkpoint_loop(checkpoints, commits))?;
         let thread = std::thread::Builder::new()
             .name("roster-sqlite-writer".into())
-            .spawn(move || writer_loop(conn, receiver, max_group.max(1), &thread_counters))?;
+            .spawn(move || {
+                writer_loop(
+                    conn,
+                    receiver,
+                    max_group.max(1),
+                    &thread_counters,
+                    Checkpoints {
+                        committed,
+                        checkpointer,
+                    },
+                )
+            })?;
         Ok(Writer {
             sender: Mutex::new(Some(sender)),
             thread: Mutex::new(Some(thread)),
@@ -165,11 +195,40 @@ fn closed() -> StoreError {
     StoreError::Backend("the sqlite store is closed".into())
 }
 
+/// The least time between two checkpoints. Under a steady stream of writes the log
+/// then holds about this long's worth of changed pages before they are folded back.
+pub(crate) const CHECKPOINT_PAUSE: Duration = Duration::from_millis(20);
+
+/// The writer's side of the checkpoint thread.
+struct Checkpoints {
+    /// Told (without waiting) after each commit; one pending signal is enough.
+    committed: Sender<()>,
+    checkpointer: JoinHandle<()>,
+}
+
+fn checkpoint_loop(conn: Connection, commits: Receiver<()>) {
+    while commits.recv().is_ok() {
+        // PASSIVE copies what no reader still needs and never waits for a lock.
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::debug!(error = %e, "sqlite checkpoint skipped");
+        }
+        let until = Instant::now() + CHECKPOINT_PAUSE;
+        loop {
+            match commits.recv_deadline(until) {
+                Ok(()) => continue,
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+}
+
 fn writer_loop(
     mut conn: Connection,
     receiver: Receiver<Job>,
     max_group: usize,
     counters: &Counters,
+    checkpoints: Checkpoints,
 ) {
     // `recv` keeps returning queued jobs after the last sender is gone, and fails
     // only once the queue is empty.
@@ -183,6 +242,11 @@ fn writer_loop(
             }
         }
         run_group(&mut conn, group, counters);
+        let _ = checkpoints.committed.try_send(());
+    }
+    drop(checkpoints.committed);
+    if checkpoints.checkpointer.join().is_err() {
+        tracing::error!("the sqlite checkpoint thread panicked");
     }
     // Fold the write-ahead log into the database file so that a closed store is one
     // file; a failure here loses nothing, the log is replayed on the next open.
@@ -231,6 +295,7 @@ fn run_in_transaction(conn: &mut Connection, group: &mut [Job]) -> Result<(), Er
             tx.execute_batch("ROLLBACK TO job; RELEASE job")?;
         }
     }
+    tx.execute_batch(schema::FLUSH_TRIGRAMS)?;
     tx.commit()?;
     Ok(())
 }
