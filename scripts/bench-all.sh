@@ -7,7 +7,7 @@
 #     data-directory size and restart time at each size;
 #  2. scripts/bench-moto.sh: DescribeInstance against moto's server.
 #
-# Loading 1,000,000 users through the API takes most of the time (about an hour on a
+# Loading 1,000,000 users through the API takes most of the time (35 minutes in all on a
 # 2-core machine); BENCH_GROWTH=10000,100000 makes a shorter run. Output and JSON go to
 # target/bench-results/.
 set -euo pipefail
