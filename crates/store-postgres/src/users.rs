@@ -5,17 +5,16 @@
 use std::sync::OnceLock;
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::channel::{
-    AcwSeconds, Channel, ChannelSettings, PhoneType, UserConfig, VoiceEnhancementMode,
-};
+use roster_domain::channel::{AcwSeconds, Channel, UserConfig};
 use roster_domain::time::Modified;
-use roster_domain::user::{IdentityInfo, User, Username};
+use roster_domain::user::{User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
+use roster_store::columns::{user_from_columns, Columns, USER_COLUMNS};
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, lock_user_count, query, query_opt, Tx};
-use crate::error::{corrupt, duplicate, missing, not_found, on_unique, Error, Result};
+use crate::error::{duplicate, missing, not_found, on_unique, Error, Result};
 use crate::instances::{self, limit};
 use crate::profiles::exists_in;
 use crate::tags;
@@ -25,15 +24,12 @@ use crate::tags;
 pub(crate) fn columns() -> &'static str {
     static COLUMNS: OnceLock<String> = OnceLock::new();
     COLUMNS.get_or_init(|| {
+        let own: Vec<String> = USER_COLUMNS.iter().map(|c| format!("u.{c}")).collect();
         format!(
-            "u.id, u.username, u.first_name, u.last_name, u.email, u.secondary_email, u.mobile, \
-             u.directory_user_id, u.password_hash, u.routing_profile_id, u.hierarchy_group_id, \
-             u.voice_auto_accept, u.voice_acw, u.voice_afc_auto_accept, u.voice_afc_acw, \
-             u.chat_auto_accept, u.chat_acw, u.task_auto_accept, u.task_acw, u.email_auto_accept, u.email_acw, \
-             u.phone_type, u.desk_phone_number, u.persistent_connection, u.voice_enhancement, \
-             u.modified_ms, u.modified_region, \
+            "{}, \
              ARRAY(SELECT s.security_profile_id FROM user_security_profiles s WHERE s.user_id = u.id ORDER BY s.position), \
              {}",
+            own.join(", "),
             tags::arrays_sql(ResourceKind::User, "u.id")
         )
     })
@@ -43,67 +39,48 @@ fn duplicate_username(username: &Username) -> Error {
     duplicate(format!("User with username '{}'", username.as_str()))
 }
 
-fn acw(column: &str, v: i64) -> Result<AcwSeconds> {
-    AcwSeconds::parse(column, v).map_err(|_| corrupt(format!("{column} = {v}")))
+/// A `tokio-postgres` row as [`Columns`].
+struct PgColumns<'a>(&'a Row);
+
+impl PgColumns<'_> {
+    fn get<'r, T: tokio_postgres::types::FromSql<'r>>(
+        &'r self,
+        i: usize,
+    ) -> std::result::Result<T, StoreError> {
+        self.0.try_get(i).map_err(|e| Error::from(e).into_store())
+    }
+}
+
+impl Columns for PgColumns<'_> {
+    fn text(&self, i: usize) -> std::result::Result<String, StoreError> {
+        self.get(i)
+    }
+    fn opt_text(&self, i: usize) -> std::result::Result<Option<String>, StoreError> {
+        self.get(i)
+    }
+    fn int(&self, i: usize) -> std::result::Result<i64, StoreError> {
+        self.get(i)
+    }
+    fn opt_int(&self, i: usize) -> std::result::Result<Option<i64>, StoreError> {
+        self.get(i)
+    }
+    fn flag(&self, i: usize) -> std::result::Result<bool, StoreError> {
+        self.get(i)
+    }
+    fn opt_flag(&self, i: usize) -> std::result::Result<Option<bool>, StoreError> {
+        self.get(i)
+    }
 }
 
 /// A user from a row of [`columns`].
 pub(crate) fn from_row(row: &Row) -> Result<User> {
-    let plain = |auto_col: usize, acw_col: usize, name: &str| -> Result<ChannelSettings> {
-        Ok(ChannelSettings {
-            auto_accept: row.try_get(auto_col)?,
-            after_contact_work: acw(name, row.try_get(acw_col)?)?,
-            agent_first_callback_auto_accept: None,
-            agent_first_callback_after_contact_work: None,
-        })
-    };
-    let voice_afc_acw: Option<i64> = row.try_get(14)?;
-    let voice = ChannelSettings {
-        auto_accept: row.try_get(11)?,
-        after_contact_work: acw("voice_acw", row.try_get(12)?)?,
-        agent_first_callback_auto_accept: row.try_get(13)?,
-        agent_first_callback_after_contact_work: voice_afc_acw
-            .map(|v| acw("voice_afc_acw", v))
-            .transpose()?,
-    };
-    let phone_type: String = row.try_get(21)?;
-    let voice_enhancement: String = row.try_get(24)?;
-    let config = UserConfig {
-        channels: [
-            voice,
-            plain(15, 16, "chat_acw")?,
-            plain(17, 18, "task_acw")?,
-            plain(19, 20, "email_acw")?,
-        ],
-        phone_type: PhoneType::parse("phone_type", &phone_type)
-            .map_err(|_| corrupt(format!("phone type {phone_type:?}")))?,
-        desk_phone_number: row.try_get(22)?,
-        persistent_connection: row.try_get(23)?,
-        voice_enhancement: VoiceEnhancementMode::parse("voice_enhancement", &voice_enhancement)
-            .map_err(|_| corrupt(format!("voice enhancement {voice_enhancement:?}")))?,
-    };
-    Ok(User {
-        id: row.try_get(0)?,
-        username: Username::from_stored(row.try_get(1)?),
-        identity: IdentityInfo {
-            first_name: row.try_get(2)?,
-            last_name: row.try_get(3)?,
-            email: row.try_get(4)?,
-            secondary_email: row.try_get(5)?,
-            mobile: row.try_get(6)?,
-        },
-        directory_user_id: row.try_get(7)?,
-        password_hash: row.try_get(8)?,
-        security_profile_ids: row.try_get(27)?,
-        routing_profile_id: row.try_get(9)?,
-        hierarchy_group_id: row.try_get(10)?,
-        config,
-        tags: tags::from_arrays(row.try_get(28)?, row.try_get(29)?),
-        modified: Modified {
-            time: Timestamp(row.try_get(25)?),
-            region: row.try_get(26)?,
-        },
-    })
+    let mut user = user_from_columns(&PgColumns(row))?;
+    user.security_profile_ids = row.try_get(USER_COLUMNS.len())?;
+    user.tags = tags::from_arrays(
+        row.try_get(USER_COLUMNS.len() + 1)?,
+        row.try_get(USER_COLUMNS.len() + 2)?,
+    );
+    Ok(user)
 }
 
 /// The user with `id` in the instance; the instance is not checked. With `lock`,

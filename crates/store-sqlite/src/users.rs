@@ -2,19 +2,20 @@
 //! order in `user_security_profiles`, their tags in `tags`.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::channel::{
-    AcwSeconds, Channel, ChannelSettings, PhoneType, UserConfig, VoiceEnhancementMode,
-};
+use roster_domain::channel::{Channel, UserConfig};
 use roster_domain::time::Modified;
-use roster_domain::user::{IdentityInfo, User, Username};
+use roster_domain::user::{User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
+use roster_store::columns::{user_from_columns, Columns};
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use rusqlite::{params, Connection, Row};
 
-use crate::error::{corrupt, duplicate, is_unique_violation, missing, not_found, Error, Result};
+use crate::error::{duplicate, is_unique_violation, missing, not_found, Error, Result};
 use crate::instances::{self, limit};
 use crate::tags;
 
+/// The users row's columns, in the order of
+/// [`USER_COLUMNS`](roster_store::columns::USER_COLUMNS).
 pub(crate) const COLUMNS: &str = "id, username, first_name, last_name, email, secondary_email, mobile, directory_user_id, \
     password_hash, routing_profile_id, hierarchy_group_id, \
     voice_auto_accept, voice_acw, voice_afc_auto_accept, voice_afc_acw, \
@@ -23,10 +24,6 @@ pub(crate) const COLUMNS: &str = "id, username, first_name, last_name, email, se
 
 fn duplicate_username(username: &Username) -> Error {
     duplicate(format!("User with username '{}'", username.as_str()))
-}
-
-fn acw(column: &str, v: i64) -> Result<AcwSeconds> {
-    AcwSeconds::parse(column, v).map_err(|_| corrupt(format!("{column} = {v}")))
 }
 
 /// A user from a row of [`COLUMNS`], with its security profiles and tags read too.
@@ -42,65 +39,40 @@ pub(crate) fn from_row(conn: &Connection, row: &Row<'_>) -> Result<User> {
     Ok(user)
 }
 
+/// A `rusqlite` row as [`Columns`].
+struct SqliteColumns<'a, 'r>(&'a Row<'r>);
+
+impl SqliteColumns<'_, '_> {
+    fn get<T: rusqlite::types::FromSql>(&self, i: usize) -> std::result::Result<T, StoreError> {
+        self.0.get(i).map_err(|e| Error::from(e).into_store())
+    }
+}
+
+impl Columns for SqliteColumns<'_, '_> {
+    fn text(&self, i: usize) -> std::result::Result<String, StoreError> {
+        self.get(i)
+    }
+    fn opt_text(&self, i: usize) -> std::result::Result<Option<String>, StoreError> {
+        self.get(i)
+    }
+    fn int(&self, i: usize) -> std::result::Result<i64, StoreError> {
+        self.get(i)
+    }
+    fn opt_int(&self, i: usize) -> std::result::Result<Option<i64>, StoreError> {
+        self.get(i)
+    }
+    fn flag(&self, i: usize) -> std::result::Result<bool, StoreError> {
+        self.get(i)
+    }
+    fn opt_flag(&self, i: usize) -> std::result::Result<Option<bool>, StoreError> {
+        self.get(i)
+    }
+}
+
 /// A user from a row of [`COLUMNS`] alone: its security profiles and tags are left
 /// empty for the caller to fill.
 pub(crate) fn from_columns(row: &Row<'_>) -> Result<User> {
-    let id: String = row.get(0)?;
-    let plain = |auto_col: usize, acw_col: usize, name: &str| -> Result<ChannelSettings> {
-        Ok(ChannelSettings {
-            auto_accept: row.get(auto_col)?,
-            after_contact_work: acw(name, row.get(acw_col)?)?,
-            agent_first_callback_auto_accept: None,
-            agent_first_callback_after_contact_work: None,
-        })
-    };
-    let voice_afc_acw: Option<i64> = row.get(14)?;
-    let voice = ChannelSettings {
-        auto_accept: row.get(11)?,
-        after_contact_work: acw("voice_acw", row.get(12)?)?,
-        agent_first_callback_auto_accept: row.get(13)?,
-        agent_first_callback_after_contact_work: voice_afc_acw
-            .map(|v| acw("voice_afc_acw", v))
-            .transpose()?,
-    };
-    let phone_type: String = row.get(21)?;
-    let voice_enhancement: String = row.get(24)?;
-    let config = UserConfig {
-        channels: [
-            voice,
-            plain(15, 16, "chat_acw")?,
-            plain(17, 18, "task_acw")?,
-            plain(19, 20, "email_acw")?,
-        ],
-        phone_type: PhoneType::parse("phone_type", &phone_type)
-            .map_err(|_| corrupt(format!("phone type {phone_type:?}")))?,
-        desk_phone_number: row.get(22)?,
-        persistent_connection: row.get(23)?,
-        voice_enhancement: VoiceEnhancementMode::parse("voice_enhancement", &voice_enhancement)
-            .map_err(|_| corrupt(format!("voice enhancement {voice_enhancement:?}")))?,
-    };
-    Ok(User {
-        username: Username::from_stored(row.get(1)?),
-        identity: IdentityInfo {
-            first_name: row.get(2)?,
-            last_name: row.get(3)?,
-            email: row.get(4)?,
-            secondary_email: row.get(5)?,
-            mobile: row.get(6)?,
-        },
-        directory_user_id: row.get(7)?,
-        password_hash: row.get(8)?,
-        security_profile_ids: Vec::new(),
-        routing_profile_id: row.get(9)?,
-        hierarchy_group_id: row.get(10)?,
-        config,
-        tags: Default::default(),
-        modified: Modified {
-            time: Timestamp(row.get(25)?),
-            region: row.get(26)?,
-        },
-        id,
-    })
+    Ok(user_from_columns(&SqliteColumns(row))?)
 }
 
 /// The user with `id` in the instance; the instance is not checked.
@@ -368,4 +340,15 @@ pub(crate) fn delete(conn: &Connection, at: &InstanceRef, id: &str) -> Result<()
     }
     // Its security profile links go by cascade.
     tags::delete_all(conn, ResourceKind::User, id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_columns_are_the_shared_users_row() {
+        let listed: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
+        assert_eq!(listed, roster_store::columns::USER_COLUMNS);
+    }
 }

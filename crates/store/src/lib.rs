@@ -21,6 +21,7 @@ use roster_domain::time::Modified;
 use roster_domain::user::User;
 use roster_domain::{DomainError, InstanceRef, Scope};
 
+pub mod columns;
 pub mod suite;
 
 /// Why a store call did not apply.
