@@ -513,3 +513,59 @@ async fn sigterm_during_writes_loses_nothing_acknowledged() {
         "acknowledged users lost across SIGTERM: {missing:?}"
     );
 }
+
+/// The embedded store belongs to one process: a second `roster serve` on the same data
+/// directory stops with an error naming the database instead of sharing it.
+#[tokio::test]
+async fn a_second_process_on_the_same_data_directory_is_refused() {
+    if postgres_backend().is_some() {
+        // With PostgreSQL the data directory holds no database.
+        return;
+    }
+    let server = Server::start();
+    let client = server.client();
+    let instance = create_instance(&client, "SAML").await;
+
+    let mut second = std::process::Command::new(roster_binary())
+        .arg("serve")
+        .arg("--listen")
+        .arg("127.0.0.1:0")
+        .arg("--data")
+        .arg(&server.data_dir)
+        .env("ROSTER_LOG", "warn")
+        .env_remove("ROSTER_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run a second roster");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("wait for the second roster") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            panic!("the second server was still running after 30 s");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        !status.success(),
+        "the second server exited with {status:?}"
+    );
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut second.stderr.take().expect("stderr"), &mut stderr)
+        .expect("read stderr");
+    assert!(
+        stderr.contains("roster.db") && stderr.contains("locked"),
+        "stderr of the second server: {stderr}"
+    );
+
+    // The first server goes on serving.
+    client
+        .describe_instance()
+        .instance_id(&instance)
+        .send()
+        .await
+        .expect("describe after the refused start");
+}

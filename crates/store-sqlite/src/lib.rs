@@ -58,6 +58,13 @@ const WRITER_CHECKPOINT_PAGES: i64 = 8_000;
 /// Page cache of each read connection, KiB.
 const READER_CACHE_KIB: i64 = 16 * 1024;
 
+/// SQLite's Unix file layer in its variant for a database one process owns: the
+/// process takes an exclusive lock on the file once and keeps the write-ahead log's
+/// index in its own memory, so the connections of the store coordinate in memory
+/// instead of through a file lock per transaction, and a second process cannot open
+/// the same data directory.
+const VFS: &str = "unix-excl";
+
 /// Prepared statements kept per connection: more than the store has distinct ones.
 const STATEMENT_CACHE: usize = 256;
 
@@ -120,11 +127,12 @@ impl SqliteStore {
             Error::Sql(e) => backend(&format!("cannot open {}", path.display()), e),
             Error::Store(e) => e,
         };
-        let mut conn = Connection::open_with_flags(
+        let mut conn = Connection::open_with_flags_and_vfs(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            VFS,
         )
         .map_err(|e| opening(e.into()))?;
         configure_writer(&conn, &options).map_err(opening)?;
@@ -134,9 +142,10 @@ impl SqliteStore {
         }
         let mut readers = Vec::new();
         for _ in 0..options.read_connections.max(1) {
-            let conn = Connection::open_with_flags(
+            let conn = Connection::open_with_flags_and_vfs(
                 &path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                VFS,
             )
             .map_err(|e| opening(e.into()))?;
             conn.busy_timeout(options.busy_timeout)
@@ -146,9 +155,10 @@ impl SqliteStore {
             conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
             readers.push(conn);
         }
-        let checkpoints = Connection::open_with_flags(
+        let checkpoints = Connection::open_with_flags_and_vfs(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            VFS,
         )
         .map_err(|e| opening(e.into()))?;
         checkpoints

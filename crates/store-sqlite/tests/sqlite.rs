@@ -170,7 +170,8 @@ async fn an_answered_write_is_in_the_database_file() {
     let fx = setup(&store).await;
     let user = plain_user(&fx, "visible");
     store.create_user(&fx.at, user.clone(), 10).await.unwrap();
-    // A connection of its own, as another process would open it.
+    // A connection of its own, outside the store (another process cannot open the
+    // database while the store has it open).
     let conn = rusqlite::Connection::open(store.path()).unwrap();
     let name: String = conn
         .query_row(
