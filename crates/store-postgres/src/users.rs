@@ -9,7 +9,7 @@ use roster_domain::channel::{AcwSeconds, Channel, UserConfig};
 use roster_domain::time::Modified;
 use roster_domain::user::{User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
-use roster_store::columns::{user_from_columns, Columns, USER_COLUMNS};
+use roster_store::columns::{user_from_columns, USER_COLUMNS};
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use tokio_postgres::Row;
 
@@ -39,7 +39,7 @@ fn duplicate_username(username: &Username) -> Error {
     duplicate(format!("User with username '{}'", username.as_str()))
 }
 
-/// A `tokio-postgres` row as [`Columns`].
+/// A `tokio-postgres` row as [`Columns`](roster_store::columns::Columns).
 struct PgColumns<'a>(&'a Row);
 
 impl PgColumns<'_> {
@@ -51,26 +51,7 @@ impl PgColumns<'_> {
     }
 }
 
-impl Columns for PgColumns<'_> {
-    fn text(&self, i: usize) -> std::result::Result<String, StoreError> {
-        self.get(i)
-    }
-    fn opt_text(&self, i: usize) -> std::result::Result<Option<String>, StoreError> {
-        self.get(i)
-    }
-    fn int(&self, i: usize) -> std::result::Result<i64, StoreError> {
-        self.get(i)
-    }
-    fn opt_int(&self, i: usize) -> std::result::Result<Option<i64>, StoreError> {
-        self.get(i)
-    }
-    fn flag(&self, i: usize) -> std::result::Result<bool, StoreError> {
-        self.get(i)
-    }
-    fn opt_flag(&self, i: usize) -> std::result::Result<Option<bool>, StoreError> {
-        self.get(i)
-    }
-}
+roster_store::columns_by_get!(PgColumns<'_>);
 
 /// A user from a row of [`columns`].
 pub(crate) fn from_row(row: &Row) -> Result<User> {

@@ -6,7 +6,7 @@ use roster_domain::channel::{Channel, UserConfig};
 use roster_domain::time::Modified;
 use roster_domain::user::{User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
-use roster_store::columns::{user_from_columns, Columns};
+use roster_store::columns::user_from_columns;
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use rusqlite::{params, Connection, Row};
 
@@ -39,7 +39,7 @@ pub(crate) fn from_row(conn: &Connection, row: &Row<'_>) -> Result<User> {
     Ok(user)
 }
 
-/// A `rusqlite` row as [`Columns`].
+/// A `rusqlite` row as [`Columns`](roster_store::columns::Columns).
 struct SqliteColumns<'a, 'r>(&'a Row<'r>);
 
 impl SqliteColumns<'_, '_> {
@@ -48,26 +48,7 @@ impl SqliteColumns<'_, '_> {
     }
 }
 
-impl Columns for SqliteColumns<'_, '_> {
-    fn text(&self, i: usize) -> std::result::Result<String, StoreError> {
-        self.get(i)
-    }
-    fn opt_text(&self, i: usize) -> std::result::Result<Option<String>, StoreError> {
-        self.get(i)
-    }
-    fn int(&self, i: usize) -> std::result::Result<i64, StoreError> {
-        self.get(i)
-    }
-    fn opt_int(&self, i: usize) -> std::result::Result<Option<i64>, StoreError> {
-        self.get(i)
-    }
-    fn flag(&self, i: usize) -> std::result::Result<bool, StoreError> {
-        self.get(i)
-    }
-    fn opt_flag(&self, i: usize) -> std::result::Result<Option<bool>, StoreError> {
-        self.get(i)
-    }
-}
+roster_store::columns_by_get!(SqliteColumns<'_, '_>);
 
 /// A user from a row of [`COLUMNS`] alone: its security profiles and tags are left
 /// empty for the caller to fill.

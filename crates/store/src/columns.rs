@@ -53,6 +53,34 @@ pub trait Columns {
     fn opt_flag(&self, i: usize) -> Result<Option<bool>, StoreError>;
 }
 
+/// Implements [`Columns`] for a row adapter whose inherent
+/// `fn get<T>(&self, i: usize) -> Result<T, StoreError>` reads any of the column types.
+#[macro_export]
+macro_rules! columns_by_get {
+    ($adapter:ty) => {
+        impl $crate::columns::Columns for $adapter {
+            fn text(&self, i: usize) -> Result<String, $crate::StoreError> {
+                self.get(i)
+            }
+            fn opt_text(&self, i: usize) -> Result<Option<String>, $crate::StoreError> {
+                self.get(i)
+            }
+            fn int(&self, i: usize) -> Result<i64, $crate::StoreError> {
+                self.get(i)
+            }
+            fn opt_int(&self, i: usize) -> Result<Option<i64>, $crate::StoreError> {
+                self.get(i)
+            }
+            fn flag(&self, i: usize) -> Result<bool, $crate::StoreError> {
+                self.get(i)
+            }
+            fn opt_flag(&self, i: usize) -> Result<Option<bool>, $crate::StoreError> {
+                self.get(i)
+            }
+        }
+    };
+}
+
 /// A stored value that roster would never have written.
 pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("unreadable stored value: {what}"))
