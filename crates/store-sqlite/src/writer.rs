@@ -9,12 +9,14 @@
 //! job of the group gets an error. Before the commit, outside the savepoints, the group
 //! applies the trigram index's queued changes (`schema::FLUSH_TRIGRAMS`).
 //!
-//! Folding the write-ahead log back into the database file (a checkpoint) is not the
-//! writer's work: SQLite's automatic checkpoint would run it inside the commit of
-//! whichever group crossed the threshold, holding every caller of that group and of
+//! Folding the write-ahead log back into the database file (a checkpoint) is mostly
+//! not the writer's work: SQLite's automatic checkpoint would run it inside the commit
+//! of whichever group crossed the threshold, holding every caller of that group and of
 //! the next. A second thread with its own connection runs a passive checkpoint after
-//! commits instead, at most once per [`CHECKPOINT_PAUSE`]; it never blocks the writer
-//! or the readers.
+//! commits instead, at most once per [`CHECKPOINT_PAUSE`], without blocking the writer
+//! or the readers. The writer's own automatic checkpoint, at a much higher threshold
+//! (set where the connection is configured), only finishes one when that thread falls
+//! behind, so that the log is still reset.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
