@@ -16,6 +16,7 @@ use roster_domain::search::{
     StringMatch,
 };
 use roster_domain::InstanceRef;
+use roster_store::sql::{level_test, LevelTest};
 use roster_store::{SearchPage, SearchRequest};
 use tokio_postgres::types::ToSql;
 
@@ -178,23 +179,18 @@ fn condition(sql: &mut Sql, c: &Condition, instance_id: &str) {
 }
 
 fn level(sql: &mut Sql, l: LevelCondition) {
-    let (op, v) = match l {
-        LevelCondition::GreaterOrEqual(v) => (">=", v),
-        LevelCondition::Greater(v) => (">", v),
-        LevelCondition::LesserOrEqual(v) => ("<=", v),
-        LevelCondition::Lesser(v) => ("<", v),
-        LevelCondition::Equal(v) => ("=", v),
-        LevelCondition::NotEqual(v) => ("<>", v),
-        LevelCondition::Range(lo, hi) => {
+    match level_test(l) {
+        LevelTest::Compare(op, v) => {
+            sql.push(&format!("level {op} "));
+            sql.bind(v);
+        }
+        LevelTest::Between(lo, hi) => {
             sql.push("level BETWEEN ");
             sql.bind(lo);
             sql.push(" AND ");
             sql.bind(hi);
-            return;
         }
-    };
-    sql.push(&format!("level {op} "));
-    sql.bind(v);
+    }
 }
 
 /// The WHERE clause selecting the instance's users that match.

@@ -127,14 +127,12 @@ impl SqliteStore {
             Error::Sql(e) => backend(&format!("cannot open {}", path.display()), e),
             Error::Store(e) => e,
         };
-        let mut conn = Connection::open_with_flags_and_vfs(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            VFS,
-        )
-        .map_err(|e| opening(e.into()))?;
+        // Each connection is used by one thread at a time.
+        let connect = |flags: OpenFlags| {
+            Connection::open_with_flags_and_vfs(&path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX, VFS)
+                .map_err(|e| opening(e.into()))
+        };
+        let mut conn = connect(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
         configure_writer(&conn, &options).map_err(opening)?;
         let applied = schema::migrate(&mut conn, Timestamp::now().0).map_err(opening)?;
         if !applied.is_empty() {
@@ -142,12 +140,7 @@ impl SqliteStore {
         }
         let mut readers = Vec::new();
         for _ in 0..options.read_connections.max(1) {
-            let conn = Connection::open_with_flags_and_vfs(
-                &path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                VFS,
-            )
-            .map_err(|e| opening(e.into()))?;
+            let conn = connect(OpenFlags::SQLITE_OPEN_READ_ONLY)?;
             conn.busy_timeout(options.busy_timeout)
                 .map_err(|e| opening(e.into()))?;
             conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)
@@ -155,12 +148,7 @@ impl SqliteStore {
             conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
             readers.push(conn);
         }
-        let checkpoints = Connection::open_with_flags_and_vfs(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            VFS,
-        )
-        .map_err(|e| opening(e.into()))?;
+        let checkpoints = connect(OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         checkpoints
             .pragma_update(None, "synchronous", "FULL")
             .map_err(|e| opening(e.into()))?;

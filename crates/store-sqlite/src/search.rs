@@ -24,6 +24,7 @@ use roster_domain::search::{
 };
 use roster_domain::user::User;
 use roster_domain::InstanceRef;
+use roster_store::sql::{level_test, LevelTest};
 use roster_store::{SearchPage, SearchRequest};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
@@ -250,18 +251,12 @@ impl<'db> Compiler<'db> {
     }
 
     fn level(&mut self, l: LevelCondition) -> String {
-        let (op, v) = match l {
-            LevelCondition::GreaterOrEqual(v) => (">=", v),
-            LevelCondition::Greater(v) => (">", v),
-            LevelCondition::LesserOrEqual(v) => ("<=", v),
-            LevelCondition::Lesser(v) => ("<", v),
-            LevelCondition::Equal(v) => ("=", v),
-            LevelCondition::NotEqual(v) => ("<>", v),
-            LevelCondition::Range(lo, hi) => {
-                return format!("level BETWEEN {} AND {}", self.bind(lo), self.bind(hi))
+        match level_test(l) {
+            LevelTest::Compare(op, v) => format!("level {op} {}", self.bind(v)),
+            LevelTest::Between(lo, hi) => {
+                format!("level BETWEEN {} AND {}", self.bind(lo), self.bind(hi))
             }
-        };
-        format!("level {op} {}", self.bind(v))
+        }
     }
 
     /// The postings condition of a tag, security profile or "group or below" leaf,

@@ -22,6 +22,7 @@ use roster_domain::user::User;
 use roster_domain::{DomainError, InstanceRef, Scope};
 
 pub mod columns;
+pub mod sql;
 pub mod suite;
 
 /// Why a store call did not apply.

@@ -3148,29 +3148,20 @@ pub async fn search_matches_reference(store: &dyn Store) {
                         ..p
                     })
                     .collect();
+                let mut changes = Vec::new();
                 if !kept.is_empty() {
-                    store
-                        .change_user_proficiencies(
-                            &fx.at,
-                            id,
-                            ProficiencyChange::Update(kept),
-                            &modified(),
-                        )
-                        .await
-                        .unwrap();
+                    changes.push(ProficiencyChange::Update(kept));
                 }
                 if !gone.is_empty() {
-                    let gone = gone
-                        .into_iter()
-                        .map(|p| (p.attribute_name, p.attribute_value))
-                        .collect();
+                    changes.push(ProficiencyChange::Disassociate(
+                        gone.into_iter()
+                            .map(|p| (p.attribute_name, p.attribute_value))
+                            .collect(),
+                    ));
+                }
+                for change in changes {
                     store
-                        .change_user_proficiencies(
-                            &fx.at,
-                            id,
-                            ProficiencyChange::Disassociate(gone),
-                            &modified(),
-                        )
+                        .change_user_proficiencies(&fx.at, id, change, &modified())
                         .await
                         .unwrap();
                 }
