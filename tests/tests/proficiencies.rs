@@ -510,7 +510,8 @@ async fn user_proficiencies() {
         vec![Some(user.as_str())]
     );
 
-    // Removing a value or deleting an attribute that users hold is refused.
+    // Removing a value or deleting an attribute that users hold is refused, each with
+    // an error of its operation's model list.
     rejected(
         c.update_predefined_attribute()
             .instance_id(&fx.instance)
@@ -518,8 +519,8 @@ async fn user_proficiencies() {
             .values(string_list(&["English", "German"]))
             .send()
             .await,
-        "ResourceInUseException",
-        409,
+        "InvalidRequestException",
+        400,
     );
     assert_eq!(
         fx.values("Language").await.unwrap(),

@@ -170,10 +170,10 @@ mod tests {
     fn generated_checks_find_missing_and_out_of_range() {
         use crate::generated::{CreateUserRequest, UserPhoneConfig};
         let mut req = CreateUserRequest {
-            username: Some("a".into()),
-            security_profile_ids: Some(vec!["x".into()]),
-            routing_profile_id: Some("r".into()),
-            instance_id: Some("i".into()),
+            username: "a".into(),
+            security_profile_ids: vec!["x".into()],
+            routing_profile_id: "r".into(),
+            instance_id: "i".into(),
             ..Default::default()
         };
         assert!(req.validate().is_ok());
@@ -189,11 +189,7 @@ mod tests {
             }
         );
         req.phone_config = None;
-        req.routing_profile_id = None;
-        assert_eq!(
-            req.validate().unwrap_err(),
-            Violation::Missing("RoutingProfileId".into())
-        );
+        assert!(req.validate().is_ok());
     }
 
     #[test]

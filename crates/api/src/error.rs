@@ -53,6 +53,21 @@ impl ErrorCode {
         }
     }
 
+    /// Whether the error belongs to the protocol (decoding, signatures, routing) rather
+    /// than to an operation's model list.
+    pub fn is_protocol(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Serialization
+                | ErrorCode::UnknownOperation
+                | ErrorCode::RequestEntityTooLarge
+                | ErrorCode::MissingAuthenticationToken
+                | ErrorCode::IncompleteSignature
+                | ErrorCode::UnrecognizedClient
+                | ErrorCode::InvalidSignature
+        )
+    }
+
     /// The HTTP status: the model's `httpStatusCode` for its error shapes, the
     /// usual AWS protocol statuses for the others.
     pub fn status(self) -> u16 {
@@ -110,6 +125,84 @@ impl ApiError {
             ErrorCode::InvalidRequest,
             format!("{operation} is not implemented by roster"),
         )
+    }
+}
+
+impl ApiError {
+    /// The same error as another shape (an operation whose model list lacks this one).
+    pub fn recoded(mut self, code: ErrorCode) -> Self {
+        self.code = code;
+        self
+    }
+}
+
+/// A refusal from below the operations (a domain rule, the store, a shared helper),
+/// by the error shape it calls for. Each operation's error enum takes it in through
+/// its generated `From<Failure>`, which keeps the answer inside the model's list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure(ApiError);
+
+impl Failure {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Failure(ApiError::new(code, message))
+    }
+    pub fn invalid_parameter(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidParameter, message)
+    }
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidRequest, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::ResourceNotFound, message)
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InternalService, message)
+    }
+    /// `ResourceInUseException`'s `ResourceType` and `ResourceId`.
+    pub fn with_resource(mut self, kind: impl Into<String>, id: impl Into<String>) -> Self {
+        self.0.resource = Some((kind.into(), id.into()));
+        self
+    }
+    pub fn code(&self) -> ErrorCode {
+        self.0.code
+    }
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+    pub fn into_inner(self) -> ApiError {
+        self.0
+    }
+}
+
+impl From<crate::check::Violation> for Failure {
+    fn from(v: crate::check::Violation) -> Self {
+        Failure(v.into())
+    }
+}
+
+/// A failure whose shape the operation's model list does not hold: a defect in roster,
+/// answered as `InternalServiceException` and logged.
+pub(crate) fn outside_model(operation: &str, e: ApiError) -> ApiError {
+    tracing::error!(
+        operation,
+        error = e.code.shape(),
+        message = %e.message,
+        "an error outside the operation's model list was answered as InternalServiceException"
+    );
+    ApiError::internal("The service could not complete the request; try again")
+}
+
+/// A decoding error as the operation may answer it: protocol errors as they are,
+/// model errors through the operation's list.
+pub(crate) fn within<E>(e: ApiError) -> ApiError
+where
+    E: From<Failure>,
+    ApiError: From<E>,
+{
+    if e.code.is_protocol() {
+        e
+    } else {
+        ApiError::from(E::from(Failure(e)))
     }
 }
 

@@ -1,41 +1,20 @@
-//! The Amazon Connect API as roster serves it: the model's shapes as typed Rust
-//! values, the [`Connect`] trait with one method per operation, and [`ApiError`],
-//! the one error type every operation returns.
+//! The Amazon Connect API as roster serves it, generated from the model: every
+//! [`Operation`], the served operations' input and output shapes as typed Rust values
+//! with one-pass decoding ([`de`]) and the model's constraint checks ([`check`]), an
+//! error enum per operation built from its model list, a trait per operation
+//! ([`ops`]) and [`Connect`], the service as a whole; [`dispatch`] runs one.
 //!
-//! Nothing here knows HTTP: the wire crate turns requests into a JSON value for
-//! [`dispatch`] and renders [`ApiError`]s; the service crate implements [`Connect`].
+//! Nothing here knows HTTP: the wire crate finds the operation and the bound members
+//! and renders [`ApiError`]s; the service crate implements the operations.
 
 pub mod check;
+pub mod de;
 mod error;
 #[rustfmt::skip]
 pub mod generated;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nul_characters_are_refused_with_their_path() {
-        let v = serde_json::json!({"IdentityInfo": {"FirstName": "a\u{0}b"}});
-        let e = decode::<CreateUserRequest>(v).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidParameter);
-        assert!(
-            e.message.starts_with("IdentityInfo.FirstName: "),
-            "{}",
-            e.message
-        );
-        let v = serde_json::json!({"Tags": {"k\u{0}": "v"}});
-        assert!(decode::<CreateUserRequest>(v)
-            .unwrap_err()
-            .message
-            .starts_with("Tags.k"));
-        let ok = serde_json::json!({"Username": "bob"});
-        assert!(decode::<CreateUserRequest>(ok).is_ok());
-    }
-}
 pub mod spec;
 
-pub use error::{ApiError, ErrorCode};
+pub use error::{ApiError, ErrorCode, Failure};
 pub use generated::*;
 
 /// Who is calling and where: derived from the verified request signature.
@@ -47,45 +26,6 @@ pub struct RequestContext {
     pub access_key_id: String,
 }
 
-/// The path of the first string in `value` (keys included) holding U+0000, which no
-/// Connect value may contain and not every store can keep.
-fn find_nul(value: &serde_json::Value, path: &check::Path) -> Option<check::Path> {
-    match value {
-        serde_json::Value::String(s) if s.contains('\0') => Some(path.clone()),
-        serde_json::Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| find_nul(v, &path.index(i))),
-        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
-            let p = path.member(k);
-            if k.contains('\0') {
-                Some(p)
-            } else {
-                find_nul(v, &p)
-            }
-        }),
-        _ => None,
-    }
-}
-
-/// Turns the merged request members (labels, query, body) into an operation input.
-pub fn decode<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    if let Some(path) = find_nul(&value, &check::Path::root()) {
-        return Err(ApiError::invalid_parameter(format!(
-            "{path}: must not contain the NUL character (U+0000)"
-        )));
-    }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." || path.is_empty() {
-            ApiError::new(ErrorCode::Serialization, format!("request body: {inner}"))
-        } else {
-            ApiError::new(ErrorCode::Serialization, format!("{path}: {inner}"))
-        }
-    })
-}
-
 /// Renders an operation output as the response body; operations without output answer `{}`.
 pub fn encode<T: serde::Serialize>(output: &T) -> Result<Vec<u8>, ApiError> {
     let body = serde_json::to_vec(output)
@@ -95,4 +35,71 @@ pub fn encode<T: serde::Serialize>(output: &T) -> Result<Vec<u8>, ApiError> {
         return Ok(b"{}".to_vec());
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_error_enum_answers_only_its_model_list() {
+        // A failure of every shape, through each served operation's enum: what comes out
+        // is always in the operation's list.
+        let codes = [
+            ErrorCode::InvalidRequest,
+            ErrorCode::InvalidParameter,
+            ErrorCode::ResourceNotFound,
+            ErrorCode::DuplicateResource,
+            ErrorCode::ResourceInUse,
+            ErrorCode::LimitExceeded,
+            ErrorCode::ServiceQuotaExceeded,
+            ErrorCode::Throttling,
+            ErrorCode::AccessDenied,
+            ErrorCode::InternalService,
+            ErrorCode::ConditionalOperationFailed,
+        ];
+        let served: Vec<_> = Operation::ALL.iter().filter(|o| o.spec().served).collect();
+        assert!(served.len() > 40);
+        for code in codes {
+            let f = Failure::new(code, "m");
+            let out = [
+                ApiError::from(DescribeUserError::from(f.clone())),
+                ApiError::from(CreateInstanceError::from(f.clone())),
+                ApiError::from(SearchUsersError::from(f.clone())),
+                ApiError::from(UpdatePredefinedAttributeError::from(f.clone())),
+            ];
+            let ops = [
+                Operation::DescribeUser,
+                Operation::CreateInstance,
+                Operation::SearchUsers,
+                Operation::UpdatePredefinedAttribute,
+            ];
+            for (e, op) in out.iter().zip(ops) {
+                assert!(op.spec().allows(e.code), "{op:?} answered {:?}", e.code);
+            }
+        }
+        // CreateInstance has no InvalidParameterException: such a failure is its
+        // InvalidRequestException.
+        let e = ApiError::from(CreateInstanceError::from(Failure::invalid_parameter("x")));
+        assert_eq!(e.code, ErrorCode::InvalidRequest);
+        assert_eq!(
+            ApiError::from(SearchUsersError::from(Failure::new(
+                ErrorCode::AccessDenied,
+                "x"
+            )))
+            .code,
+            ErrorCode::AccessDenied
+        );
+    }
+
+    #[test]
+    fn operations_know_their_binding() {
+        let s = Operation::DescribeUser.spec();
+        assert_eq!((s.method, s.uri), ("GET", "/users/{InstanceId}/{UserId}"));
+        assert!(s.served);
+        assert!(!Operation::ListContactFlows.spec().served);
+        for (i, op) in Operation::ALL.iter().enumerate() {
+            assert_eq!(*op as usize, i);
+        }
+    }
 }

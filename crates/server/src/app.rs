@@ -10,12 +10,12 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use roster_api::{ApiError, Connect, ErrorCode, RequestContext};
+use roster_api::{ApiError, ErrorCode, RequestContext};
 use roster_service::{ConnectService, ServiceConfig};
 use roster_sigv4::{AuthErrorKind, RequestParts, Verifier};
 use roster_store::Store;
 use roster_store_postgres::{PostgresOptions, PostgresStore};
-use roster_wire::{build_input, error_response, ok_response, Router, MAX_BODY_BYTES};
+use roster_wire::{error_response, ok_response, Bound, Router, MAX_BODY_BYTES};
 use tracing::{error, info, warn};
 
 use crate::config::ServeArgs;
@@ -240,11 +240,11 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
             .verify(&request, SystemTime::now())
             .map_err(|e| auth_error(e.kind, e.message.clone()))?;
         let matched = state.router.route(&method, &path)?;
-        operation = matched.spec.name;
-        if !matched.spec.served {
-            return Err(ApiError::not_implemented(matched.spec.name));
+        let op = matched.operation;
+        operation = op.name();
+        if !op.spec().served {
+            return Err(ApiError::not_implemented(operation));
         }
-        let input = build_input(&matched, &query, &headers, &body)?;
         let ctx = RequestContext {
             request_id: request_id.clone(),
             account_id: identity.account_id,
@@ -252,11 +252,13 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
             access_key_id: identity.access_key_id,
         };
         let service = state.service.clone();
-        let name = matched.spec.name;
+        let query = query.clone();
+        let headers = std::mem::take(&mut headers);
         // A panic in an operation must not drop the connection: run it as its own task
         // and answer 500 if it fails.
         tokio::spawn(async move {
-            roster_api::dispatch(service.as_ref() as &dyn Connect, &ctx, name, input).await
+            let bound = Bound::new(matched, &query, &headers)?;
+            roster_api::dispatch(service.as_ref(), &ctx, op, &body, &bound).await
         })
         .await
         .unwrap_or_else(|e| {

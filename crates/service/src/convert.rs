@@ -5,19 +5,10 @@ use roster_domain::channel::*;
 use roster_domain::user::User;
 use roster_domain::DomainError;
 
-fn req<T>(v: &Option<T>, field: String) -> Result<&T, DomainError> {
-    v.as_ref()
-        .ok_or_else(|| DomainError::request(field, "is required"))
-}
-
 /// An `AfterContactWorkConfig`. Its `AfterContactWorkTimeLimit` has the model default
 /// 0, which SDKs leave out of the request, so an absent limit is 0 (indefinite).
-fn acw(
-    field: String,
-    cfg: &Option<api::AfterContactWorkConfig>,
-) -> Result<AcwSeconds, DomainError> {
-    let limit = req(cfg, field.clone())?;
-    let seconds = limit.after_contact_work_time_limit.unwrap_or(0);
+fn acw(field: String, cfg: &api::AfterContactWorkConfig) -> Result<AcwSeconds, DomainError> {
+    let seconds = cfg.after_contact_work_time_limit.unwrap_or(0);
     AcwSeconds::parse(
         &format!("{field}.AfterContactWorkTimeLimit"),
         seconds as i64,
@@ -41,8 +32,8 @@ pub(crate) fn config_change(
                     .map(|(i, e)| {
                         let f = |m: &str| format!("AutoAcceptConfigs[{i}].{m}");
                         Ok(AutoAcceptEntry {
-                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
-                            auto_accept: *req(&e.auto_accept, f("AutoAccept"))?,
+                            channel: Channel::parse(&f("Channel"), &e.channel)?,
+                            auto_accept: *&e.auto_accept,
                             agent_first_callback_auto_accept: e.agent_first_callback_auto_accept,
                         })
                     })
@@ -57,20 +48,16 @@ pub(crate) fn config_change(
                     .map(|(i, e)| {
                         let f = |m: &str| format!("AfterContactWorkConfigs[{i}].{m}");
                         Ok(AfterContactWorkEntry {
-                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
+                            channel: Channel::parse(&f("Channel"), &e.channel)?,
                             after_contact_work: acw(
                                 f("AfterContactWorkConfig"),
                                 &e.after_contact_work_config,
                             )?,
-                            agent_first_callback_after_contact_work: match &e
+                            agent_first_callback_after_contact_work: e
                                 .agent_first_callback_after_contact_work_config
-                            {
-                                None => None,
-                                Some(_) => Some(acw(
-                                    f("AgentFirstCallbackAfterContactWorkConfig"),
-                                    &e.agent_first_callback_after_contact_work_config,
-                                )?),
-                            },
+                                .as_ref()
+                                .map(|c| acw(f("AgentFirstCallbackAfterContactWorkConfig"), c))
+                                .transpose()?,
                         })
                     })
                     .collect::<Result<Vec<_>, DomainError>>()
@@ -84,11 +71,8 @@ pub(crate) fn config_change(
                     .map(|(i, e)| {
                         let f = |m: &str| format!("PhoneNumberConfigs[{i}].{m}");
                         Ok(PhoneNumberEntry {
-                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
-                            phone_type: PhoneType::parse(
-                                &f("PhoneType"),
-                                req(&e.phone_type, f("PhoneType"))?,
-                            )?,
+                            channel: Channel::parse(&f("Channel"), &e.channel)?,
+                            phone_type: PhoneType::parse(&f("PhoneType"), &e.phone_type)?,
                             phone_number: e.phone_number.clone(),
                         })
                     })
@@ -103,11 +87,8 @@ pub(crate) fn config_change(
                     .map(|(i, e)| {
                         let f = |m: &str| format!("PersistentConnectionConfigs[{i}].{m}");
                         Ok(PersistentConnectionEntry {
-                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
-                            persistent_connection: *req(
-                                &e.persistent_connection,
-                                f("PersistentConnection"),
-                            )?,
+                            channel: Channel::parse(&f("Channel"), &e.channel)?,
+                            persistent_connection: e.persistent_connection,
                         })
                     })
                     .collect::<Result<Vec<_>, DomainError>>()
@@ -121,10 +102,10 @@ pub(crate) fn config_change(
                     .map(|(i, e)| {
                         let f = |m: &str| format!("VoiceEnhancementConfigs[{i}].{m}");
                         Ok(VoiceEnhancementEntry {
-                            channel: Channel::parse(&f("Channel"), req(&e.channel, f("Channel"))?)?,
+                            channel: Channel::parse(&f("Channel"), &e.channel)?,
                             mode: VoiceEnhancementMode::parse(
                                 &f("VoiceEnhancementMode"),
-                                req(&e.voice_enhancement_mode, f("VoiceEnhancementMode"))?,
+                                &e.voice_enhancement_mode,
                             )?,
                         })
                     })
@@ -196,8 +177,8 @@ pub(crate) fn render_config(c: &UserConfig, unit: AcwUnit) -> RenderedConfig {
             .map(|ch| {
                 let s = c.channel(*ch);
                 api::AutoAcceptConfig {
-                    channel: Some(ch.as_str().into()),
-                    auto_accept: Some(s.auto_accept),
+                    channel: ch.as_str().into(),
+                    auto_accept: s.auto_accept,
                     agent_first_callback_auto_accept: s.agent_first_callback_auto_accept,
                 }
             })
@@ -207,10 +188,10 @@ pub(crate) fn render_config(c: &UserConfig, unit: AcwUnit) -> RenderedConfig {
             .map(|ch| {
                 let s = c.channel(*ch);
                 api::AfterContactWorkConfigPerChannel {
-                    channel: Some(ch.as_str().into()),
-                    after_contact_work_config: Some(api::AfterContactWorkConfig {
+                    channel: ch.as_str().into(),
+                    after_contact_work_config: api::AfterContactWorkConfig {
                         after_contact_work_time_limit: Some(unit.render(s.after_contact_work)),
-                    }),
+                    },
                     agent_first_callback_after_contact_work_config: s
                         .agent_first_callback_after_contact_work
                         .map(|a| api::AfterContactWorkConfig {
@@ -220,17 +201,17 @@ pub(crate) fn render_config(c: &UserConfig, unit: AcwUnit) -> RenderedConfig {
             })
             .collect(),
         phone_numbers: vec![api::PhoneNumberConfig {
-            channel: Some("VOICE".into()),
-            phone_type: Some(c.phone_type.as_str().into()),
+            channel: "VOICE".into(),
+            phone_type: c.phone_type.as_str().into(),
             phone_number: c.desk_phone_number.clone(),
         }],
         persistent_connection: vec![api::PersistentConnectionConfig {
-            channel: Some("VOICE".into()),
-            persistent_connection: Some(c.persistent_connection),
+            channel: "VOICE".into(),
+            persistent_connection: c.persistent_connection,
         }],
         voice_enhancement: vec![api::VoiceEnhancementConfig {
-            channel: Some("VOICE".into()),
-            voice_enhancement_mode: Some(c.voice_enhancement.as_str().into()),
+            channel: "VOICE".into(),
+            voice_enhancement_mode: c.voice_enhancement.as_str().into(),
         }],
     }
 }
@@ -283,8 +264,6 @@ mod tests {
         assert_eq!(ms.phone_config.after_contact_work_time_limit, Some(45_000));
         assert!(ms.after_contact_work.iter().all(|e| e
             .after_contact_work_config
-            .as_ref()
-            .unwrap()
             .after_contact_work_time_limit
             == Some(45_000)));
     }
@@ -292,10 +271,10 @@ mod tests {
     #[test]
     fn an_absent_acw_limit_is_the_model_default_zero() {
         let list = Some(vec![api::AfterContactWorkConfigPerChannel {
-            channel: Some("CHAT".into()),
-            after_contact_work_config: Some(api::AfterContactWorkConfig {
+            channel: "CHAT".into(),
+            after_contact_work_config: api::AfterContactWorkConfig {
                 after_contact_work_time_limit: None,
-            }),
+            },
             ..Default::default()
         }]);
         let change = config_change(&None, &list, &None, &None, &None).unwrap();
@@ -308,8 +287,8 @@ mod tests {
     #[test]
     fn lists_are_parsed_with_named_fields() {
         let bad = Some(vec![api::AutoAcceptConfig {
-            channel: Some("FAX".into()),
-            auto_accept: Some(true),
+            channel: "FAX".into(),
+            auto_accept: true,
             ..Default::default()
         }]);
         let e = config_change(&bad, &None, &None, &None, &None).unwrap_err();

@@ -1,17 +1,17 @@
 //! From domain and store failures to the API errors the model prescribes.
 
-use roster_api::{ApiError, ErrorCode};
+use roster_api::{ErrorCode, Failure};
 use roster_domain::arn::ResourceKind;
 use roster_domain::DomainError;
 use roster_store::StoreError;
 
-pub(crate) fn domain(e: DomainError) -> ApiError {
+pub(crate) fn domain(e: DomainError) -> Failure {
     match e {
         DomainError::InvalidParameter { field, rule } => {
-            ApiError::new(ErrorCode::InvalidParameter, format!("{field}: {rule}"))
+            Failure::new(ErrorCode::InvalidParameter, format!("{field}: {rule}"))
         }
         DomainError::InvalidRequest { field, rule } => {
-            ApiError::new(ErrorCode::InvalidRequest, format!("{field}: {rule}"))
+            Failure::new(ErrorCode::InvalidRequest, format!("{field}: {rule}"))
         }
     }
 }
@@ -53,31 +53,33 @@ fn resource_type(kind: ResourceKind) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn store(e: StoreError) -> ApiError {
+pub(crate) fn store(e: StoreError) -> Failure {
     match e {
         StoreError::NotFound { kind, id } => {
-            ApiError::new(ErrorCode::ResourceNotFound, format!("{} {id} not found", kind_title(kind)))
+            Failure::new(ErrorCode::ResourceNotFound, format!("{} {id} not found", kind_title(kind)))
         }
-        e @ StoreError::Duplicate { .. } => ApiError::new(ErrorCode::DuplicateResource, e.to_string()),
+        e @ StoreError::Duplicate { .. } => Failure::new(ErrorCode::DuplicateResource, e.to_string()),
         StoreError::InUse { kind, id, why } => {
-            let mut err = ApiError::new(
+            let err = Failure::new(
                 ErrorCode::ResourceInUse,
                 format!("{} {id} cannot be removed: {why}", kind_title(kind)),
             );
-            err.resource = resource_type(kind).map(|t| (t.to_string(), id));
-            err
+            match resource_type(kind) {
+                Some(t) => err.with_resource(t, id),
+                None => err,
+            }
         }
-        StoreError::MissingReference { kind, id } => ApiError::new(
+        StoreError::MissingReference { kind, id } => Failure::new(
             ErrorCode::InvalidParameter,
             format!("{}: {} {id} does not exist in this instance", kind_field(kind), kind.as_str()),
         ),
-        StoreError::MissingLevel { level } => ApiError::new(
+        StoreError::MissingLevel { level } => Failure::new(
             ErrorCode::InvalidRequest,
             format!(
                 "ParentGroupId: a group at level {level} needs level {level} in the hierarchy structure; add it with UpdateUserHierarchyStructure"
             ),
         ),
-        StoreError::UserLimit { limit } => ApiError::new(
+        StoreError::UserLimit { limit } => Failure::new(
             ErrorCode::LimitExceeded,
             format!(
                 "The instance already has {limit} users, the most it may hold. Delete users, or start roster with --max-users-per-instance (or ROSTER_MAX_USERS_PER_INSTANCE) set higher."
@@ -86,23 +88,23 @@ pub(crate) fn store(e: StoreError) -> ApiError {
         StoreError::Rejected(d) => domain(d),
         StoreError::Backend(detail) => {
             tracing::error!(%detail, "storage failure");
-            ApiError::internal("The service could not complete the request; try again")
+            Failure::internal("The service could not complete the request; try again")
         }
     }
 }
 
 pub(crate) trait OrApi<T> {
-    fn api(self) -> Result<T, ApiError>;
+    fn api(self) -> Result<T, Failure>;
 }
 
 impl<T> OrApi<T> for Result<T, StoreError> {
-    fn api(self) -> Result<T, ApiError> {
+    fn api(self) -> Result<T, Failure> {
         self.map_err(store)
     }
 }
 
 impl<T> OrApi<T> for Result<T, DomainError> {
-    fn api(self) -> Result<T, ApiError> {
+    fn api(self) -> Result<T, Failure> {
         self.map_err(domain)
     }
 }

@@ -9,7 +9,7 @@ use roster_store::StoreError;
 
 use crate::errors::OrApi;
 use crate::instances::arn_in;
-use crate::{instance_ref, modified, required, token, ConnectService};
+use crate::{instance_ref, modified, token, ConnectService};
 
 fn level_arn(at: &InstanceRef, level_id: &str) -> String {
     format!(
@@ -18,130 +18,139 @@ fn level_arn(at: &InstanceRef, level_id: &str) -> String {
     )
 }
 
-pub(crate) async fn update_structure(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: UpdateUserHierarchyStructureRequest,
-) -> Result<(), ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let s = required(&i.hierarchy_structure, "HierarchyStructure")?;
-    let name = |l: &Option<HierarchyLevelUpdate>| l.as_ref().and_then(|l| l.name.clone());
-    let structure = Structure::from_names(
-        [
-            name(&s.level_one),
-            name(&s.level_two),
-            name(&s.level_three),
-            name(&s.level_four),
-            name(&s.level_five),
-        ],
-        &modified(ctx),
-    )
-    .api()?;
-    svc.store.set_hierarchy_structure(&at, structure).await.map_err(|e| match e {
+impl ops::UpdateUserHierarchyStructure for ConnectService {
+    async fn update_user_hierarchy_structure(
+        &self,
+        ctx: &RequestContext,
+        i: UpdateUserHierarchyStructureRequest,
+    ) -> Result<(), UpdateUserHierarchyStructureError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let s = &i.hierarchy_structure;
+        let name = |l: &Option<HierarchyLevelUpdate>| l.as_ref().map(|l| l.name.clone());
+        let structure = Structure::from_names(
+            [
+                name(&s.level_one),
+                name(&s.level_two),
+                name(&s.level_three),
+                name(&s.level_four),
+                name(&s.level_five),
+            ],
+            &modified(ctx),
+        )
+        .api()?;
+        self.store.set_hierarchy_structure(&at, structure).await.map_err(|e| -> UpdateUserHierarchyStructureError { match e {
         StoreError::InUse { kind: ResourceKind::HierarchyGroup, id, why } => {
-            let mut err = ApiError::new(
-                ErrorCode::ResourceInUse,
-                format!("HierarchyStructure: a level cannot be removed while groups use it: group {id} {why}"),
-            );
-            err.resource = Some(("HIERARCHY_LEVEL".into(), id));
-            err
+            ResourceInUseException::new(format!("HierarchyStructure: a level cannot be removed while groups use it: group {id} {why}"))
+                .with_resource("HIERARCHY_LEVEL", id)
+                .into()
         }
-        other => crate::errors::store(other),
-    })
+        other => crate::errors::store(other).into(),
+    }})
+    }
 }
 
-pub(crate) async fn describe_structure(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DescribeUserHierarchyStructureRequest,
-) -> Result<DescribeUserHierarchyStructureResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let s = svc.store.get_hierarchy_structure(&at).await.api()?;
-    let level = |n: usize| {
-        s.level(n).map(|l| HierarchyLevel {
-            id: Some(l.id.clone()),
-            arn: Some(level_arn(&at, &l.id)),
-            name: Some(l.name.clone()),
-            last_modified_time: Some(l.modified.time.epoch_seconds()),
-            last_modified_region: Some(l.modified.region.clone()),
+impl ops::DescribeUserHierarchyStructure for ConnectService {
+    async fn describe_user_hierarchy_structure(
+        &self,
+        ctx: &RequestContext,
+        i: DescribeUserHierarchyStructureRequest,
+    ) -> Result<DescribeUserHierarchyStructureResponse, DescribeUserHierarchyStructureError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let s = self.store.get_hierarchy_structure(&at).await.api()?;
+        let level = |n: usize| {
+            s.level(n).map(|l| HierarchyLevel {
+                id: Some(l.id.clone()),
+                arn: Some(level_arn(&at, &l.id)),
+                name: Some(l.name.clone()),
+                last_modified_time: Some(l.modified.time.epoch_seconds()),
+                last_modified_region: Some(l.modified.region.clone()),
+            })
+        };
+        Ok(DescribeUserHierarchyStructureResponse {
+            hierarchy_structure: Some(HierarchyStructure {
+                level_one: level(1),
+                level_two: level(2),
+                level_three: level(3),
+                level_four: level(4),
+                level_five: level(5),
+            }),
         })
-    };
-    Ok(DescribeUserHierarchyStructureResponse {
-        hierarchy_structure: Some(HierarchyStructure {
-            level_one: level(1),
-            level_two: level(2),
-            level_three: level(3),
-            level_four: level(4),
-            level_five: level(5),
-        }),
-    })
+    }
 }
 
-pub(crate) async fn create_group(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: CreateUserHierarchyGroupRequest,
-) -> Result<CreateUserHierarchyGroupResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let name = required(&i.name, "Name")?;
-    dh::validate_group_name("Name", name).api()?;
-    let tags: Tags = i.tags.clone().unwrap_or_default();
-    validate_tags("Tags", &tags).api()?;
-    let id = new_id();
-    let (level, mut path) = match i.parent_group_id.as_deref().filter(|p| !p.is_empty()) {
-        None => (1, Vec::new()),
-        Some(parent_id) => {
-            let parent = svc
-                .store
-                .get_hierarchy_group(&at, parent_id)
-                .await
-                .map_err(|e| match e {
-                    StoreError::NotFound {
-                        kind: ResourceKind::HierarchyGroup,
-                        ..
-                    } => ApiError::invalid_parameter(format!(
+impl ops::CreateUserHierarchyGroup for ConnectService {
+    async fn create_user_hierarchy_group(
+        &self,
+        ctx: &RequestContext,
+        i: CreateUserHierarchyGroupRequest,
+    ) -> Result<CreateUserHierarchyGroupResponse, CreateUserHierarchyGroupError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let name = &i.name;
+        dh::validate_group_name("Name", name).api()?;
+        let tags: Tags = i.tags.clone().unwrap_or_default();
+        validate_tags("Tags", &tags).api()?;
+        let id = new_id();
+        let (level, mut path) = match i.parent_group_id.as_deref().filter(|p| !p.is_empty()) {
+            None => (1, Vec::new()),
+            Some(parent_id) => {
+                let parent = self
+                    .store
+                    .get_hierarchy_group(&at, parent_id)
+                    .await
+                    .map_err(|e| -> CreateUserHierarchyGroupError {
+                        match e {
+                            StoreError::NotFound {
+                                kind: ResourceKind::HierarchyGroup,
+                                ..
+                            } => InvalidParameterException::new(format!(
                     "ParentGroupId: hierarchy group {parent_id} does not exist in this instance"
-                )),
-                    other => crate::errors::store(other),
-                })?;
-            if parent.level >= dh::MAX_LEVELS {
-                return Err(ApiError::invalid_request(format!(
+                ))
+                            .into(),
+                            other => crate::errors::store(other).into(),
+                        }
+                    })?;
+                if parent.level >= dh::MAX_LEVELS {
+                    return Err(InvalidRequestException::new(format!(
                     "ParentGroupId: group {parent_id} is at level {}, the lowest; it cannot have child groups",
                     parent.level
-                )));
+                )).into());
+                }
+                (parent.level + 1, parent.path)
             }
-            (parent.level + 1, parent.path)
-        }
-    };
-    path.push(id.clone());
-    let group = dh::HierarchyGroup {
-        id: id.clone(),
-        name: name.clone(),
-        level,
-        path,
-        tags,
-        modified: modified(ctx),
-    };
-    svc.store
-        .create_hierarchy_group(&at, group)
-        .await
-        .map_err(|e| match e {
-            StoreError::MissingReference {
-                kind: ResourceKind::HierarchyGroup,
-                id,
-            } => ApiError::invalid_parameter(format!(
-                "ParentGroupId: hierarchy group {id} does not exist in this instance"
-            )),
-            StoreError::Duplicate { .. } => ApiError::new(
-                ErrorCode::DuplicateResource,
-                format!("Name: a hierarchy group named {name} already exists in this instance"),
-            ),
-            other => crate::errors::store(other),
-        })?;
-    Ok(CreateUserHierarchyGroupResponse {
-        hierarchy_group_arn: Some(arn_in(&at, ResourceKind::HierarchyGroup, &id)),
-        hierarchy_group_id: Some(id),
-    })
+        };
+        path.push(id.clone());
+        let group = dh::HierarchyGroup {
+            id: id.clone(),
+            name: name.clone(),
+            level,
+            path,
+            tags,
+            modified: modified(ctx),
+        };
+        self.store
+            .create_hierarchy_group(&at, group)
+            .await
+            .map_err(|e| -> CreateUserHierarchyGroupError {
+                match e {
+                    StoreError::MissingReference {
+                        kind: ResourceKind::HierarchyGroup,
+                        id,
+                    } => InvalidParameterException::new(format!(
+                        "ParentGroupId: hierarchy group {id} does not exist in this instance"
+                    ))
+                    .into(),
+                    StoreError::Duplicate { .. } => DuplicateResourceException::new(format!(
+                        "Name: a hierarchy group named {name} already exists in this instance"
+                    ))
+                    .into(),
+                    other => crate::errors::store(other).into(),
+                }
+            })?;
+        Ok(CreateUserHierarchyGroupResponse {
+            hierarchy_group_arn: Some(arn_in(&at, ResourceKind::HierarchyGroup, &id)),
+            hierarchy_group_id: Some(id),
+        })
+    }
 }
 
 fn summary(at: &InstanceRef, g: &dh::HierarchyGroup) -> HierarchyGroupSummary {
@@ -154,100 +163,113 @@ fn summary(at: &InstanceRef, g: &dh::HierarchyGroup) -> HierarchyGroupSummary {
     }
 }
 
-pub(crate) async fn describe_group(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DescribeUserHierarchyGroupRequest,
-) -> Result<DescribeUserHierarchyGroupResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let g = svc
-        .store
-        .get_hierarchy_group(&at, required(&i.hierarchy_group_id, "HierarchyGroupId")?)
-        .await
-        .api()?;
-    let mut path = Vec::with_capacity(g.path.len());
-    for ancestor in &g.path[..g.path.len().saturating_sub(1)] {
-        path.push(summary(
-            &at,
-            &svc.store.get_hierarchy_group(&at, ancestor).await.api()?,
-        ));
-    }
-    path.push(summary(&at, &g));
-    let mut levels = path.into_iter().map(Some);
-    let mut next = || levels.next().flatten();
-    let hierarchy_path = HierarchyPath {
-        level_one: next(),
-        level_two: next(),
-        level_three: next(),
-        level_four: next(),
-        level_five: next(),
-    };
-    Ok(DescribeUserHierarchyGroupResponse {
-        hierarchy_group: Some(HierarchyGroup {
-            id: Some(g.id.clone()),
-            arn: Some(arn_in(&at, ResourceKind::HierarchyGroup, &g.id)),
-            name: Some(g.name.clone()),
-            level_id: Some(g.level.to_string()),
-            hierarchy_path: Some(hierarchy_path),
-            tags: Some(g.tags.clone()),
-            last_modified_time: Some(g.modified.time.epoch_seconds()),
-            last_modified_region: Some(g.modified.region.clone()),
-        }),
-    })
-}
-
-pub(crate) async fn list_groups(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: ListUserHierarchyGroupsRequest,
-) -> Result<ListUserHierarchyGroupsResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let (page, size) = token::page(
-        "hierarchy-groups",
-        &at.instance_id,
-        i.next_token.as_ref(),
-        i.max_results,
-        100,
-    )?;
-    let found = svc.store.list_hierarchy_groups(&at, &page).await.api()?;
-    let (found, next) = token::finish("hierarchy-groups", &at.instance_id, found, size, |g| {
-        g.id.clone()
-    });
-    Ok(ListUserHierarchyGroupsResponse {
-        user_hierarchy_group_summary_list: Some(found.iter().map(|g| summary(&at, g)).collect()),
-        next_token: next,
-    })
-}
-
-pub(crate) async fn rename_group(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: UpdateUserHierarchyGroupNameRequest,
-) -> Result<(), ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let name = required(&i.name, "Name")?;
-    dh::validate_group_name("Name", name).api()?;
-    let id = required(&i.hierarchy_group_id, "HierarchyGroupId")?;
-    svc.store
-        .rename_hierarchy_group(&at, id, name, &modified(ctx))
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate { .. } => ApiError::new(
-                ErrorCode::DuplicateResource,
-                format!("Name: a hierarchy group named {name} already exists in this instance"),
-            ),
-            other => crate::errors::store(other),
+impl ops::DescribeUserHierarchyGroup for ConnectService {
+    async fn describe_user_hierarchy_group(
+        &self,
+        ctx: &RequestContext,
+        i: DescribeUserHierarchyGroupRequest,
+    ) -> Result<DescribeUserHierarchyGroupResponse, DescribeUserHierarchyGroupError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let g = self
+            .store
+            .get_hierarchy_group(&at, &i.hierarchy_group_id)
+            .await
+            .api()?;
+        let mut path = Vec::with_capacity(g.path.len());
+        for ancestor in &g.path[..g.path.len().saturating_sub(1)] {
+            path.push(summary(
+                &at,
+                &self.store.get_hierarchy_group(&at, ancestor).await.api()?,
+            ));
+        }
+        path.push(summary(&at, &g));
+        let mut levels = path.into_iter().map(Some);
+        let mut next = || levels.next().flatten();
+        let hierarchy_path = HierarchyPath {
+            level_one: next(),
+            level_two: next(),
+            level_three: next(),
+            level_four: next(),
+            level_five: next(),
+        };
+        Ok(DescribeUserHierarchyGroupResponse {
+            hierarchy_group: Some(HierarchyGroup {
+                id: Some(g.id.clone()),
+                arn: Some(arn_in(&at, ResourceKind::HierarchyGroup, &g.id)),
+                name: Some(g.name.clone()),
+                level_id: Some(g.level.to_string()),
+                hierarchy_path: Some(hierarchy_path),
+                tags: Some(g.tags.clone()),
+                last_modified_time: Some(g.modified.time.epoch_seconds()),
+                last_modified_region: Some(g.modified.region.clone()),
+            }),
         })
+    }
 }
 
-pub(crate) async fn delete_group(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DeleteUserHierarchyGroupRequest,
-) -> Result<(), ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    svc.store
-        .delete_hierarchy_group(&at, required(&i.hierarchy_group_id, "HierarchyGroupId")?)
-        .await
-        .api()
+impl ops::ListUserHierarchyGroups for ConnectService {
+    async fn list_user_hierarchy_groups(
+        &self,
+        ctx: &RequestContext,
+        i: ListUserHierarchyGroupsRequest,
+    ) -> Result<ListUserHierarchyGroupsResponse, ListUserHierarchyGroupsError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let (page, size) = token::page(
+            "hierarchy-groups",
+            &at.instance_id,
+            i.next_token.as_ref(),
+            i.max_results,
+            100,
+        )?;
+        let found = self.store.list_hierarchy_groups(&at, &page).await.api()?;
+        let (found, next) = token::finish("hierarchy-groups", &at.instance_id, found, size, |g| {
+            g.id.clone()
+        });
+        Ok(ListUserHierarchyGroupsResponse {
+            user_hierarchy_group_summary_list: Some(
+                found.iter().map(|g| summary(&at, g)).collect(),
+            ),
+            next_token: next,
+        })
+    }
+}
+
+impl ops::UpdateUserHierarchyGroupName for ConnectService {
+    async fn update_user_hierarchy_group_name(
+        &self,
+        ctx: &RequestContext,
+        i: UpdateUserHierarchyGroupNameRequest,
+    ) -> Result<(), UpdateUserHierarchyGroupNameError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let name = &i.name;
+        dh::validate_group_name("Name", name).api()?;
+        let id = &i.hierarchy_group_id;
+        self.store
+            .rename_hierarchy_group(&at, id, name, &modified(ctx))
+            .await
+            .map_err(|e| -> UpdateUserHierarchyGroupNameError {
+                match e {
+                    StoreError::Duplicate { .. } => DuplicateResourceException::new(format!(
+                        "Name: a hierarchy group named {name} already exists in this instance"
+                    ))
+                    .into(),
+                    other => crate::errors::store(other).into(),
+                }
+            })
+    }
+}
+
+impl ops::DeleteUserHierarchyGroup for ConnectService {
+    async fn delete_user_hierarchy_group(
+        &self,
+        ctx: &RequestContext,
+        i: DeleteUserHierarchyGroupRequest,
+    ) -> Result<(), DeleteUserHierarchyGroupError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        Ok(self
+            .store
+            .delete_hierarchy_group(&at, &i.hierarchy_group_id)
+            .await
+            .api()?)
+    }
 }

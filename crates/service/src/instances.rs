@@ -15,120 +15,118 @@ use roster_domain::{new_id, Timestamp};
 use roster_store::NewInstance;
 
 use crate::errors::OrApi;
-use crate::{instance_ref, modified, required, scope, token, ConnectService};
+use crate::{instance_ref, modified, scope, token, ConnectService};
 
 /// The security profiles every new instance has.
 pub const DEFAULT_SECURITY_PROFILES: [&str; 4] =
     ["Admin", "Agent", "CallCenterManager", "QualityAnalyst"];
 
-pub(crate) async fn create(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: CreateInstanceRequest,
-) -> Result<CreateInstanceResponse, ApiError> {
-    let idm = IdentityManagementType::parse(required(
-        &i.identity_management_type,
-        "IdentityManagementType",
-    )?)
-    .api()?;
-    if let Some(alias) = &i.instance_alias {
-        inst::validate_alias(alias).api()?;
-    }
-    match (idm, &i.directory_id) {
-        (IdentityManagementType::ExistingDirectory, None) => {
-            return Err(ApiError::invalid_request(
-                "DirectoryId: is required when IdentityManagementType is EXISTING_DIRECTORY",
-            ))
+impl ops::CreateInstance for ConnectService {
+    async fn create_instance(
+        &self,
+        ctx: &RequestContext,
+        i: CreateInstanceRequest,
+    ) -> Result<CreateInstanceResponse, CreateInstanceError> {
+        let idm = IdentityManagementType::parse(&i.identity_management_type).api()?;
+        if let Some(alias) = &i.instance_alias {
+            inst::validate_alias(alias).api()?;
         }
-        (IdentityManagementType::ExistingDirectory, Some(d)) => {
-            inst::validate_directory_id(d).api()?
-        }
-        (_, Some(_)) => {
-            return Err(ApiError::invalid_request(
+        match (idm, &i.directory_id) {
+            (IdentityManagementType::ExistingDirectory, None) => {
+                return Err(InvalidRequestException::new(
+                    "DirectoryId: is required when IdentityManagementType is EXISTING_DIRECTORY",
+                )
+                .into())
+            }
+            (IdentityManagementType::ExistingDirectory, Some(d)) => {
+                inst::validate_directory_id(d).api()?
+            }
+            (_, Some(_)) => return Err(InvalidRequestException::new(
                 "DirectoryId: may be sent only when IdentityManagementType is EXISTING_DIRECTORY",
-            ))
+            )
+            .into()),
+            (_, None) => {}
         }
-        (_, None) => {}
-    }
-    if idm != IdentityManagementType::ExistingDirectory && i.instance_alias.is_none() {
-        return Err(ApiError::invalid_request(format!(
-            "InstanceAlias: is required when IdentityManagementType is {}",
-            idm.as_str()
-        )));
-    }
-    let tags: Tags = i.tags.clone().unwrap_or_default();
-    validate_tags("Tags", &tags).api()?;
-    let inbound = *required(&i.inbound_calls_enabled, "InboundCallsEnabled")?;
-    let outbound = *required(&i.outbound_calls_enabled, "OutboundCallsEnabled")?;
+        if idm != IdentityManagementType::ExistingDirectory && i.instance_alias.is_none() {
+            return Err(InvalidRequestException::new(format!(
+                "InstanceAlias: is required when IdentityManagementType is {}",
+                idm.as_str()
+            ))
+            .into());
+        }
+        let tags: Tags = i.tags.clone().unwrap_or_default();
+        validate_tags("Tags", &tags).api()?;
+        let inbound = i.inbound_calls_enabled;
+        let outbound = i.outbound_calls_enabled;
 
-    let scope = scope(ctx);
-    let id = new_id();
-    let m = modified(ctx);
-    let instance = Instance {
-        id: id.clone(),
-        scope: scope.clone(),
-        identity_management_type: idm,
-        alias: i.instance_alias.clone(),
-        directory_id: i.directory_id.clone(),
-        created_time: Timestamp::now(),
-        inbound_calls_enabled: inbound,
-        outbound_calls_enabled: outbound,
-    };
-    let hours = HoursOfOperation {
-        id: new_id(),
-        name: "Basic Hours".into(),
-        time_zone: "America/New_York".into(),
-        modified: m.clone(),
-    };
-    let queue = Queue {
-        id: new_id(),
-        name: "BasicQueue".into(),
-        queue_type: QueueType::Standard,
-        hours_of_operation_id: hours.id.clone(),
-        modified: m.clone(),
-    };
-    let routing = RoutingProfile {
-        id: new_id(),
-        name: "Basic Routing Profile".into(),
-        description: "Basic Routing Profile".into(),
-        default_outbound_queue_id: queue.id.clone(),
-        media_concurrencies: ["VOICE", "CHAT", "TASK"]
-            .iter()
-            .map(|c| MediaConcurrency {
-                channel: c.to_string(),
-                concurrency: 1,
-                cross_channel_behavior: None,
-            })
-            .collect(),
-        queues: ["VOICE", "CHAT", "TASK"]
-            .iter()
-            .map(|c| RoutingProfileQueue {
-                queue_id: queue.id.clone(),
-                channel: c.to_string(),
-                priority: 1,
-                delay: 0,
-            })
-            .collect(),
-        agent_availability_timer: None,
-        tags: Tags::new(),
-        modified: m.clone(),
-    };
-    let security_profiles = DEFAULT_SECURITY_PROFILES
-        .iter()
-        .map(|name| SecurityProfile {
+        let scope = scope(ctx);
+        let id = new_id();
+        let m = modified(ctx);
+        let instance = Instance {
+            id: id.clone(),
+            scope: scope.clone(),
+            identity_management_type: idm,
+            alias: i.instance_alias.clone(),
+            directory_id: i.directory_id.clone(),
+            created_time: Timestamp::now(),
+            inbound_calls_enabled: inbound,
+            outbound_calls_enabled: outbound,
+        };
+        let hours = HoursOfOperation {
             id: new_id(),
-            name: name.to_string(),
-            description: None,
-            permissions: Vec::new(),
+            name: "Basic Hours".into(),
+            time_zone: "America/New_York".into(),
+            modified: m.clone(),
+        };
+        let queue = Queue {
+            id: new_id(),
+            name: "BasicQueue".into(),
+            queue_type: QueueType::Standard,
+            hours_of_operation_id: hours.id.clone(),
+            modified: m.clone(),
+        };
+        let routing = RoutingProfile {
+            id: new_id(),
+            name: "Basic Routing Profile".into(),
+            description: "Basic Routing Profile".into(),
+            default_outbound_queue_id: queue.id.clone(),
+            media_concurrencies: ["VOICE", "CHAT", "TASK"]
+                .iter()
+                .map(|c| MediaConcurrency {
+                    channel: c.to_string(),
+                    concurrency: 1,
+                    cross_channel_behavior: None,
+                })
+                .collect(),
+            queues: ["VOICE", "CHAT", "TASK"]
+                .iter()
+                .map(|c| RoutingProfileQueue {
+                    queue_id: queue.id.clone(),
+                    channel: c.to_string(),
+                    priority: 1,
+                    delay: 0,
+                })
+                .collect(),
+            agent_availability_timer: None,
             tags: Tags::new(),
             modified: m.clone(),
-        })
-        .collect();
-    let attributes = InstanceAttributeType::ALL
-        .iter()
-        .map(|a| (*a, a.default_value(inbound, outbound)))
-        .collect();
-    svc.store
+        };
+        let security_profiles = DEFAULT_SECURITY_PROFILES
+            .iter()
+            .map(|name| SecurityProfile {
+                id: new_id(),
+                name: name.to_string(),
+                description: None,
+                permissions: Vec::new(),
+                tags: Tags::new(),
+                modified: m.clone(),
+            })
+            .collect();
+        let attributes = InstanceAttributeType::ALL
+            .iter()
+            .map(|a| (*a, a.default_value(inbound, outbound)))
+            .collect();
+        self.store
         .create_instance(NewInstance {
             instance,
             tags,
@@ -139,17 +137,18 @@ pub(crate) async fn create(
             routing_profiles: vec![routing],
         })
         .await
-        .map_err(|e| match e {
-            roster_store::StoreError::Duplicate { .. } => ApiError::invalid_request(format!(
+        .map_err(|e| -> CreateInstanceError { match e {
+            roster_store::StoreError::Duplicate { .. } => InvalidRequestException::new(format!(
                 "InstanceAlias: an instance with alias {} already exists in this account and region",
                 i.instance_alias.as_deref().unwrap_or("")
-            )),
-            other => crate::errors::store(other),
-        })?;
-    Ok(CreateInstanceResponse {
-        arn: Some(instance_arn(&scope, &id)),
-        id: Some(id),
-    })
+            )).into(),
+            other => crate::errors::store(other).into(),
+        }})?;
+        Ok(CreateInstanceResponse {
+            arn: Some(instance_arn(&scope, &id)),
+            id: Some(id),
+        })
+    }
 }
 
 fn access_url(instance: &Instance) -> String {
@@ -167,163 +166,178 @@ fn service_role(instance: &Instance) -> String {
     )
 }
 
-pub(crate) async fn describe(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DescribeInstanceRequest,
-) -> Result<DescribeInstanceResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let instance = svc
-        .store
-        .get_instance(&at.scope, &at.instance_id)
-        .await
-        .api()?;
-    let tags = svc.store.instance_tags(&at).await.api()?;
-    Ok(DescribeInstanceResponse {
-        instance: Some(roster_api::Instance {
-            id: Some(instance.id.clone()),
-            arn: Some(instance_arn(&instance.scope, &instance.id)),
-            identity_management_type: Some(instance.identity_management_type.as_str().into()),
-            instance_alias: instance.alias.clone(),
-            created_time: Some(instance.created_time.epoch_seconds()),
-            service_role: Some(service_role(&instance)),
-            instance_status: Some("ACTIVE".into()),
-            status_reason: None,
-            inbound_calls_enabled: Some(instance.inbound_calls_enabled),
-            outbound_calls_enabled: Some(instance.outbound_calls_enabled),
-            instance_access_url: Some(access_url(&instance)),
-            tags: (!tags.is_empty()).then_some(tags),
-        }),
-        replication_configuration: None,
-    })
+impl ops::DescribeInstance for ConnectService {
+    async fn describe_instance(
+        &self,
+        ctx: &RequestContext,
+        i: DescribeInstanceRequest,
+    ) -> Result<DescribeInstanceResponse, DescribeInstanceError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let instance = self
+            .store
+            .get_instance(&at.scope, &at.instance_id)
+            .await
+            .api()?;
+        let tags = self.store.instance_tags(&at).await.api()?;
+        Ok(DescribeInstanceResponse {
+            instance: Some(roster_api::Instance {
+                id: Some(instance.id.clone()),
+                arn: Some(instance_arn(&instance.scope, &instance.id)),
+                identity_management_type: Some(instance.identity_management_type.as_str().into()),
+                instance_alias: instance.alias.clone(),
+                created_time: Some(instance.created_time.epoch_seconds()),
+                service_role: Some(service_role(&instance)),
+                instance_status: Some("ACTIVE".into()),
+                status_reason: None,
+                inbound_calls_enabled: Some(instance.inbound_calls_enabled),
+                outbound_calls_enabled: Some(instance.outbound_calls_enabled),
+                instance_access_url: Some(access_url(&instance)),
+                tags: (!tags.is_empty()).then_some(tags),
+            }),
+            replication_configuration: None,
+        })
+    }
 }
 
-pub(crate) async fn list(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: ListInstancesRequest,
-) -> Result<ListInstancesResponse, ApiError> {
-    let scope = scope(ctx);
-    let owner = format!("{}:{}", scope.account_id, scope.region);
-    let (page, size) = token::page(
-        "instances",
-        &owner,
-        i.next_token.as_ref(),
-        i.max_results,
-        10,
-    )?;
-    let found = svc.store.list_instances(&scope, &page).await.api()?;
-    let (found, next) = token::finish("instances", &owner, found, size, |x| x.id.clone());
-    Ok(ListInstancesResponse {
-        instance_summary_list: Some(
-            found
-                .iter()
-                .map(|inst| InstanceSummary {
-                    id: Some(inst.id.clone()),
-                    arn: Some(instance_arn(&inst.scope, &inst.id)),
-                    identity_management_type: Some(inst.identity_management_type.as_str().into()),
-                    instance_alias: inst.alias.clone(),
-                    created_time: Some(inst.created_time.epoch_seconds()),
-                    service_role: Some(service_role(inst)),
-                    instance_status: Some("ACTIVE".into()),
-                    inbound_calls_enabled: Some(inst.inbound_calls_enabled),
-                    outbound_calls_enabled: Some(inst.outbound_calls_enabled),
-                    instance_access_url: Some(access_url(inst)),
-                })
-                .collect(),
-        ),
-        next_token: next,
-    })
+impl ops::ListInstances for ConnectService {
+    async fn list_instances(
+        &self,
+        ctx: &RequestContext,
+        i: ListInstancesRequest,
+    ) -> Result<ListInstancesResponse, ListInstancesError> {
+        let scope = scope(ctx);
+        let owner = format!("{}:{}", scope.account_id, scope.region);
+        let (page, size) = token::page(
+            "instances",
+            &owner,
+            i.next_token.as_ref(),
+            i.max_results,
+            10,
+        )?;
+        let found = self.store.list_instances(&scope, &page).await.api()?;
+        let (found, next) = token::finish("instances", &owner, found, size, |x| x.id.clone());
+        Ok(ListInstancesResponse {
+            instance_summary_list: Some(
+                found
+                    .iter()
+                    .map(|inst| InstanceSummary {
+                        id: Some(inst.id.clone()),
+                        arn: Some(instance_arn(&inst.scope, &inst.id)),
+                        identity_management_type: Some(
+                            inst.identity_management_type.as_str().into(),
+                        ),
+                        instance_alias: inst.alias.clone(),
+                        created_time: Some(inst.created_time.epoch_seconds()),
+                        service_role: Some(service_role(inst)),
+                        instance_status: Some("ACTIVE".into()),
+                        inbound_calls_enabled: Some(inst.inbound_calls_enabled),
+                        outbound_calls_enabled: Some(inst.outbound_calls_enabled),
+                        instance_access_url: Some(access_url(inst)),
+                    })
+                    .collect(),
+            ),
+            next_token: next,
+        })
+    }
 }
 
-pub(crate) async fn delete(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DeleteInstanceRequest,
-) -> Result<(), ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    svc.store
-        .delete_instance(&at.scope, &at.instance_id)
-        .await
-        .api()
+impl ops::DeleteInstance for ConnectService {
+    async fn delete_instance(
+        &self,
+        ctx: &RequestContext,
+        i: DeleteInstanceRequest,
+    ) -> Result<(), DeleteInstanceError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        Ok(self
+            .store
+            .delete_instance(&at.scope, &at.instance_id)
+            .await
+            .api()?)
+    }
 }
 
-fn attribute_type(raw: Option<&String>) -> Result<InstanceAttributeType, ApiError> {
-    let raw = raw.ok_or_else(|| ApiError::invalid_request("AttributeType: is required"))?;
+fn attribute_type(raw: &str) -> Result<InstanceAttributeType, Failure> {
     InstanceAttributeType::parse(raw).ok_or_else(|| {
-        ApiError::invalid_parameter(format!(
+        Failure::invalid_parameter(format!(
             "AttributeType: {raw} is not an instance attribute type"
         ))
     })
 }
 
-pub(crate) async fn describe_attribute(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DescribeInstanceAttributeRequest,
-) -> Result<DescribeInstanceAttributeResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let attr = attribute_type(i.attribute_type.as_ref())?;
-    let value = svc.store.get_instance_attribute(&at, attr).await.api()?;
-    Ok(DescribeInstanceAttributeResponse {
-        attribute: Some(Attribute {
-            attribute_type: Some(attr.as_str().into()),
-            value: Some(value.to_string()),
-        }),
-    })
+impl ops::DescribeInstanceAttribute for ConnectService {
+    async fn describe_instance_attribute(
+        &self,
+        ctx: &RequestContext,
+        i: DescribeInstanceAttributeRequest,
+    ) -> Result<DescribeInstanceAttributeResponse, DescribeInstanceAttributeError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let attr = attribute_type(&i.attribute_type)?;
+        let value = self.store.get_instance_attribute(&at, attr).await.api()?;
+        Ok(DescribeInstanceAttributeResponse {
+            attribute: Some(Attribute {
+                attribute_type: Some(attr.as_str().into()),
+                value: Some(value.to_string()),
+            }),
+        })
+    }
 }
 
-pub(crate) async fn update_attribute(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: UpdateInstanceAttributeRequest,
-) -> Result<(), ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let attr = attribute_type(i.attribute_type.as_ref())?;
-    let value = inst::parse_attribute_value(required(&i.value, "Value")?).api()?;
-    svc.store
-        .set_instance_attribute(&at, attr, value)
-        .await
-        .api()
+impl ops::UpdateInstanceAttribute for ConnectService {
+    async fn update_instance_attribute(
+        &self,
+        ctx: &RequestContext,
+        i: UpdateInstanceAttributeRequest,
+    ) -> Result<(), UpdateInstanceAttributeError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let attr = attribute_type(&i.attribute_type)?;
+        let value = inst::parse_attribute_value(&i.value).api()?;
+        Ok(self
+            .store
+            .set_instance_attribute(&at, attr, value)
+            .await
+            .api()?)
+    }
 }
 
-pub(crate) async fn list_attributes(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: ListInstanceAttributesRequest,
-) -> Result<ListInstanceAttributesResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let all = svc.store.list_instance_attributes(&at).await.api()?;
-    let (page, size) = token::page(
-        "attributes",
-        &at.instance_id,
-        i.next_token.as_ref(),
-        i.max_results,
-        7,
-    )?;
-    let start = match &page.after {
-        Some(after) => all
-            .iter()
-            .position(|(a, _)| a.as_str() == after)
-            .map(|p| p + 1)
-            .unwrap_or(all.len()),
-        None => 0,
-    };
-    let rest: Vec<_> = all.into_iter().skip(start).take(page.limit).collect();
-    let (rest, next) = token::finish("attributes", &at.instance_id, rest, size, |(a, _)| {
-        a.as_str().to_string()
-    });
-    Ok(ListInstanceAttributesResponse {
-        attributes: Some(
-            rest.into_iter()
-                .map(|(a, v)| Attribute {
-                    attribute_type: Some(a.as_str().into()),
-                    value: Some(v.to_string()),
-                })
-                .collect(),
-        ),
-        next_token: next,
-    })
+impl ops::ListInstanceAttributes for ConnectService {
+    async fn list_instance_attributes(
+        &self,
+        ctx: &RequestContext,
+        i: ListInstanceAttributesRequest,
+    ) -> Result<ListInstanceAttributesResponse, ListInstanceAttributesError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let all = self.store.list_instance_attributes(&at).await.api()?;
+        let (page, size) = token::page(
+            "attributes",
+            &at.instance_id,
+            i.next_token.as_ref(),
+            i.max_results,
+            7,
+        )?;
+        let start = match &page.after {
+            Some(after) => all
+                .iter()
+                .position(|(a, _)| a.as_str() == after)
+                .map(|p| p + 1)
+                .unwrap_or(all.len()),
+            None => 0,
+        };
+        let rest: Vec<_> = all.into_iter().skip(start).take(page.limit).collect();
+        let (rest, next) = token::finish("attributes", &at.instance_id, rest, size, |(a, _)| {
+            a.as_str().to_string()
+        });
+        Ok(ListInstanceAttributesResponse {
+            attributes: Some(
+                rest.into_iter()
+                    .map(|(a, v)| Attribute {
+                        attribute_type: Some(a.as_str().into()),
+                        value: Some(v.to_string()),
+                    })
+                    .collect(),
+            ),
+            next_token: next,
+        })
+    }
 }
 
 /// The ARN of a resource in the instance `at`.

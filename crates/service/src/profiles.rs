@@ -8,7 +8,7 @@ use roster_domain::{new_id, DomainError};
 
 use crate::errors::OrApi;
 use crate::instances::arn_in;
-use crate::{instance_ref, modified, required, token, ConnectService};
+use crate::{instance_ref, modified, token, ConnectService};
 
 /// `CreateSecurityProfileName`: 1–127 of letters, digits, spaces, `_`, `@`, `-`.
 fn validate_security_profile_name(name: &str) -> Result<(), DomainError> {
@@ -25,320 +25,339 @@ fn validate_security_profile_name(name: &str) -> Result<(), DomainError> {
     }
 }
 
-pub(crate) async fn create_security_profile(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: CreateSecurityProfileRequest,
-) -> Result<CreateSecurityProfileResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let name = required(&i.security_profile_name, "SecurityProfileName")?;
-    validate_security_profile_name(name).api()?;
-    let tags: Tags = i.tags.clone().unwrap_or_default();
-    validate_tags("Tags", &tags).api()?;
-    let profile = ent::SecurityProfile {
-        id: new_id(),
-        name: name.clone(),
-        description: i.description.clone(),
-        permissions: i.permissions.clone().unwrap_or_default(),
-        tags,
-        modified: modified(ctx),
-    };
-    let id = profile.id.clone();
-    svc.store
-        .create_security_profile(&at, profile)
-        .await
-        .api()?;
-    Ok(CreateSecurityProfileResponse {
-        security_profile_arn: Some(arn_in(&at, ResourceKind::SecurityProfile, &id)),
-        security_profile_id: Some(id),
-    })
-}
-
-pub(crate) async fn describe_security_profile(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DescribeSecurityProfileRequest,
-) -> Result<DescribeSecurityProfileResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let p = svc
-        .store
-        .get_security_profile(&at, required(&i.security_profile_id, "SecurityProfileId")?)
-        .await
-        .api()?;
-    Ok(DescribeSecurityProfileResponse {
-        security_profile: Some(SecurityProfile {
-            arn: Some(arn_in(&at, ResourceKind::SecurityProfile, &p.id)),
-            id: Some(p.id),
-            organization_resource_id: Some(at.instance_id.clone()),
-            security_profile_name: Some(p.name),
-            description: p.description,
-            tags: Some(p.tags),
-            last_modified_time: Some(p.modified.time.epoch_seconds()),
-            last_modified_region: Some(p.modified.region),
-            ..Default::default()
-        }),
-    })
-}
-
-pub(crate) async fn list_security_profiles(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: ListSecurityProfilesRequest,
-) -> Result<ListSecurityProfilesResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let (page, size) = token::page(
-        "security-profiles",
-        &at.instance_id,
-        i.next_token.as_ref(),
-        i.max_results,
-        100,
-    )?;
-    let found = svc.store.list_security_profiles(&at, &page).await.api()?;
-    let (found, next) = token::finish("security-profiles", &at.instance_id, found, size, |p| {
-        p.id.clone()
-    });
-    Ok(ListSecurityProfilesResponse {
-        security_profile_summary_list: Some(
-            found
-                .into_iter()
-                .map(|p| SecurityProfileSummary {
-                    arn: Some(arn_in(&at, ResourceKind::SecurityProfile, &p.id)),
-                    id: Some(p.id),
-                    name: Some(p.name),
-                    last_modified_time: Some(p.modified.time.epoch_seconds()),
-                    last_modified_region: Some(p.modified.region),
-                })
-                .collect(),
-        ),
-        next_token: next,
-    })
-}
-
-pub(crate) async fn delete_security_profile(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DeleteSecurityProfileRequest,
-) -> Result<(), ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    svc.store
-        .delete_security_profile(&at, required(&i.security_profile_id, "SecurityProfileId")?)
-        .await
-        .api()
-}
-
-pub(crate) async fn create_routing_profile(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: CreateRoutingProfileRequest,
-) -> Result<CreateRoutingProfileResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let name = required(&i.name, "Name")?;
-    let description = required(&i.description, "Description")?;
-    let default_queue = required(&i.default_outbound_queue_id, "DefaultOutboundQueueId")?;
-    let media = required(&i.media_concurrencies, "MediaConcurrencies")?;
-    let mut media_concurrencies = Vec::new();
-    for (n, m) in media.iter().enumerate() {
-        let channel = required(&m.channel, &format!("MediaConcurrencies[{n}].Channel"))?;
-        if media_concurrencies
-            .iter()
-            .any(|x: &ent::MediaConcurrency| &x.channel == channel)
-        {
-            return Err(ApiError::invalid_parameter(format!(
-                "MediaConcurrencies[{n}].Channel: channel {channel} appears more than once"
-            )));
-        }
-        media_concurrencies.push(ent::MediaConcurrency {
-            channel: channel.clone(),
-            concurrency: *required(
-                &m.concurrency,
-                &format!("MediaConcurrencies[{n}].Concurrency"),
-            )?,
-            cross_channel_behavior: m
-                .cross_channel_behavior
-                .as_ref()
-                .and_then(|b| b.behavior_type.clone()),
-        });
+impl ops::CreateSecurityProfile for ConnectService {
+    async fn create_security_profile(
+        &self,
+        ctx: &RequestContext,
+        i: CreateSecurityProfileRequest,
+    ) -> Result<CreateSecurityProfileResponse, CreateSecurityProfileError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let name = &i.security_profile_name;
+        validate_security_profile_name(name).api()?;
+        let tags: Tags = i.tags.clone().unwrap_or_default();
+        validate_tags("Tags", &tags).api()?;
+        let profile = ent::SecurityProfile {
+            id: new_id(),
+            name: name.clone(),
+            description: i.description.clone(),
+            permissions: i.permissions.clone().unwrap_or_default(),
+            tags,
+            modified: modified(ctx),
+        };
+        let id = profile.id.clone();
+        self.store
+            .create_security_profile(&at, profile)
+            .await
+            .api()?;
+        Ok(CreateSecurityProfileResponse {
+            security_profile_arn: Some(arn_in(&at, ResourceKind::SecurityProfile, &id)),
+            security_profile_id: Some(id),
+        })
     }
-    let mut queues = Vec::new();
-    for (n, q) in i.queue_configs.iter().flatten().enumerate() {
-        let reference = required(
-            &q.queue_reference,
-            &format!("QueueConfigs[{n}].QueueReference"),
+}
+
+impl ops::DescribeSecurityProfile for ConnectService {
+    async fn describe_security_profile(
+        &self,
+        ctx: &RequestContext,
+        i: DescribeSecurityProfileRequest,
+    ) -> Result<DescribeSecurityProfileResponse, DescribeSecurityProfileError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let p = self
+            .store
+            .get_security_profile(&at, &i.security_profile_id)
+            .await
+            .api()?;
+        Ok(DescribeSecurityProfileResponse {
+            security_profile: Some(SecurityProfile {
+                arn: Some(arn_in(&at, ResourceKind::SecurityProfile, &p.id)),
+                id: Some(p.id),
+                organization_resource_id: Some(at.instance_id.clone()),
+                security_profile_name: Some(p.name),
+                description: p.description,
+                tags: Some(p.tags),
+                last_modified_time: Some(p.modified.time.epoch_seconds()),
+                last_modified_region: Some(p.modified.region),
+                ..Default::default()
+            }),
+        })
+    }
+}
+
+impl ops::ListSecurityProfiles for ConnectService {
+    async fn list_security_profiles(
+        &self,
+        ctx: &RequestContext,
+        i: ListSecurityProfilesRequest,
+    ) -> Result<ListSecurityProfilesResponse, ListSecurityProfilesError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let (page, size) = token::page(
+            "security-profiles",
+            &at.instance_id,
+            i.next_token.as_ref(),
+            i.max_results,
+            100,
         )?;
-        queues.push(ent::RoutingProfileQueue {
-            queue_id: required(
-                &reference.queue_id,
-                &format!("QueueConfigs[{n}].QueueReference.QueueId"),
-            )?
-            .clone(),
-            channel: required(
-                &reference.channel,
-                &format!("QueueConfigs[{n}].QueueReference.Channel"),
-            )?
-            .clone(),
-            priority: *required(&q.priority, &format!("QueueConfigs[{n}].Priority"))?,
-            delay: *required(&q.delay, &format!("QueueConfigs[{n}].Delay"))?,
+        let found = self.store.list_security_profiles(&at, &page).await.api()?;
+        let (found, next) = token::finish("security-profiles", &at.instance_id, found, size, |p| {
+            p.id.clone()
         });
-    }
-    let tags: Tags = i.tags.clone().unwrap_or_default();
-    validate_tags("Tags", &tags).api()?;
-    let profile = ent::RoutingProfile {
-        id: new_id(),
-        name: name.clone(),
-        description: description.clone(),
-        default_outbound_queue_id: default_queue.clone(),
-        media_concurrencies,
-        queues,
-        agent_availability_timer: i.agent_availability_timer.clone(),
-        tags,
-        modified: modified(ctx),
-    };
-    let id = profile.id.clone();
-    svc.store.create_routing_profile(&at, profile).await.api()?;
-    Ok(CreateRoutingProfileResponse {
-        routing_profile_arn: Some(arn_in(&at, ResourceKind::RoutingProfile, &id)),
-        routing_profile_id: Some(id),
-    })
-}
-
-pub(crate) async fn describe_routing_profile(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DescribeRoutingProfileRequest,
-) -> Result<DescribeRoutingProfileResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let id = required(&i.routing_profile_id, "RoutingProfileId")?;
-    let p = svc.store.get_routing_profile(&at, id).await.api()?;
-    let users = svc.store.routing_profile_user_count(&at, id).await.api()?;
-    let mut queue_ids: Vec<String> = p.queues.iter().map(|q| q.queue_id.clone()).collect();
-    queue_ids.dedup();
-    Ok(DescribeRoutingProfileResponse {
-        routing_profile: Some(RoutingProfile {
-            instance_id: Some(at.instance_id.clone()),
-            name: Some(p.name),
-            routing_profile_arn: Some(arn_in(&at, ResourceKind::RoutingProfile, &p.id)),
-            routing_profile_id: Some(p.id),
-            description: Some(p.description),
-            media_concurrencies: Some(
-                p.media_concurrencies
+        Ok(ListSecurityProfilesResponse {
+            security_profile_summary_list: Some(
+                found
                     .into_iter()
-                    .map(|m| MediaConcurrency {
-                        channel: Some(m.channel),
-                        concurrency: Some(m.concurrency),
-                        cross_channel_behavior: m.cross_channel_behavior.map(|b| {
-                            CrossChannelBehavior {
-                                behavior_type: Some(b),
-                            }
-                        }),
+                    .map(|p| SecurityProfileSummary {
+                        arn: Some(arn_in(&at, ResourceKind::SecurityProfile, &p.id)),
+                        id: Some(p.id),
+                        name: Some(p.name),
+                        last_modified_time: Some(p.modified.time.epoch_seconds()),
+                        last_modified_region: Some(p.modified.region),
+                        r#type: None,
                     })
                     .collect(),
             ),
-            default_outbound_queue_id: Some(p.default_outbound_queue_id),
-            tags: Some(p.tags),
-            number_of_associated_queues: Some(p.queues.len() as i64),
-            number_of_associated_users: Some(users as i64),
-            agent_availability_timer: p.agent_availability_timer,
-            last_modified_time: Some(p.modified.time.epoch_seconds()),
-            last_modified_region: Some(p.modified.region),
-            associated_queue_ids: Some(queue_ids),
-            ..Default::default()
-        }),
-    })
-}
-
-pub(crate) async fn list_routing_profiles(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: ListRoutingProfilesRequest,
-) -> Result<ListRoutingProfilesResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let (page, size) = token::page(
-        "routing-profiles",
-        &at.instance_id,
-        i.next_token.as_ref(),
-        i.max_results,
-        100,
-    )?;
-    let found = svc.store.list_routing_profiles(&at, &page).await.api()?;
-    let (found, next) = token::finish("routing-profiles", &at.instance_id, found, size, |p| {
-        p.id.clone()
-    });
-    Ok(ListRoutingProfilesResponse {
-        routing_profile_summary_list: Some(
-            found
-                .into_iter()
-                .map(|p| RoutingProfileSummary {
-                    arn: Some(arn_in(&at, ResourceKind::RoutingProfile, &p.id)),
-                    id: Some(p.id),
-                    name: Some(p.name),
-                    last_modified_time: Some(p.modified.time.epoch_seconds()),
-                    last_modified_region: Some(p.modified.region),
-                })
-                .collect(),
-        ),
-        next_token: next,
-    })
-}
-
-pub(crate) async fn delete_routing_profile(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: DeleteRoutingProfileRequest,
-) -> Result<(), ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    svc.store
-        .delete_routing_profile(&at, required(&i.routing_profile_id, "RoutingProfileId")?)
-        .await
-        .api()
-}
-
-pub(crate) async fn list_queues(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: ListQueuesRequest,
-) -> Result<ListQueuesResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let types: Vec<QueueType> = i
-        .queue_types
-        .iter()
-        .flatten()
-        .map(|t| {
-            QueueType::parse(t).ok_or_else(|| {
-                ApiError::invalid_parameter(format!("QueueTypes: {t} is not STANDARD or AGENT"))
-            })
+            next_token: next,
         })
-        .collect::<Result<_, _>>()?;
-    let listing = format!(
-        "queues:{}",
-        types
+    }
+}
+
+impl ops::DeleteSecurityProfile for ConnectService {
+    async fn delete_security_profile(
+        &self,
+        ctx: &RequestContext,
+        i: DeleteSecurityProfileRequest,
+    ) -> Result<(), DeleteSecurityProfileError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        Ok(self
+            .store
+            .delete_security_profile(&at, &i.security_profile_id)
+            .await
+            .api()?)
+    }
+}
+
+impl ops::CreateRoutingProfile for ConnectService {
+    async fn create_routing_profile(
+        &self,
+        ctx: &RequestContext,
+        i: CreateRoutingProfileRequest,
+    ) -> Result<CreateRoutingProfileResponse, CreateRoutingProfileError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let name = &i.name;
+        let description = &i.description;
+        let default_queue = &i.default_outbound_queue_id;
+        let media = &i.media_concurrencies;
+        let mut media_concurrencies = Vec::new();
+        for (n, m) in media.iter().enumerate() {
+            let channel = &m.channel;
+            if media_concurrencies
+                .iter()
+                .any(|x: &ent::MediaConcurrency| &x.channel == channel)
+            {
+                return Err(InvalidParameterException::new(format!(
+                    "MediaConcurrencies[{n}].Channel: channel {channel} appears more than once"
+                ))
+                .into());
+            }
+            media_concurrencies.push(ent::MediaConcurrency {
+                channel: channel.clone(),
+                // The model leaves it optional beside WorkloadTypeConcurrencies, which roster
+                // does not keep; without them a concurrency is what the channel needs.
+                concurrency: m.concurrency.ok_or_else(|| {
+                    InvalidRequestException::new(format!(
+                        "MediaConcurrencies[{n}].Concurrency: is required"
+                    ))
+                })?,
+                cross_channel_behavior: m
+                    .cross_channel_behavior
+                    .as_ref()
+                    .map(|b| b.behavior_type.clone()),
+            });
+        }
+        let mut queues = Vec::new();
+        for (n, q) in i.queue_configs.iter().flatten().enumerate() {
+            let _ = n;
+            let reference = &q.queue_reference;
+            queues.push(ent::RoutingProfileQueue {
+                queue_id: reference.queue_id.clone(),
+                channel: reference.channel.clone(),
+                priority: q.priority,
+                delay: q.delay,
+            });
+        }
+        let tags: Tags = i.tags.clone().unwrap_or_default();
+        validate_tags("Tags", &tags).api()?;
+        let profile = ent::RoutingProfile {
+            id: new_id(),
+            name: name.clone(),
+            description: description.clone(),
+            default_outbound_queue_id: default_queue.clone(),
+            media_concurrencies,
+            queues,
+            agent_availability_timer: i.agent_availability_timer.clone(),
+            tags,
+            modified: modified(ctx),
+        };
+        let id = profile.id.clone();
+        self.store
+            .create_routing_profile(&at, profile)
+            .await
+            .api()?;
+        Ok(CreateRoutingProfileResponse {
+            routing_profile_arn: Some(arn_in(&at, ResourceKind::RoutingProfile, &id)),
+            routing_profile_id: Some(id),
+        })
+    }
+}
+
+impl ops::DescribeRoutingProfile for ConnectService {
+    async fn describe_routing_profile(
+        &self,
+        ctx: &RequestContext,
+        i: DescribeRoutingProfileRequest,
+    ) -> Result<DescribeRoutingProfileResponse, DescribeRoutingProfileError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let id = &i.routing_profile_id;
+        let p = self.store.get_routing_profile(&at, id).await.api()?;
+        let users = self.store.routing_profile_user_count(&at, id).await.api()?;
+        let mut queue_ids: Vec<String> = p.queues.iter().map(|q| q.queue_id.clone()).collect();
+        queue_ids.dedup();
+        Ok(DescribeRoutingProfileResponse {
+            routing_profile: Some(RoutingProfile {
+                instance_id: Some(at.instance_id.clone()),
+                name: Some(p.name),
+                routing_profile_arn: Some(arn_in(&at, ResourceKind::RoutingProfile, &p.id)),
+                routing_profile_id: Some(p.id),
+                description: Some(p.description),
+                media_concurrencies: Some(
+                    p.media_concurrencies
+                        .into_iter()
+                        .map(|m| MediaConcurrency {
+                            channel: m.channel,
+                            concurrency: Some(m.concurrency),
+                            cross_channel_behavior: m
+                                .cross_channel_behavior
+                                .map(|b| CrossChannelBehavior { behavior_type: b }),
+                            workload_type_concurrencies: None,
+                        })
+                        .collect(),
+                ),
+                default_outbound_queue_id: Some(p.default_outbound_queue_id),
+                tags: Some(p.tags),
+                number_of_associated_queues: Some(p.queues.len() as i64),
+                number_of_associated_users: Some(users as i64),
+                agent_availability_timer: p.agent_availability_timer,
+                last_modified_time: Some(p.modified.time.epoch_seconds()),
+                last_modified_region: Some(p.modified.region),
+                associated_queue_ids: Some(queue_ids),
+                ..Default::default()
+            }),
+        })
+    }
+}
+
+impl ops::ListRoutingProfiles for ConnectService {
+    async fn list_routing_profiles(
+        &self,
+        ctx: &RequestContext,
+        i: ListRoutingProfilesRequest,
+    ) -> Result<ListRoutingProfilesResponse, ListRoutingProfilesError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let (page, size) = token::page(
+            "routing-profiles",
+            &at.instance_id,
+            i.next_token.as_ref(),
+            i.max_results,
+            100,
+        )?;
+        let found = self.store.list_routing_profiles(&at, &page).await.api()?;
+        let (found, next) = token::finish("routing-profiles", &at.instance_id, found, size, |p| {
+            p.id.clone()
+        });
+        Ok(ListRoutingProfilesResponse {
+            routing_profile_summary_list: Some(
+                found
+                    .into_iter()
+                    .map(|p| RoutingProfileSummary {
+                        arn: Some(arn_in(&at, ResourceKind::RoutingProfile, &p.id)),
+                        id: Some(p.id),
+                        name: Some(p.name),
+                        last_modified_time: Some(p.modified.time.epoch_seconds()),
+                        last_modified_region: Some(p.modified.region),
+                    })
+                    .collect(),
+            ),
+            next_token: next,
+        })
+    }
+}
+
+impl ops::DeleteRoutingProfile for ConnectService {
+    async fn delete_routing_profile(
+        &self,
+        ctx: &RequestContext,
+        i: DeleteRoutingProfileRequest,
+    ) -> Result<(), DeleteRoutingProfileError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        Ok(self
+            .store
+            .delete_routing_profile(&at, &i.routing_profile_id)
+            .await
+            .api()?)
+    }
+}
+
+impl ops::ListQueues for ConnectService {
+    async fn list_queues(
+        &self,
+        ctx: &RequestContext,
+        i: ListQueuesRequest,
+    ) -> Result<ListQueuesResponse, ListQueuesError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let types: Vec<QueueType> = i
+            .queue_types
             .iter()
-            .map(|t| t.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    let (page, size) = token::page(
-        &listing,
-        &at.instance_id,
-        i.next_token.as_ref(),
-        i.max_results,
-        100,
-    )?;
-    let found = svc.store.list_queues(&at, &types, &page).await.api()?;
-    let (found, next) = token::finish(&listing, &at.instance_id, found, size, |q| q.id.clone());
-    Ok(ListQueuesResponse {
-        queue_summary_list: Some(
-            found
-                .into_iter()
-                .map(|q| QueueSummary {
-                    arn: Some(arn_in(&at, ResourceKind::Queue, &q.id)),
-                    id: Some(q.id),
-                    name: Some(q.name),
-                    queue_type: Some(q.queue_type.as_str().into()),
-                    last_modified_time: Some(q.modified.time.epoch_seconds()),
-                    last_modified_region: Some(q.modified.region),
+            .flatten()
+            .map(|t| {
+                QueueType::parse(t).ok_or_else(|| {
+                    InvalidParameterException::new(format!(
+                        "QueueTypes: {t} is not STANDARD or AGENT"
+                    ))
                 })
-                .collect(),
-        ),
-        next_token: next,
-    })
+            })
+            .collect::<Result<_, _>>()?;
+        let listing = format!(
+            "queues:{}",
+            types
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let (page, size) = token::page(
+            &listing,
+            &at.instance_id,
+            i.next_token.as_ref(),
+            i.max_results,
+            100,
+        )?;
+        let found = self.store.list_queues(&at, &types, &page).await.api()?;
+        let (found, next) = token::finish(&listing, &at.instance_id, found, size, |q| q.id.clone());
+        Ok(ListQueuesResponse {
+            queue_summary_list: Some(
+                found
+                    .into_iter()
+                    .map(|q| QueueSummary {
+                        arn: Some(arn_in(&at, ResourceKind::Queue, &q.id)),
+                        id: Some(q.id),
+                        name: Some(q.name),
+                        queue_type: Some(q.queue_type.as_str().into()),
+                        last_modified_time: Some(q.modified.time.epoch_seconds()),
+                        last_modified_region: Some(q.modified.region),
+                    })
+                    .collect(),
+            ),
+            next_token: next,
+        })
+    }
 }

@@ -2,10 +2,11 @@
 //! by the store with keyset pagination in (lowered username, id) order.
 
 use roster_api::{
-    ApiError, AttributeAndCondition, ControlPlaneTagFilter, ControlPlaneUserAttributeFilter,
-    ErrorCode, HierarchyGroupCondition, ListCondition, NumberCondition, RequestContext,
-    SearchUsersRequest, SearchUsersResponse, StringCondition, TagCondition, UserIdentityInfoLite,
-    UserSearchCriteria, UserSearchFilter, UserSearchSummary,
+    ops, AccessDeniedException, AttributeAndCondition, ControlPlaneTagFilter,
+    ControlPlaneUserAttributeFilter, Failure, HierarchyGroupCondition, ListCondition,
+    NumberCondition, RequestContext, SearchUsersError, SearchUsersRequest, SearchUsersResponse,
+    StringCondition, TagCondition, UserIdentityInfoLite, UserSearchCriteria, UserSearchFilter,
+    UserSearchSummary,
 };
 use roster_domain::arn::ResourceKind;
 use roster_domain::search::{
@@ -363,17 +364,24 @@ fn criteria(
 pub(crate) fn condition(
     filter: Option<&UserSearchFilter>,
     crit: Option<&UserSearchCriteria>,
-) -> Result<Condition, ApiError> {
+) -> Result<Condition, SearchUsersError> {
     let mut budget = Budget::default();
     let f = match filter {
         Some(f) if f.tag_filter.is_some() && f.user_attribute_filter.is_some() => {
-            return Err(ApiError::new(
-                ErrorCode::AccessDenied,
+            // The seed's answer, declared in the generator's EXTRA_ERRORS.
+            return Err(AccessDeniedException::new(
                 "SearchFilter: TagFilter and UserAttributeFilter cannot be combined; send one of them",
-            ))
+            )
+            .into());
         }
-        Some(UserSearchFilter { tag_filter: Some(t), .. }) => tag_filter(t, &mut budget).api()?,
-        Some(UserSearchFilter { user_attribute_filter: Some(a), .. }) => attribute_filter(a, &mut budget).api()?,
+        Some(UserSearchFilter {
+            tag_filter: Some(t),
+            ..
+        }) => tag_filter(t, &mut budget).api()?,
+        Some(UserSearchFilter {
+            user_attribute_filter: Some(a),
+            ..
+        }) => attribute_filter(a, &mut budget).api()?,
         _ => Condition::All,
     };
     let c = match crit {
@@ -411,10 +419,10 @@ fn encode_token(fp: &str, cursor: &UserCursor) -> String {
     ))
 }
 
-fn decode_token(fp: &str, token: &str) -> Result<UserCursor, ApiError> {
+fn decode_token(fp: &str, token: &str) -> Result<UserCursor, Failure> {
     use base64::Engine;
     let invalid = || {
-        ApiError::invalid_request(
+        Failure::invalid_request(
             "NextToken: is not a token this search returned; a token resumes only the query that made it",
         )
     };
@@ -432,81 +440,83 @@ fn decode_token(fp: &str, token: &str) -> Result<UserCursor, ApiError> {
     }
 }
 
-pub(crate) async fn search(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: SearchUsersRequest,
-) -> Result<SearchUsersResponse, ApiError> {
-    let at = instance_ref(ctx, i.instance_id.as_ref())?;
-    let condition = condition(i.search_filter.as_ref(), i.search_criteria.as_ref())?;
-    let fp = fingerprint(
-        &at.instance_id,
-        i.search_filter.as_ref(),
-        i.search_criteria.as_ref(),
-    );
-    let after = i
-        .next_token
-        .as_deref()
-        .map(|t| decode_token(&fp, t))
-        .transpose()?;
-    let size = i.max_results.map(|m| m.max(1) as usize).unwrap_or(100);
-    let page = svc
-        .store
-        .search_users(
-            &at,
-            &SearchRequest {
-                condition,
-                after,
-                limit: size + 1,
-            },
-        )
-        .await
-        .api()?;
-    let mut users = page.users;
-    let next_token = if users.len() > size {
-        users.truncate(size);
-        users.last().map(|u| {
-            encode_token(
-                &fp,
-                &UserCursor {
-                    username_lower: u.username.unique_key(),
-                    id: u.id.clone(),
+impl ops::SearchUsers for ConnectService {
+    async fn search_users(
+        &self,
+        ctx: &RequestContext,
+        i: SearchUsersRequest,
+    ) -> Result<SearchUsersResponse, SearchUsersError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let condition = condition(i.search_filter.as_ref(), i.search_criteria.as_ref())?;
+        let fp = fingerprint(
+            &at.instance_id,
+            i.search_filter.as_ref(),
+            i.search_criteria.as_ref(),
+        );
+        let after = i
+            .next_token
+            .as_deref()
+            .map(|t| decode_token(&fp, t))
+            .transpose()?;
+        let size = i.max_results.map(|m| m.max(1) as usize).unwrap_or(100);
+        let page = self
+            .store
+            .search_users(
+                &at,
+                &SearchRequest {
+                    condition,
+                    after,
+                    limit: size + 1,
                 },
             )
+            .await
+            .api()?;
+        let mut users = page.users;
+        let next_token = if users.len() > size {
+            users.truncate(size);
+            users.last().map(|u| {
+                encode_token(
+                    &fp,
+                    &UserCursor {
+                        username_lower: u.username.unique_key(),
+                        id: u.id.clone(),
+                    },
+                )
+            })
+        } else {
+            None
+        };
+        Ok(SearchUsersResponse {
+            users: Some(
+                users
+                    .into_iter()
+                    .map(|u| {
+                        let r = render_config(&u.config, AcwUnit::Milliseconds);
+                        UserSearchSummary {
+                            arn: Some(arn_in(&at, ResourceKind::User, &u.id)),
+                            directory_user_id: u.directory_user_id,
+                            hierarchy_group_id: u.hierarchy_group_id,
+                            id: Some(u.id),
+                            identity_info: Some(UserIdentityInfoLite {
+                                first_name: u.identity.first_name,
+                                last_name: u.identity.last_name,
+                            }),
+                            phone_config: Some(r.phone_config),
+                            routing_profile_id: Some(u.routing_profile_id),
+                            security_profile_ids: Some(u.security_profile_ids),
+                            tags: Some(u.tags),
+                            username: Some(u.username.as_str().to_string()),
+                            auto_accept_configs: Some(r.auto_accept),
+                            after_contact_work_configs: Some(r.after_contact_work),
+                            phone_number_configs: Some(r.phone_numbers),
+                            persistent_connection_configs: Some(r.persistent_connection),
+                            voice_enhancement_configs: Some(r.voice_enhancement),
+                        }
+                    })
+                    .collect(),
+            ),
+            next_token,
+            approximate_total_count: Some(page.total as i64),
         })
-    } else {
-        None
-    };
-    Ok(SearchUsersResponse {
-        users: Some(
-            users
-                .into_iter()
-                .map(|u| {
-                    let r = render_config(&u.config, AcwUnit::Milliseconds);
-                    UserSearchSummary {
-                        arn: Some(arn_in(&at, ResourceKind::User, &u.id)),
-                        directory_user_id: u.directory_user_id,
-                        hierarchy_group_id: u.hierarchy_group_id,
-                        id: Some(u.id),
-                        identity_info: Some(UserIdentityInfoLite {
-                            first_name: u.identity.first_name,
-                            last_name: u.identity.last_name,
-                        }),
-                        phone_config: Some(r.phone_config),
-                        routing_profile_id: Some(u.routing_profile_id),
-                        security_profile_ids: Some(u.security_profile_ids),
-                        tags: Some(u.tags),
-                        username: Some(u.username.as_str().to_string()),
-                        auto_accept_configs: Some(r.auto_accept),
-                        after_contact_work_configs: Some(r.after_contact_work),
-                        phone_number_configs: Some(r.phone_numbers),
-                        persistent_connection_configs: Some(r.persistent_connection),
-                        voice_enhancement_configs: Some(r.voice_enhancement),
-                    }
-                })
-                .collect(),
-        ),
-        next_token,
-        approximate_total_count: Some(page.total as i64),
-    })
+    }
 }

@@ -8,23 +8,19 @@ use roster_domain::InstanceRef;
 use roster_store::ResourceRef;
 
 use crate::errors::OrApi;
-use crate::{required, scope, ConnectService};
+use crate::{scope, ConnectService};
 
 /// The instance and resource an ARN names. An ARN of another account or region names
 /// nothing this caller can see.
-fn target(
-    ctx: &RequestContext,
-    arn: Option<&String>,
-) -> Result<(InstanceRef, ResourceRef), ApiError> {
-    let arn = arn.ok_or_else(|| ApiError::invalid_request("resourceArn: is required"))?;
+fn target(ctx: &RequestContext, arn: &str) -> Result<(InstanceRef, ResourceRef), Failure> {
     let parsed = parse_arn(arn).ok_or_else(|| {
-        ApiError::invalid_parameter(format!(
+        Failure::invalid_parameter(format!(
             "resourceArn: {arn} is not the ARN of a Connect resource roster can tag"
         ))
     })?;
     let scope = scope(ctx);
     if parsed.scope != scope {
-        return Err(ApiError::not_found(format!("Resource {arn} not found")));
+        return Err(Failure::not_found(format!("Resource {arn} not found")));
     }
     Ok((
         InstanceRef {
@@ -38,36 +34,46 @@ fn target(
     ))
 }
 
-pub(crate) async fn tag(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: TagResourceRequest,
-) -> Result<(), ApiError> {
-    let (at, resource) = target(ctx, i.resource_arn.as_ref())?;
-    let tags = required(&i.tags, "tags")?;
-    validate_tags("tags", tags).api()?;
-    svc.store.tag_resource(&at, &resource, tags).await.api()
-}
-
-pub(crate) async fn untag(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: UntagResourceRequest,
-) -> Result<(), ApiError> {
-    let (at, resource) = target(ctx, i.resource_arn.as_ref())?;
-    let keys = required(&i.tag_keys, "tagKeys")?;
-    for k in keys {
-        validate_key("tagKeys", k).api()?;
+impl ops::TagResource for ConnectService {
+    async fn tag_resource(
+        &self,
+        ctx: &RequestContext,
+        i: TagResourceRequest,
+    ) -> Result<(), TagResourceError> {
+        let (at, resource) = target(ctx, &i.resource_arn)?;
+        let tags = &i.tags;
+        validate_tags("tags", tags).api()?;
+        Ok(self.store.tag_resource(&at, &resource, tags).await.api()?)
     }
-    svc.store.untag_resource(&at, &resource, keys).await.api()
 }
 
-pub(crate) async fn list(
-    svc: &ConnectService,
-    ctx: &RequestContext,
-    i: ListTagsForResourceRequest,
-) -> Result<ListTagsForResourceResponse, ApiError> {
-    let (at, resource) = target(ctx, i.resource_arn.as_ref())?;
-    let tags = svc.store.list_tags(&at, &resource).await.api()?;
-    Ok(ListTagsForResourceResponse { tags: Some(tags) })
+impl ops::UntagResource for ConnectService {
+    async fn untag_resource(
+        &self,
+        ctx: &RequestContext,
+        i: UntagResourceRequest,
+    ) -> Result<(), UntagResourceError> {
+        let (at, resource) = target(ctx, &i.resource_arn)?;
+        let keys = &i.tag_keys;
+        for k in keys {
+            validate_key("tagKeys", k).api()?;
+        }
+        Ok(self
+            .store
+            .untag_resource(&at, &resource, keys)
+            .await
+            .api()?)
+    }
+}
+
+impl ops::ListTagsForResource for ConnectService {
+    async fn list_tags_for_resource(
+        &self,
+        ctx: &RequestContext,
+        i: ListTagsForResourceRequest,
+    ) -> Result<ListTagsForResourceResponse, ListTagsForResourceError> {
+        let (at, resource) = target(ctx, &i.resource_arn)?;
+        let tags = self.store.list_tags(&at, &resource).await.api()?;
+        Ok(ListTagsForResourceResponse { tags: Some(tags) })
+    }
 }

@@ -2,7 +2,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use roster_api::ApiError;
+use roster_api::Failure;
 use roster_store::PageRequest;
 
 /// Makes a token that resumes `listing` in `owner` after the item `after`.
@@ -12,9 +12,9 @@ pub fn encode(listing: &str, owner: &str, after: &str) -> String {
 
 /// Reads a token back; one made for another listing or instance, or that does not
 /// decode, is refused.
-pub fn decode(listing: &str, owner: &str, token: &str) -> Result<String, ApiError> {
+pub fn decode(listing: &str, owner: &str, token: &str) -> Result<String, Failure> {
     let invalid = || {
-        ApiError::invalid_request(
+        Failure::invalid_request(
             "NextToken: is not a token this request returned; start again without it",
         )
     };
@@ -42,7 +42,7 @@ pub fn page(
     next_token: Option<&String>,
     max_results: Option<i32>,
     default_size: usize,
-) -> Result<(PageRequest, usize), ApiError> {
+) -> Result<(PageRequest, usize), Failure> {
     let size = max_results
         .map(|m| m.max(1) as usize)
         .unwrap_or(default_size);

@@ -1,32 +1,27 @@
-//! Routing by method and path template, for every operation of the model.
+//! Routing by method and path template, for every operation of the model: one
+//! compiled matcher (`matchit`) per HTTP method.
+
+use std::collections::HashMap;
 
 use percent_encoding::percent_decode_str;
-use roster_api::spec::OperationSpec;
-use roster_api::{ApiError, ErrorCode, OPERATIONS};
+use roster_api::{ApiError, ErrorCode, Operation};
 
-#[derive(Debug)]
-enum Segment {
-    Literal(&'static str),
-    Label(&'static str),
-}
-
-#[derive(Debug)]
+/// One operation's route: the model's label names, by position in the path.
 struct Route {
-    spec: &'static OperationSpec,
-    segments: Vec<Segment>,
-    literals: usize,
+    operation: Operation,
+    labels: Vec<&'static str>,
 }
 
 /// The operation a request names, with its path labels percent-decoded.
 #[derive(Debug)]
 pub struct Matched {
-    pub spec: &'static OperationSpec,
+    pub operation: Operation,
     /// (label name as in the URI template, decoded value)
     pub labels: Vec<(&'static str, String)>,
 }
 
 pub struct Router {
-    routes: Vec<Route>,
+    methods: HashMap<&'static str, matchit::Router<Route>>,
 }
 
 impl Default for Router {
@@ -35,93 +30,78 @@ impl Default for Router {
     }
 }
 
+/// The model's template with its labels named by position (`{p0}`, `{p1}`, …), so that
+/// templates naming the same position differently share one matcher node, and the
+/// model's names in order.
+fn positional(uri: &'static str) -> (String, Vec<&'static str>) {
+    let path = uri.split('?').next().unwrap_or("");
+    let mut names = Vec::new();
+    let template = path
+        .split('/')
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(label) => {
+                    names.push(label.trim_end_matches('+'));
+                    format!("{{p{}}}", names.len() - 1)
+                }
+                None => segment.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/");
+    (template, names)
+}
+
 impl Router {
     /// A router over every operation of the Connect model.
     pub fn new() -> Self {
-        let routes = OPERATIONS
-            .iter()
-            .map(|spec| {
-                let path = spec.uri.split('?').next().unwrap_or("");
-                let segments: Vec<Segment> = path
-                    .trim_start_matches('/')
-                    .split('/')
-                    .filter(|s| !s.is_empty())
-                    .map(
-                        |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                            Some(label) => Segment::Label(label.trim_end_matches('+')),
-                            None => Segment::Literal(s),
-                        },
-                    )
-                    .collect();
-                let literals = segments
-                    .iter()
-                    .filter(|s| matches!(s, Segment::Literal(_)))
-                    .count();
-                Route {
-                    spec,
-                    segments,
-                    literals,
-                }
-            })
-            .collect();
-        Router { routes }
+        let mut methods: HashMap<&'static str, matchit::Router<Route>> = HashMap::new();
+        for &operation in Operation::ALL {
+            let spec = operation.spec();
+            let (template, labels) = positional(spec.uri);
+            methods
+                .entry(spec.method)
+                .or_default()
+                .insert(template, Route { operation, labels })
+                .unwrap_or_else(|e| panic!("{}: {} does not route: {e}", spec.name, spec.uri));
+        }
+        Router { methods }
     }
 
-    /// Finds the operation for `method` and the raw (still percent-encoded) path.
-    /// When several templates match, the one with the most literal segments wins.
+    /// Finds the operation for `method` and the raw (still percent-encoded) path; a
+    /// literal segment wins over a label.
     pub fn route(&self, method: &str, raw_path: &str) -> Result<Matched, ApiError> {
-        let raw: Vec<&str> = raw_path.trim_start_matches('/').split('/').collect();
-        let raw: Vec<&str> = if raw.len() > 1 && raw.last() == Some(&"") {
-            raw[..raw.len() - 1].to_vec()
-        } else {
-            raw
-        };
-        let mut decoded = Vec::with_capacity(raw.len());
-        for seg in &raw {
-            match percent_decode_str(seg).decode_utf8() {
-                Ok(s) => decoded.push(s.into_owned()),
-                Err(_) => {
-                    return Err(ApiError::new(
-                        ErrorCode::Serialization,
-                        "request path: percent-encoded bytes are not valid UTF-8",
-                    ))
-                }
-            }
-        }
-        let mut best: Option<&Route> = None;
-        for route in &self.routes {
-            if route.spec.method != method || route.segments.len() != decoded.len() {
-                continue;
-            }
-            let fits = route
-                .segments
-                .iter()
-                .zip(&decoded)
-                .all(|(seg, value)| match seg {
-                    Segment::Literal(l) => l == value,
-                    Segment::Label(_) => !value.is_empty(),
-                });
-            if fits && best.is_none_or(|b| route.literals > b.literals) {
-                best = Some(route);
-            }
-        }
-        let route = best.ok_or_else(|| {
+        let unknown = || {
             ApiError::new(
                 ErrorCode::UnknownOperation,
                 format!("no operation matches {method} {raw_path}"),
             )
-        })?;
-        let labels = route
-            .segments
-            .iter()
-            .zip(decoded)
-            .filter_map(|(seg, value)| match seg {
-                Segment::Label(name) => Some((*name, value)),
-                Segment::Literal(_) => None,
-            })
-            .collect();
+        };
+        let path = match raw_path.strip_suffix('/') {
+            Some(p) if !p.is_empty() => p,
+            _ => raw_path,
+        };
+        let found = self
+            .methods
+            .get(method)
+            .and_then(|m| m.at(path).ok())
+            .ok_or_else(unknown)?;
+        let route = found.value;
+        let mut labels = Vec::with_capacity(route.labels.len());
+        for (i, (_, raw)) in found.params.iter().enumerate() {
+            let value = percent_decode_str(raw).decode_utf8().map_err(|_| {
+                ApiError::new(
+                    ErrorCode::Serialization,
+                    "request path: percent-encoded bytes are not valid UTF-8",
+                )
+            })?;
+            if value.is_empty() {
+                return Err(unknown());
+            }
+            labels.push((route.labels[i], value.into_owned()));
+        }
         Ok(Matched {
-            spec: route.spec,
+            operation: route.operation,
             labels,
         })
     }
@@ -135,7 +115,7 @@ mod tests {
     fn routes_user_operations() {
         let r = Router::new();
         let m = r.route("GET", "/users/i-1/u-1").unwrap();
-        assert_eq!(m.spec.name, "DescribeUser");
+        assert_eq!(m.operation, Operation::DescribeUser);
         assert_eq!(
             m.labels,
             vec![
@@ -144,17 +124,39 @@ mod tests {
             ]
         );
         assert_eq!(
-            r.route("POST", "/users/i-1/u-1/config").unwrap().spec.name,
-            "UpdateUserConfig"
+            r.route("POST", "/users/i-1/u-1/config").unwrap().operation,
+            Operation::UpdateUserConfig
         );
         assert_eq!(
-            r.route("PUT", "/users/i-1").unwrap().spec.name,
-            "CreateUser"
+            r.route("PUT", "/users/i-1").unwrap().operation,
+            Operation::CreateUser
         );
         assert_eq!(
-            r.route("POST", "/search-users").unwrap().spec.name,
-            "SearchUsers"
+            r.route("POST", "/search-users").unwrap().operation,
+            Operation::SearchUsers
         );
+        assert_eq!(
+            r.route("GET", "/users-summary/i-1/").unwrap().operation,
+            Operation::ListUsers
+        );
+    }
+
+    #[test]
+    fn every_operation_routes_to_itself() {
+        let r = Router::new();
+        for &op in Operation::ALL {
+            let spec = op.spec();
+            let path = spec
+                .uri
+                .split('?')
+                .next()
+                .unwrap()
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x-1" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            assert_eq!(r.route(spec.method, &path).unwrap().operation, op, "{path}");
+        }
     }
 
     #[test]
@@ -166,7 +168,7 @@ mod tests {
                 "/tags/arn%3Aaws%3Aconnect%3Aus-east-1%3A123456789012%3Ainstance%2Fabc",
             )
             .unwrap();
-        assert_eq!(m.spec.name, "ListTagsForResource");
+        assert_eq!(m.operation, Operation::ListTagsForResource);
         assert_eq!(
             m.labels[0].1,
             "arn:aws:connect:us-east-1:123456789012:instance/abc"
@@ -192,13 +194,17 @@ mod tests {
             r.route("GET", "/users//u").unwrap_err().code,
             ErrorCode::UnknownOperation
         );
+        assert_eq!(
+            r.route("GET", "").unwrap_err().code,
+            ErrorCode::UnknownOperation
+        );
     }
 
     #[test]
     fn knows_operations_roster_does_not_serve() {
         let r = Router::new();
         let m = r.route("GET", "/contact-flows-summary/i-1").unwrap();
-        assert_eq!(m.spec.name, "ListContactFlows");
-        assert!(!m.spec.served);
+        assert_eq!(m.operation, Operation::ListContactFlows);
+        assert!(!m.operation.spec().served);
     }
 }
