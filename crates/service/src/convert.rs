@@ -15,6 +15,23 @@ fn acw(field: String, cfg: &api::AfterContactWorkConfig) -> Result<AcwSeconds, D
     )
 }
 
+/// One per-channel list of a request, each entry parsed by `parse`, which names a
+/// member of entry `i` as `list[i].member`. A list not sent stays `None`.
+fn entries<E, T>(
+    list: &Option<Vec<E>>,
+    name: &str,
+    parse: impl Fn(&dyn Fn(&str) -> String, &E) -> Result<T, DomainError>,
+) -> Result<Option<Vec<T>>, DomainError> {
+    list.as_ref()
+        .map(|list| {
+            list.iter()
+                .enumerate()
+                .map(|(i, e)| parse(&|m: &str| format!("{name}[{i}].{m}"), e))
+                .collect()
+        })
+        .transpose()
+}
+
 /// The five per-channel lists of a request, parsed. Lists not sent stay `None`.
 pub(crate) fn config_change(
     auto_accept: &Option<Vec<api::AutoAcceptConfig>>,
@@ -24,94 +41,46 @@ pub(crate) fn config_change(
     voice_enhancement: &Option<Vec<api::VoiceEnhancementConfig>>,
 ) -> Result<ConfigChange, DomainError> {
     let change = ConfigChange {
-        auto_accept: auto_accept
-            .as_ref()
-            .map(|list| {
-                list.iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let f = |m: &str| format!("AutoAcceptConfigs[{i}].{m}");
-                        Ok(AutoAcceptEntry {
-                            channel: Channel::parse(&f("Channel"), &e.channel)?,
-                            auto_accept: *&e.auto_accept,
-                            agent_first_callback_auto_accept: e.agent_first_callback_auto_accept,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, DomainError>>()
+        auto_accept: entries(auto_accept, "AutoAcceptConfigs", |f, e| {
+            Ok(AutoAcceptEntry {
+                channel: Channel::parse(&f("Channel"), &e.channel)?,
+                auto_accept: e.auto_accept,
+                agent_first_callback_auto_accept: e.agent_first_callback_auto_accept,
             })
-            .transpose()?,
-        after_contact_work: after_contact_work
-            .as_ref()
-            .map(|list| {
-                list.iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let f = |m: &str| format!("AfterContactWorkConfigs[{i}].{m}");
-                        Ok(AfterContactWorkEntry {
-                            channel: Channel::parse(&f("Channel"), &e.channel)?,
-                            after_contact_work: acw(
-                                f("AfterContactWorkConfig"),
-                                &e.after_contact_work_config,
-                            )?,
-                            agent_first_callback_after_contact_work: e
-                                .agent_first_callback_after_contact_work_config
-                                .as_ref()
-                                .map(|c| acw(f("AgentFirstCallbackAfterContactWorkConfig"), c))
-                                .transpose()?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, DomainError>>()
+        })?,
+        after_contact_work: entries(after_contact_work, "AfterContactWorkConfigs", |f, e| {
+            Ok(AfterContactWorkEntry {
+                channel: Channel::parse(&f("Channel"), &e.channel)?,
+                after_contact_work: acw(f("AfterContactWorkConfig"), &e.after_contact_work_config)?,
+                agent_first_callback_after_contact_work: e
+                    .agent_first_callback_after_contact_work_config
+                    .as_ref()
+                    .map(|c| acw(f("AgentFirstCallbackAfterContactWorkConfig"), c))
+                    .transpose()?,
             })
-            .transpose()?,
-        phone_numbers: phone_numbers
-            .as_ref()
-            .map(|list| {
-                list.iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let f = |m: &str| format!("PhoneNumberConfigs[{i}].{m}");
-                        Ok(PhoneNumberEntry {
-                            channel: Channel::parse(&f("Channel"), &e.channel)?,
-                            phone_type: PhoneType::parse(&f("PhoneType"), &e.phone_type)?,
-                            phone_number: e.phone_number.clone(),
-                        })
-                    })
-                    .collect::<Result<Vec<_>, DomainError>>()
+        })?,
+        phone_numbers: entries(phone_numbers, "PhoneNumberConfigs", |f, e| {
+            Ok(PhoneNumberEntry {
+                channel: Channel::parse(&f("Channel"), &e.channel)?,
+                phone_type: PhoneType::parse(&f("PhoneType"), &e.phone_type)?,
+                phone_number: e.phone_number.clone(),
             })
-            .transpose()?,
-        persistent_connection: persistent
-            .as_ref()
-            .map(|list| {
-                list.iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let f = |m: &str| format!("PersistentConnectionConfigs[{i}].{m}");
-                        Ok(PersistentConnectionEntry {
-                            channel: Channel::parse(&f("Channel"), &e.channel)?,
-                            persistent_connection: e.persistent_connection,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, DomainError>>()
+        })?,
+        persistent_connection: entries(persistent, "PersistentConnectionConfigs", |f, e| {
+            Ok(PersistentConnectionEntry {
+                channel: Channel::parse(&f("Channel"), &e.channel)?,
+                persistent_connection: e.persistent_connection,
             })
-            .transpose()?,
-        voice_enhancement: voice_enhancement
-            .as_ref()
-            .map(|list| {
-                list.iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let f = |m: &str| format!("VoiceEnhancementConfigs[{i}].{m}");
-                        Ok(VoiceEnhancementEntry {
-                            channel: Channel::parse(&f("Channel"), &e.channel)?,
-                            mode: VoiceEnhancementMode::parse(
-                                &f("VoiceEnhancementMode"),
-                                &e.voice_enhancement_mode,
-                            )?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, DomainError>>()
+        })?,
+        voice_enhancement: entries(voice_enhancement, "VoiceEnhancementConfigs", |f, e| {
+            Ok(VoiceEnhancementEntry {
+                channel: Channel::parse(&f("Channel"), &e.channel)?,
+                mode: VoiceEnhancementMode::parse(
+                    &f("VoiceEnhancementMode"),
+                    &e.voice_enhancement_mode,
+                )?,
             })
-            .transpose()?,
+        })?,
     };
     change.validate()?;
     Ok(change)
@@ -262,10 +231,10 @@ mod tests {
         let ms = render_config(&c, AcwUnit::Milliseconds);
         assert_eq!(s.phone_config.after_contact_work_time_limit, Some(45));
         assert_eq!(ms.phone_config.after_contact_work_time_limit, Some(45_000));
-        assert!(ms.after_contact_work.iter().all(|e| e
-            .after_contact_work_config
-            .after_contact_work_time_limit
-            == Some(45_000)));
+        assert!(ms
+            .after_contact_work
+            .iter()
+            .all(|e| e.after_contact_work_config.after_contact_work_time_limit == Some(45_000)));
     }
 
     #[test]

@@ -214,17 +214,19 @@ impl ops::ListUserHierarchyGroups for ConnectService {
         i: ListUserHierarchyGroupsRequest,
     ) -> Result<ListUserHierarchyGroupsResponse, ListUserHierarchyGroupsError> {
         let at = instance_ref(ctx, &i.instance_id)?;
-        let (page, size) = token::page(
+        let list = token::Listing::new(
             "hierarchy-groups",
             &at.instance_id,
             i.next_token.as_ref(),
             i.max_results,
             100,
         )?;
-        let found = self.store.list_hierarchy_groups(&at, &page).await.api()?;
-        let (found, next) = token::finish("hierarchy-groups", &at.instance_id, found, size, |g| {
-            g.id.clone()
-        });
+        let found = self
+            .store
+            .list_hierarchy_groups(&at, &list.page)
+            .await
+            .api()?;
+        let (found, next) = list.finish(found, |g| g.id.clone());
         Ok(ListUserHierarchyGroupsResponse {
             user_hierarchy_group_summary_list: Some(
                 found.iter().map(|g| summary(&at, g)).collect(),

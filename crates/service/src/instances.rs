@@ -207,15 +207,15 @@ impl ops::ListInstances for ConnectService {
     ) -> Result<ListInstancesResponse, ListInstancesError> {
         let scope = scope(ctx);
         let owner = format!("{}:{}", scope.account_id, scope.region);
-        let (page, size) = token::page(
+        let list = token::Listing::new(
             "instances",
             &owner,
             i.next_token.as_ref(),
             i.max_results,
             10,
         )?;
-        let found = self.store.list_instances(&scope, &page).await.api()?;
-        let (found, next) = token::finish("instances", &owner, found, size, |x| x.id.clone());
+        let found = self.store.list_instances(&scope, &list.page).await.api()?;
+        let (found, next) = list.finish(found, |x| x.id.clone());
         Ok(ListInstancesResponse {
             instance_summary_list: Some(
                 found
@@ -307,14 +307,14 @@ impl ops::ListInstanceAttributes for ConnectService {
     ) -> Result<ListInstanceAttributesResponse, ListInstanceAttributesError> {
         let at = instance_ref(ctx, &i.instance_id)?;
         let all = self.store.list_instance_attributes(&at).await.api()?;
-        let (page, size) = token::page(
+        let list = token::Listing::new(
             "attributes",
             &at.instance_id,
             i.next_token.as_ref(),
             i.max_results,
             7,
         )?;
-        let start = match &page.after {
+        let start = match &list.page.after {
             Some(after) => all
                 .iter()
                 .position(|(a, _)| a.as_str() == after)
@@ -322,10 +322,8 @@ impl ops::ListInstanceAttributes for ConnectService {
                 .unwrap_or(all.len()),
             None => 0,
         };
-        let rest: Vec<_> = all.into_iter().skip(start).take(page.limit).collect();
-        let (rest, next) = token::finish("attributes", &at.instance_id, rest, size, |(a, _)| {
-            a.as_str().to_string()
-        });
+        let rest: Vec<_> = all.into_iter().skip(start).take(list.page.limit).collect();
+        let (rest, next) = list.finish(rest, |(a, _)| a.as_str().to_string());
         Ok(ListInstanceAttributesResponse {
             attributes: Some(
                 rest.into_iter()

@@ -92,7 +92,7 @@ impl ops::ListPredefinedAttributes for ConnectService {
         i: ListPredefinedAttributesRequest,
     ) -> Result<ListPredefinedAttributesResponse, ListPredefinedAttributesError> {
         let at = instance_ref(ctx, &i.instance_id)?;
-        let (page, size) = token::page(
+        let list = token::Listing::new(
             "predefined-attributes",
             &at.instance_id,
             i.next_token.as_ref(),
@@ -101,13 +101,10 @@ impl ops::ListPredefinedAttributes for ConnectService {
         )?;
         let found = self
             .store
-            .list_predefined_attributes(&at, &page)
+            .list_predefined_attributes(&at, &list.page)
             .await
             .api()?;
-        let (found, next) =
-            token::finish("predefined-attributes", &at.instance_id, found, size, |a| {
-                a.name.clone()
-            });
+        let (found, next) = list.finish(found, |a| a.name.clone());
         Ok(ListPredefinedAttributesResponse {
             predefined_attribute_summary_list: Some(
                 found
@@ -273,7 +270,7 @@ impl ops::ListUserProficiencies for ConnectService {
         let user = &i.user_id;
         let (all, modified) = self.store.list_user_proficiencies(&at, user).await.api()?;
         let owner = format!("{}/{}", at.instance_id, user);
-        let (page, size) = token::page(
+        let list = token::Listing::new(
             "user-proficiencies",
             &owner,
             i.next_token.as_ref(),
@@ -282,7 +279,7 @@ impl ops::ListUserProficiencies for ConnectService {
         )?;
         let key =
             |p: &dp::UserProficiency| format!("{}\u{1f}{}", p.attribute_name, p.attribute_value);
-        let start = match &page.after {
+        let start = match &list.page.after {
             Some(after) => all
                 .iter()
                 .position(|p| &key(p) == after)
@@ -290,8 +287,8 @@ impl ops::ListUserProficiencies for ConnectService {
                 .unwrap_or(all.len()),
             None => 0,
         };
-        let rest: Vec<_> = all.into_iter().skip(start).take(page.limit).collect();
-        let (rest, next) = token::finish("user-proficiencies", &owner, rest, size, key);
+        let rest: Vec<_> = all.into_iter().skip(start).take(list.page.limit).collect();
+        let (rest, next) = list.finish(rest, key);
         Ok(ListUserProficienciesResponse {
             next_token: next,
             user_proficiency_list: Some(

@@ -91,17 +91,19 @@ impl ops::ListSecurityProfiles for ConnectService {
         i: ListSecurityProfilesRequest,
     ) -> Result<ListSecurityProfilesResponse, ListSecurityProfilesError> {
         let at = instance_ref(ctx, &i.instance_id)?;
-        let (page, size) = token::page(
+        let list = token::Listing::new(
             "security-profiles",
             &at.instance_id,
             i.next_token.as_ref(),
             i.max_results,
             100,
         )?;
-        let found = self.store.list_security_profiles(&at, &page).await.api()?;
-        let (found, next) = token::finish("security-profiles", &at.instance_id, found, size, |p| {
-            p.id.clone()
-        });
+        let found = self
+            .store
+            .list_security_profiles(&at, &list.page)
+            .await
+            .api()?;
+        let (found, next) = list.finish(found, |p| p.id.clone());
         Ok(ListSecurityProfilesResponse {
             security_profile_summary_list: Some(
                 found
@@ -263,17 +265,19 @@ impl ops::ListRoutingProfiles for ConnectService {
         i: ListRoutingProfilesRequest,
     ) -> Result<ListRoutingProfilesResponse, ListRoutingProfilesError> {
         let at = instance_ref(ctx, &i.instance_id)?;
-        let (page, size) = token::page(
+        let list = token::Listing::new(
             "routing-profiles",
             &at.instance_id,
             i.next_token.as_ref(),
             i.max_results,
             100,
         )?;
-        let found = self.store.list_routing_profiles(&at, &page).await.api()?;
-        let (found, next) = token::finish("routing-profiles", &at.instance_id, found, size, |p| {
-            p.id.clone()
-        });
+        let found = self
+            .store
+            .list_routing_profiles(&at, &list.page)
+            .await
+            .api()?;
+        let (found, next) = list.finish(found, |p| p.id.clone());
         Ok(ListRoutingProfilesResponse {
             routing_profile_summary_list: Some(
                 found
@@ -334,15 +338,19 @@ impl ops::ListQueues for ConnectService {
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        let (page, size) = token::page(
+        let list = token::Listing::new(
             &listing,
             &at.instance_id,
             i.next_token.as_ref(),
             i.max_results,
             100,
         )?;
-        let found = self.store.list_queues(&at, &types, &page).await.api()?;
-        let (found, next) = token::finish(&listing, &at.instance_id, found, size, |q| q.id.clone());
+        let found = self
+            .store
+            .list_queues(&at, &types, &list.page)
+            .await
+            .api()?;
+        let (found, next) = list.finish(found, |q| q.id.clone());
         Ok(ListQueuesResponse {
             queue_summary_list: Some(
                 found

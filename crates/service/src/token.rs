@@ -33,43 +33,54 @@ pub fn decode(listing: &str, owner: &str, token: &str) -> Result<String, Failure
     }
 }
 
-/// The page a List request asks for: `maxResults` (default `default_size`) and where
-/// its token says to resume. One more item than asked is fetched to learn whether
-/// another page follows.
-pub fn page(
-    listing: &str,
-    owner: &str,
-    next_token: Option<&String>,
-    max_results: Option<i32>,
-    default_size: usize,
-) -> Result<(PageRequest, usize), Failure> {
-    let size = max_results
-        .map(|m| m.max(1) as usize)
-        .unwrap_or(default_size);
-    let after = next_token.map(|t| decode(listing, owner, t)).transpose()?;
-    Ok((
-        PageRequest {
-            after,
-            limit: size + 1,
-        },
-        size,
-    ))
+/// A List request's page: `maxResults` (default `default_size`) and where its token
+/// says to resume. One more item than asked is fetched to learn whether another page
+/// follows; [`Listing::finish`] cuts it off and makes the next token.
+pub struct Listing<'a> {
+    listing: &'a str,
+    owner: &'a str,
+    size: usize,
+    pub page: PageRequest,
 }
 
-/// Cuts a fetched page to `size` items and makes the token for the next one.
-pub fn finish<T>(
-    listing: &str,
-    owner: &str,
-    mut items: Vec<T>,
-    size: usize,
-    key: impl Fn(&T) -> String,
-) -> (Vec<T>, Option<String>) {
-    if items.len() > size {
-        items.truncate(size);
-        let next = items.last().map(|last| encode(listing, owner, &key(last)));
-        (items, next)
-    } else {
-        (items, None)
+impl<'a> Listing<'a> {
+    pub fn new(
+        listing: &'a str,
+        owner: &'a str,
+        next_token: Option<&String>,
+        max_results: Option<i32>,
+        default_size: usize,
+    ) -> Result<Self, Failure> {
+        let size = max_results
+            .map(|m| m.max(1) as usize)
+            .unwrap_or(default_size);
+        let after = next_token.map(|t| decode(listing, owner, t)).transpose()?;
+        Ok(Listing {
+            listing,
+            owner,
+            size,
+            page: PageRequest {
+                after,
+                limit: size + 1,
+            },
+        })
+    }
+
+    /// Cuts a fetched page to the asked size and makes the token for the next one.
+    pub fn finish<T>(
+        &self,
+        mut items: Vec<T>,
+        key: impl Fn(&T) -> String,
+    ) -> (Vec<T>, Option<String>) {
+        if items.len() > self.size {
+            items.truncate(self.size);
+            let next = items
+                .last()
+                .map(|last| encode(self.listing, self.owner, &key(last)));
+            (items, next)
+        } else {
+            (items, None)
+        }
     }
 }
 
@@ -88,10 +99,15 @@ mod tests {
 
     #[test]
     fn pages_cut_and_continue() {
-        let (items, next) = finish("l", "o", vec![1, 2, 3], 2, |i| i.to_string());
+        let list = Listing::new("l", "o", None, Some(2), 100).unwrap();
+        assert_eq!(list.page.limit, 3);
+        let (items, next) = list.finish(vec![1, 2, 3], |i| i.to_string());
         assert_eq!(items, vec![1, 2]);
-        assert_eq!(decode("l", "o", &next.unwrap()).unwrap(), "2");
-        let (_, next) = finish("l", "o", vec![1, 2], 2, |i| i.to_string());
+        let token = next.unwrap();
+        assert_eq!(decode("l", "o", &token).unwrap(), "2");
+        let list = Listing::new("l", "o", Some(&token), Some(2), 100).unwrap();
+        assert_eq!(list.page.after.as_deref(), Some("2"));
+        let (_, next) = list.finish(vec![1, 2], |i| i.to_string());
         assert!(next.is_none());
     }
 }

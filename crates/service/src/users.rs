@@ -148,15 +148,15 @@ impl ops::ListUsers for ConnectService {
         i: ListUsersRequest,
     ) -> Result<ListUsersResponse, ListUsersError> {
         let at = instance_ref(ctx, &i.instance_id)?;
-        let (page, size) = token::page(
+        let list = token::Listing::new(
             "users",
             &at.instance_id,
             i.next_token.as_ref(),
             i.max_results,
             100,
         )?;
-        let found = self.store.list_users(&at, &page).await.api()?;
-        let (found, next) = token::finish("users", &at.instance_id, found, size, |u| u.id.clone());
+        let found = self.store.list_users(&at, &list.page).await.api()?;
+        let (found, next) = list.finish(found, |u| u.id.clone());
         Ok(ListUsersResponse {
             user_summary_list: Some(
                 found
