@@ -3,11 +3,12 @@
 use roster_domain::arn::ResourceKind;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
 use roster_domain::{InstanceRef, Scope, Timestamp};
+use roster_store::sql::{corrupt, duplicate, not_found};
 use roster_store::{NewInstance, PageRequest};
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_opt, Tx};
-use crate::error::{corrupt, duplicate, not_found, on_unique, Result};
+use crate::error::{on_unique, Result};
 use crate::{profiles, tags};
 
 /// `NotFound(Instance)` unless the instance exists in the caller's scope.

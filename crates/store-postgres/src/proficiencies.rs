@@ -4,11 +4,12 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
+use roster_store::sql::{duplicate, in_use, missing, not_found};
 use roster_store::PageRequest;
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
-use crate::error::{duplicate, in_use, missing, not_found, on_unique, Result};
+use crate::error::{on_unique, Result};
 use crate::instances::{self, limit};
 
 const COLUMNS: &str = "a.name, a.enable_value_validation, a.modified_ms, a.modified_region, \

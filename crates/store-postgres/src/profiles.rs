@@ -7,11 +7,12 @@ use roster_domain::entities::{
 };
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
+use roster_store::sql::{corrupt, duplicate, in_use, missing, not_found};
 use roster_store::PageRequest;
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
-use crate::error::{corrupt, duplicate, in_use, missing, not_found, on_unique, Result};
+use crate::error::{on_unique, Result};
 use crate::instances::{self, limit};
 use crate::tags;
 

@@ -4,10 +4,11 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure, MAX_LEVELS};
 use roster_domain::time::Modified;
 use roster_domain::{DomainError, InstanceRef, Timestamp};
+use roster_store::sql::{corrupt, duplicate, in_use, missing, not_found};
 use roster_store::{PageRequest, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::error::{corrupt, duplicate, in_use, missing, not_found, Result};
+use crate::error::Result;
 use crate::instances::{self, limit};
 use crate::tags;
 

@@ -3,10 +3,11 @@
 use roster_domain::arn::ResourceKind;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
 use roster_domain::{InstanceRef, Scope, Timestamp};
+use roster_store::sql::{corrupt, duplicate, not_found};
 use roster_store::{NewInstance, PageRequest};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::error::{corrupt, duplicate, not_found, Result};
+use crate::error::Result;
 use crate::{profiles, tags};
 
 /// `NotFound(Instance)` unless the instance exists in the caller's scope.

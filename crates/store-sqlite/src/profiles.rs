@@ -7,10 +7,11 @@ use roster_domain::entities::{
 };
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
+use roster_store::sql::{corrupt, duplicate, in_use, missing, not_found};
 use roster_store::PageRequest;
 use rusqlite::{params, Connection, Row};
 
-use crate::error::{corrupt, duplicate, in_use, missing, not_found, Result};
+use crate::error::Result;
 use crate::instances::{self, limit};
 use crate::tags;
 

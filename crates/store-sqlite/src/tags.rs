@@ -3,10 +3,11 @@
 use roster_domain::arn::ResourceKind;
 use roster_domain::tags::{Tags, MAX_TAGS};
 use roster_domain::{DomainError, InstanceRef};
+use roster_store::sql::not_found;
 use roster_store::ResourceRef;
 use rusqlite::{params, Connection};
 
-use crate::error::{not_found, Error, Result};
+use crate::error::{Error, Result};
 use crate::instances;
 
 fn too_many() -> Error {

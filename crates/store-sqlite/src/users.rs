@@ -7,10 +7,11 @@ use roster_domain::time::Modified;
 use roster_domain::user::{User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
 use roster_store::columns::user_from_columns;
+use roster_store::sql::{duplicate, missing, not_found};
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use rusqlite::{params, Connection, Row};
 
-use crate::error::{duplicate, is_unique_violation, missing, not_found, Error, Result};
+use crate::error::{is_unique_violation, Error, Result};
 use crate::instances::{self, limit};
 use crate::tags;
 

@@ -1,6 +1,82 @@
-//! SQL spellings shared by the stores' search compilers.
+//! What the two SQL stores share: the store outcomes their checks produce, the report
+//! of a stored value they cannot read back, and the SQL spellings that do not depend
+//! on the database (proficiency level conditions). Each store keeps its own driver's
+//! errors and its placeholder style.
 
+use roster_domain::arn::ResourceKind;
 use roster_domain::search::LevelCondition;
+
+use crate::StoreError;
+
+// ---- outcomes ------------------------------------------------------------------------
+//
+// Each is a `StoreError` in whatever error type the store's code returns, so that
+// `return Err(not_found(kind, id))` reads the same in both stores.
+
+/// The resource addressed does not exist in the instance.
+pub fn not_found<E: From<StoreError>>(kind: ResourceKind, id: &str) -> E {
+    StoreError::NotFound {
+        kind,
+        id: id.to_string(),
+    }
+    .into()
+}
+
+/// A change names a resource that does not exist in the instance.
+pub fn missing<E: From<StoreError>>(kind: ResourceKind, id: &str) -> E {
+    StoreError::MissingReference {
+        kind,
+        id: id.to_string(),
+    }
+    .into()
+}
+
+/// A unique name is taken; `what` says which (`User with username 'Bob'`).
+pub fn duplicate<E: From<StoreError>>(what: String) -> E {
+    StoreError::Duplicate { what }.into()
+}
+
+/// The resource is still used; `why` says by what.
+pub fn in_use<E: From<StoreError>>(kind: ResourceKind, id: &str, why: String) -> E {
+    StoreError::InUse {
+        kind,
+        id: id.to_string(),
+        why,
+    }
+    .into()
+}
+
+/// A stored value that roster would never have written.
+pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(format!("unreadable stored value: {what}"))
+}
+
+/// Implements the conversions of store outcomes into a store's own error type
+/// `$error`, whose variant `Store` holds a [`StoreError`]: a `StoreError` is that
+/// variant, and a [`DomainError`](roster_domain::DomainError) (an edit or a check
+/// that refused) is `Store(Rejected)`.
+#[macro_export]
+macro_rules! store_outcomes {
+    ($error:ident) => {
+        impl From<$crate::StoreError> for $error {
+            fn from(e: $crate::StoreError) -> Self {
+                $error::Store(e)
+            }
+        }
+
+        impl From<$crate::sql::__DomainError> for $error {
+            fn from(e: $crate::sql::__DomainError) -> Self {
+                $error::Store($crate::StoreError::Rejected(e))
+            }
+        }
+    };
+}
+
+/// For [`store_outcomes!`].
+#[doc(hidden)]
+pub use roster_domain::DomainError as __DomainError;
+
+// ---- spellings -----------------------------------------------------------------------
 
 /// A proficiency level condition as SQL: a comparison of `level` with one value, or a
 /// closed range.
