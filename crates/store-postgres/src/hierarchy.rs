@@ -4,13 +4,13 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure, MAX_LEVELS};
 use roster_domain::time::Modified;
 use roster_domain::{DomainError, InstanceRef, Timestamp};
-use roster_store::sql::{corrupt, duplicate, in_use, missing, not_found};
+use roster_store::sql::{corrupt, duplicate, in_use, limit, missing, not_found};
 use roster_store::{PageRequest, StoreError};
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
 use crate::error::{on_unique, Error, Result};
-use crate::instances::{self, limit};
+use crate::instances;
 use crate::tags;
 
 /// Ids of a path are stored joined by this separator.

@@ -3,7 +3,7 @@
 use roster_domain::arn::ResourceKind;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
 use roster_domain::{InstanceRef, Scope, Timestamp};
-use roster_store::sql::{corrupt, duplicate, not_found};
+use roster_store::sql::{corrupt, duplicate, limit, not_found};
 use roster_store::{NewInstance, PageRequest};
 use tokio_postgres::Row;
 
@@ -75,11 +75,6 @@ pub(crate) async fn list(tx: &Tx<'_>, scope: &Scope, page: &PageRequest) -> Resu
     )
     .await?;
     rows.iter().map(from_row).collect()
-}
-
-/// The `LIMIT` of a page.
-pub(crate) fn limit(page: &PageRequest) -> i64 {
-    i64::try_from(page.limit).unwrap_or(i64::MAX)
 }
 
 pub(crate) async fn create(tx: &Tx<'_>, new: &NewInstance) -> Result<()> {

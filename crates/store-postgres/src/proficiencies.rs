@@ -4,13 +4,13 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
-use roster_store::sql::{duplicate, in_use, missing, not_found};
+use roster_store::sql::{duplicate, in_use, limit, missing, not_found};
 use roster_store::PageRequest;
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
 use crate::error::{on_unique, Result};
-use crate::instances::{self, limit};
+use crate::instances;
 
 const COLUMNS: &str = "a.name, a.enable_value_validation, a.modified_ms, a.modified_region, \
      ARRAY(SELECT v.value FROM predefined_attribute_values v \

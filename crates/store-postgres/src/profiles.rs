@@ -7,13 +7,13 @@ use roster_domain::entities::{
 };
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
-use roster_store::sql::{corrupt, duplicate, in_use, missing, not_found};
+use roster_store::sql::{corrupt, duplicate, holders, in_use, limit, missing, not_found};
 use roster_store::PageRequest;
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
 use crate::error::{on_unique, Result};
-use crate::instances::{self, limit};
+use crate::instances;
 use crate::tags;
 
 fn modified(row: &Row, ms: usize) -> Result<Modified> {
@@ -21,15 +21,6 @@ fn modified(row: &Row, ms: usize) -> Result<Modified> {
         time: Timestamp(row.try_get(ms)?),
         region: row.try_get(ms + 1)?,
     })
-}
-
-/// "1 user holds it" / "3 users hold it".
-pub(crate) fn holders(n: i64) -> String {
-    if n == 1 {
-        "1 user holds it".to_string()
-    } else {
-        format!("{n} users hold it")
-    }
 }
 
 pub(crate) async fn exists_in(

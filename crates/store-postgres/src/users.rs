@@ -10,13 +10,13 @@ use roster_domain::time::Modified;
 use roster_domain::user::{User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
 use roster_store::columns::{user_from_columns, USER_COLUMNS};
-use roster_store::sql::{duplicate, missing, not_found};
+use roster_store::sql::{duplicate, limit, missing, not_found};
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, lock_user_count, query, query_opt, Tx};
 use crate::error::{on_unique, Error, Result};
-use crate::instances::{self, limit};
+use crate::instances;
 use crate::profiles::exists_in;
 use crate::tags;
 

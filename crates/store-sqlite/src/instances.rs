@@ -3,7 +3,7 @@
 use roster_domain::arn::ResourceKind;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
 use roster_domain::{InstanceRef, Scope, Timestamp};
-use roster_store::sql::{corrupt, duplicate, not_found};
+use roster_store::sql::{corrupt, duplicate, limit, not_found};
 use roster_store::{NewInstance, PageRequest};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -78,11 +78,6 @@ pub(crate) fn list(conn: &Connection, scope: &Scope, page: &PageRequest) -> Resu
         out.push(from_row(row)?);
     }
     Ok(out)
-}
-
-/// The `LIMIT` of a page.
-pub(crate) fn limit(page: &PageRequest) -> i64 {
-    i64::try_from(page.limit).unwrap_or(i64::MAX)
 }
 
 pub(crate) fn create(conn: &Connection, new: &NewInstance) -> Result<()> {

@@ -4,12 +4,12 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
-use roster_store::sql::{duplicate, in_use, missing, not_found};
+use roster_store::sql::{duplicate, in_use, limit, missing, not_found};
 use roster_store::PageRequest;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
-use crate::instances::{self, limit};
+use crate::instances;
 
 fn strings(
     conn: &Connection,

@@ -7,12 +7,12 @@ use roster_domain::entities::{
 };
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
-use roster_store::sql::{corrupt, duplicate, in_use, missing, not_found};
+use roster_store::sql::{corrupt, duplicate, holders, in_use, limit, missing, not_found};
 use roster_store::PageRequest;
 use rusqlite::{params, Connection, Row};
 
 use crate::error::Result;
-use crate::instances::{self, limit};
+use crate::instances;
 use crate::tags;
 
 fn modified(row: &Row<'_>, ms: usize) -> rusqlite::Result<Modified> {
@@ -20,15 +20,6 @@ fn modified(row: &Row<'_>, ms: usize) -> rusqlite::Result<Modified> {
         time: Timestamp(row.get(ms)?),
         region: row.get(ms + 1)?,
     })
-}
-
-/// "1 user holds it" / "3 users hold it".
-pub(crate) fn holders(n: i64) -> String {
-    if n == 1 {
-        "1 user holds it".to_string()
-    } else {
-        format!("{n} users hold it")
-    }
 }
 
 fn exists_in(conn: &Connection, table: &str, instance_id: &str, id: &str) -> Result<bool> {

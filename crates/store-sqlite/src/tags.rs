@@ -2,21 +2,13 @@
 
 use roster_domain::arn::ResourceKind;
 use roster_domain::tags::{Tags, MAX_TAGS};
-use roster_domain::{DomainError, InstanceRef};
-use roster_store::sql::not_found;
+use roster_domain::InstanceRef;
+use roster_store::sql::{not_found, tagged_table, too_many_tags};
 use roster_store::ResourceRef;
 use rusqlite::{params, Connection};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::instances;
-
-fn too_many() -> Error {
-    DomainError::param(
-        "tags",
-        format!("a resource can have at most {MAX_TAGS} tags"),
-    )
-    .into()
-}
 
 /// Stores the tags of a resource being created.
 pub(crate) fn insert_new(
@@ -27,7 +19,7 @@ pub(crate) fn insert_new(
     tags: &Tags,
 ) -> Result<()> {
     if tags.len() > MAX_TAGS {
-        return Err(too_many());
+        return Err(too_many_tags());
     }
     upsert(conn, instance_id, kind, resource_id, tags)
 }
@@ -65,26 +57,10 @@ pub(crate) fn delete_all(conn: &Connection, kind: ResourceKind, resource_id: &st
     Ok(())
 }
 
-/// The table holding taggable resources of `kind`; `None` for the instance itself and
-/// for kinds that cannot be tagged.
-fn table(kind: ResourceKind) -> Option<&'static str> {
-    Some(match kind {
-        ResourceKind::Instance => return None,
-        ResourceKind::User => "users",
-        ResourceKind::SecurityProfile => "security_profiles",
-        ResourceKind::RoutingProfile => "routing_profiles",
-        ResourceKind::Queue => "queues",
-        ResourceKind::HierarchyGroup => "hierarchy_groups",
-        ResourceKind::HoursOfOperation => "hours_of_operation",
-        // Not taggable: no ARN names one, so no tag call reaches here with it.
-        ResourceKind::PredefinedAttribute => return None,
-    })
-}
-
 /// `NotFound` unless the instance exists in the scope and holds the resource.
 fn check_resource(conn: &Connection, at: &InstanceRef, resource: &ResourceRef) -> Result<()> {
     instances::check(conn, at)?;
-    let found = match table(resource.kind) {
+    let found = match tagged_table(resource.kind) {
         None => resource.kind == ResourceKind::Instance && resource.id == at.instance_id,
         Some(table) => conn
             .prepare_cached(&format!(
@@ -112,7 +88,7 @@ pub(crate) fn tag(
         .query_row(params![resource.kind.as_str(), resource.id], |r| r.get(0))?;
     if count > MAX_TAGS as i64 {
         // The caller's transaction (the job's savepoint) undoes the upserts above.
-        return Err(too_many());
+        return Err(too_many_tags());
     }
     Ok(())
 }

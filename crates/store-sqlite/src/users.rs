@@ -7,12 +7,12 @@ use roster_domain::time::Modified;
 use roster_domain::user::{User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
 use roster_store::columns::user_from_columns;
-use roster_store::sql::{duplicate, missing, not_found};
+use roster_store::sql::{duplicate, limit, missing, not_found};
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use rusqlite::{params, Connection, Row};
 
 use crate::error::{is_unique_violation, Error, Result};
-use crate::instances::{self, limit};
+use crate::instances;
 use crate::tags;
 
 /// The users row's columns, in the order of

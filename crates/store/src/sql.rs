@@ -1,12 +1,14 @@
 //! What the two SQL stores share: the store outcomes their checks produce, the report
 //! of a stored value they cannot read back, and the SQL spellings that do not depend
-//! on the database (proficiency level conditions). Each store keeps its own driver's
-//! errors and its placeholder style.
+//! on the database (tables by resource kind, a page's `LIMIT`, proficiency level
+//! conditions). Each store keeps its own driver's errors and its placeholder style.
 
 use roster_domain::arn::ResourceKind;
 use roster_domain::search::LevelCondition;
+use roster_domain::tags::MAX_TAGS;
+use roster_domain::DomainError;
 
-use crate::StoreError;
+use crate::{PageRequest, StoreError};
 
 // ---- outcomes ------------------------------------------------------------------------
 //
@@ -46,6 +48,24 @@ pub fn in_use<E: From<StoreError>>(kind: ResourceKind, id: &str, why: String) ->
     .into()
 }
 
+/// Why a profile held by `n` users is in use: "1 user holds it" / "3 users hold it".
+pub fn holders(n: i64) -> String {
+    if n == 1 {
+        "1 user holds it".to_string()
+    } else {
+        format!("{n} users hold it")
+    }
+}
+
+/// A resource would carry more than [`MAX_TAGS`] tags.
+pub fn too_many_tags<E: From<StoreError>>() -> E {
+    StoreError::Rejected(DomainError::param(
+        "tags",
+        format!("a resource can have at most {MAX_TAGS} tags"),
+    ))
+    .into()
+}
+
 /// A stored value that roster would never have written.
 pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("unreadable stored value: {what}"))
@@ -53,8 +73,8 @@ pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
 
 /// Implements the conversions of store outcomes into a store's own error type
 /// `$error`, whose variant `Store` holds a [`StoreError`]: a `StoreError` is that
-/// variant, and a [`DomainError`](roster_domain::DomainError) (an edit or a check
-/// that refused) is `Store(Rejected)`.
+/// variant, and a [`DomainError`] (an edit or a check that refused) is
+/// `Store(Rejected)`.
 #[macro_export]
 macro_rules! store_outcomes {
     ($error:ident) => {
@@ -77,6 +97,27 @@ macro_rules! store_outcomes {
 pub use roster_domain::DomainError as __DomainError;
 
 // ---- spellings -----------------------------------------------------------------------
+
+/// The `LIMIT` of a page.
+pub fn limit(page: &PageRequest) -> i64 {
+    i64::try_from(page.limit).unwrap_or(i64::MAX)
+}
+
+/// The table holding taggable resources of `kind`; `None` for the instance itself and
+/// for kinds that cannot be tagged.
+pub fn tagged_table(kind: ResourceKind) -> Option<&'static str> {
+    Some(match kind {
+        ResourceKind::Instance => return None,
+        ResourceKind::User => "users",
+        ResourceKind::SecurityProfile => "security_profiles",
+        ResourceKind::RoutingProfile => "routing_profiles",
+        ResourceKind::Queue => "queues",
+        ResourceKind::HierarchyGroup => "hierarchy_groups",
+        ResourceKind::HoursOfOperation => "hours_of_operation",
+        // Not taggable: no ARN names one, so no tag call reaches here with it.
+        ResourceKind::PredefinedAttribute => return None,
+    })
+}
 
 /// A proficiency level condition as SQL: a comparison of `level` with one value, or a
 /// closed range.
