@@ -1,4 +1,4 @@
-//! Instances, their attributes, and the checks that scope every other call.
+//! Instances and their attributes.
 
 use roster_domain::arn::ResourceKind;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
@@ -9,22 +9,7 @@ use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_opt, Tx};
 use crate::error::{on_unique, Result};
-use crate::{profiles, tags};
-
-/// `NotFound(Instance)` unless the instance exists in the caller's scope.
-pub(crate) async fn check(tx: &Tx<'_>, at: &InstanceRef) -> Result<()> {
-    let found = exists(
-        tx,
-        "SELECT 1 FROM instances WHERE id = $1 AND account_id = $2 AND region = $3",
-        &[&at.instance_id, &at.scope.account_id, &at.scope.region],
-    )
-    .await?;
-    if found {
-        Ok(())
-    } else {
-        Err(not_found(ResourceKind::Instance, &at.instance_id))
-    }
-}
+use crate::{profiles, scope, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -142,7 +127,7 @@ pub(crate) async fn delete(tx: &Tx<'_>, scope: &Scope, id: &str) -> Result<()> {
         scope: scope.clone(),
         instance_id: id.to_string(),
     };
-    check(tx, &at).await?;
+    scope::check(tx, &at).await?;
     // Every table of the instance cascades from the instance row.
     execute(tx, "DELETE FROM instances WHERE id = $1", &[&id]).await?;
     Ok(())
@@ -225,7 +210,7 @@ pub(crate) async fn set_attribute(
     attribute: InstanceAttributeType,
     value: bool,
 ) -> Result<()> {
-    check(tx, at).await?;
+    scope::check(tx, at).await?;
     write_attribute(tx, &at.instance_id, attribute, value).await
 }
 

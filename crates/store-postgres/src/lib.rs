@@ -27,6 +27,7 @@ mod instances;
 mod proficiencies;
 mod profiles;
 mod schema;
+mod scope;
 mod search;
 mod tags;
 mod users;
@@ -348,7 +349,7 @@ impl Store for PostgresStore {
         profile: SecurityProfile,
     ) -> StoreResult<()> {
         transaction!(self, Mode::Write, |tx| async {
-            instances::check(&tx, at).await?;
+            scope::check(&tx, at).await?;
             profiles::insert_security_profile(&tx, &at.instance_id, &profile).await
         })
     }
@@ -385,7 +386,7 @@ impl Store for PostgresStore {
         profile: RoutingProfile,
     ) -> StoreResult<()> {
         transaction!(self, Mode::Write, |tx| async {
-            instances::check(&tx, at).await?;
+            scope::check(&tx, at).await?;
             profiles::insert_routing_profile(&tx, &at.instance_id, &profile).await
         })
     }

@@ -13,7 +13,7 @@ use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
 use crate::error::{on_unique, Result};
-use crate::instances;
+use crate::scope;
 use crate::tags;
 
 fn modified(row: &Row, ms: usize) -> Result<Modified> {
@@ -21,20 +21,6 @@ fn modified(row: &Row, ms: usize) -> Result<Modified> {
         time: Timestamp(row.try_get(ms)?),
         region: row.try_get(ms + 1)?,
     })
-}
-
-pub(crate) async fn exists_in(
-    tx: &Tx<'_>,
-    table: &str,
-    instance_id: &str,
-    id: &str,
-) -> Result<bool> {
-    exists(
-        tx,
-        &format!("SELECT 1 FROM {table} WHERE id = $1 AND instance_id = $2"),
-        &[&id, &instance_id],
-    )
-    .await
 }
 
 // ---- security profiles --------------------------------------------------------------
@@ -106,7 +92,7 @@ pub(crate) async fn get_security_profile(
     at: &InstanceRef,
     id: &str,
 ) -> Result<SecurityProfile> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {} FROM security_profiles p WHERE p.id = $1 AND p.instance_id = $2",
         security_profile_columns()
@@ -122,7 +108,7 @@ pub(crate) async fn list_security_profiles(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<SecurityProfile>> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {} FROM security_profiles p WHERE p.instance_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3",
         security_profile_columns()
@@ -142,8 +128,8 @@ pub(crate) async fn list_security_profiles(
 
 pub(crate) async fn delete_security_profile(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<()> {
     crate::db::lock_user_count(tx, &at.instance_id).await?;
-    instances::check(tx, at).await?;
-    if !exists_in(tx, "security_profiles", &at.instance_id, id).await? {
+    scope::check(tx, at).await?;
+    if !scope::exists_in(tx, "security_profiles", &at.instance_id, id).await? {
         return Err(not_found(ResourceKind::SecurityProfile, id));
     }
     let users: i64 = query_one(
@@ -179,7 +165,7 @@ pub(crate) async fn insert_hours(
 }
 
 pub(crate) async fn insert_queue(tx: &Tx<'_>, instance_id: &str, q: &Queue) -> Result<()> {
-    if !exists_in(
+    if !scope::exists_in(
         tx,
         "hours_of_operation",
         instance_id,
@@ -216,7 +202,7 @@ pub(crate) async fn list_queues(
     types: &[QueueType],
     page: &PageRequest,
 ) -> Result<Vec<Queue>> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     // Both types, or none named: no filter. Otherwise the one type named.
     let only = match types {
         [] => None,
@@ -265,7 +251,7 @@ pub(crate) async fn insert_routing_profile(
     for queue_id in
         std::iter::once(&p.default_outbound_queue_id).chain(p.queues.iter().map(|q| &q.queue_id))
     {
-        if !exists_in(tx, "queues", instance_id, queue_id).await? {
+        if !scope::exists_in(tx, "queues", instance_id, queue_id).await? {
             return Err(missing(ResourceKind::Queue, queue_id));
         }
     }
@@ -371,7 +357,7 @@ pub(crate) async fn get_routing_profile(
     at: &InstanceRef,
     id: &str,
 ) -> Result<RoutingProfile> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {ROUTING_PROFILE_COLUMNS} FROM routing_profiles WHERE id = $1 AND instance_id = $2"
     );
@@ -386,7 +372,7 @@ pub(crate) async fn list_routing_profiles(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<RoutingProfile>> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {ROUTING_PROFILE_COLUMNS} FROM routing_profiles WHERE instance_id = $1 AND id > $2 \
          ORDER BY id LIMIT $3"
@@ -413,8 +399,8 @@ pub(crate) async fn routing_profile_user_count(
     at: &InstanceRef,
     id: &str,
 ) -> Result<u64> {
-    instances::check(tx, at).await?;
-    if !exists_in(tx, "routing_profiles", &at.instance_id, id).await? {
+    scope::check(tx, at).await?;
+    if !scope::exists_in(tx, "routing_profiles", &at.instance_id, id).await? {
         return Err(not_found(ResourceKind::RoutingProfile, id));
     }
     let n: i64 = query_one(

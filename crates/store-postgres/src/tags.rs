@@ -6,9 +6,9 @@ use roster_domain::InstanceRef;
 use roster_store::sql::{not_found, tagged_table, too_many_tags};
 use roster_store::ResourceRef;
 
-use crate::db::{execute, exists, query, query_one, Tx};
+use crate::db::{execute, query, query_one, Tx};
 use crate::error::Result;
-use crate::instances;
+use crate::scope;
 
 /// Stores the tags of a resource being created.
 pub(crate) async fn insert_new(
@@ -82,17 +82,10 @@ pub(crate) async fn delete_all(tx: &Tx<'_>, kind: ResourceKind, resource_id: &st
 
 /// `NotFound` unless the instance exists in the scope and holds the resource.
 async fn check_resource(tx: &Tx<'_>, at: &InstanceRef, resource: &ResourceRef) -> Result<()> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let found = match tagged_table(resource.kind) {
         None => resource.kind == ResourceKind::Instance && resource.id == at.instance_id,
-        Some(table) => {
-            exists(
-                tx,
-                &format!("SELECT 1 FROM {table} WHERE id = $1 AND instance_id = $2"),
-                &[&resource.id, &at.instance_id],
-            )
-            .await?
-        }
+        Some(table) => scope::exists_in(tx, table, &at.instance_id, &resource.id).await?,
     };
     if found {
         Ok(())

@@ -1,4 +1,4 @@
-//! Instances, their attributes, and the checks that scope every other call.
+//! Instances and their attributes.
 
 use roster_domain::arn::ResourceKind;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
@@ -8,25 +8,7 @@ use roster_store::{NewInstance, PageRequest};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::Result;
-use crate::{profiles, tags};
-
-/// `NotFound(Instance)` unless the instance exists in the caller's scope.
-pub(crate) fn check(conn: &Connection, at: &InstanceRef) -> Result<()> {
-    let found = conn
-        .prepare_cached(
-            "SELECT 1 FROM instances WHERE id = ?1 AND account_id = ?2 AND region = ?3",
-        )?
-        .exists(params![
-            at.instance_id,
-            at.scope.account_id,
-            at.scope.region
-        ])?;
-    if found {
-        Ok(())
-    } else {
-        Err(not_found(ResourceKind::Instance, &at.instance_id))
-    }
-}
+use crate::{profiles, scope, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -137,7 +119,7 @@ pub(crate) fn delete(conn: &Connection, scope: &Scope, id: &str) -> Result<()> {
         scope: scope.clone(),
         instance_id: id.to_string(),
     };
-    check(conn, &at)?;
+    scope::check(conn, &at)?;
     // Every table of the instance cascades from the instance row.
     conn.prepare_cached("DELETE FROM instances WHERE id = ?1")?
         .execute([id])?;
@@ -202,7 +184,7 @@ pub(crate) fn set_attribute(
     attribute: InstanceAttributeType,
     value: bool,
 ) -> Result<()> {
-    check(conn, at)?;
+    scope::check(conn, at)?;
     write_attribute(conn, &at.instance_id, attribute, value)
 }
 

@@ -15,6 +15,7 @@ mod proficiencies;
 mod profiles;
 mod reader;
 mod schema;
+mod scope;
 mod search;
 mod tags;
 mod users;
@@ -316,7 +317,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<()> {
         let at = at.clone();
         self.write(move |tx| {
-            instances::check(tx, &at)?;
+            scope::check(tx, &at)?;
             profiles::insert_security_profile(tx, &at.instance_id, &profile)
         })
         .await
@@ -355,7 +356,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<()> {
         let at = at.clone();
         self.write(move |tx| {
-            instances::check(tx, &at)?;
+            scope::check(tx, &at)?;
             profiles::insert_routing_profile(tx, &at.instance_id, &profile)
         })
         .await

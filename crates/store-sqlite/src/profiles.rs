@@ -12,7 +12,7 @@ use roster_store::PageRequest;
 use rusqlite::{params, Connection, Row};
 
 use crate::error::Result;
-use crate::instances;
+use crate::scope;
 use crate::tags;
 
 fn modified(row: &Row<'_>, ms: usize) -> rusqlite::Result<Modified> {
@@ -20,14 +20,6 @@ fn modified(row: &Row<'_>, ms: usize) -> rusqlite::Result<Modified> {
         time: Timestamp(row.get(ms)?),
         region: row.get(ms + 1)?,
     })
-}
-
-fn exists_in(conn: &Connection, table: &str, instance_id: &str, id: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT 1 FROM {table} WHERE id = ?1 AND instance_id = ?2"
-        ))?
-        .exists(params![id, instance_id])?)
 }
 
 // ---- security profiles --------------------------------------------------------------
@@ -92,7 +84,7 @@ pub(crate) fn get_security_profile(
     at: &InstanceRef,
     id: &str,
 ) -> Result<SecurityProfile> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql = format!("SELECT {SECURITY_PROFILE_COLUMNS} FROM security_profiles WHERE id = ?1 AND instance_id = ?2");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![id, at.instance_id])?;
@@ -107,7 +99,7 @@ pub(crate) fn list_security_profiles(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<SecurityProfile>> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql = format!(
         "SELECT {SECURITY_PROFILE_COLUMNS} FROM security_profiles WHERE instance_id = ?1 AND id > ?2 \
          ORDER BY id LIMIT ?3"
@@ -126,8 +118,8 @@ pub(crate) fn list_security_profiles(
 }
 
 pub(crate) fn delete_security_profile(conn: &Connection, at: &InstanceRef, id: &str) -> Result<()> {
-    instances::check(conn, at)?;
-    if !exists_in(conn, "security_profiles", &at.instance_id, id)? {
+    scope::check(conn, at)?;
+    if !scope::exists_in(conn, "security_profiles", &at.instance_id, id)? {
         return Err(not_found(ResourceKind::SecurityProfile, id));
     }
     let users: i64 = conn
@@ -160,7 +152,7 @@ pub(crate) fn insert_hours(
 }
 
 pub(crate) fn insert_queue(conn: &Connection, instance_id: &str, q: &Queue) -> Result<()> {
-    if !exists_in(
+    if !scope::exists_in(
         conn,
         "hours_of_operation",
         instance_id,
@@ -193,7 +185,7 @@ pub(crate) fn list_queues(
     types: &[QueueType],
     page: &PageRequest,
 ) -> Result<Vec<Queue>> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     // Both types, or none named: no filter. Otherwise the one type named.
     let only = match types {
         [] => None,
@@ -241,7 +233,7 @@ pub(crate) fn insert_routing_profile(
     for queue_id in
         std::iter::once(&p.default_outbound_queue_id).chain(p.queues.iter().map(|q| &q.queue_id))
     {
-        if !exists_in(conn, "queues", instance_id, queue_id)? {
+        if !scope::exists_in(conn, "queues", instance_id, queue_id)? {
             return Err(missing(ResourceKind::Queue, queue_id));
         }
     }
@@ -337,7 +329,7 @@ pub(crate) fn get_routing_profile(
     at: &InstanceRef,
     id: &str,
 ) -> Result<RoutingProfile> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql = format!(
         "SELECT {ROUTING_PROFILE_COLUMNS} FROM routing_profiles WHERE id = ?1 AND instance_id = ?2"
     );
@@ -354,7 +346,7 @@ pub(crate) fn list_routing_profiles(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<RoutingProfile>> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql = format!(
         "SELECT {ROUTING_PROFILE_COLUMNS} FROM routing_profiles WHERE instance_id = ?1 AND id > ?2 \
          ORDER BY id LIMIT ?3"
@@ -377,8 +369,8 @@ pub(crate) fn routing_profile_user_count(
     at: &InstanceRef,
     id: &str,
 ) -> Result<u64> {
-    instances::check(conn, at)?;
-    if !exists_in(conn, "routing_profiles", &at.instance_id, id)? {
+    scope::check(conn, at)?;
+    if !scope::exists_in(conn, "routing_profiles", &at.instance_id, id)? {
         return Err(not_found(ResourceKind::RoutingProfile, id));
     }
     let n: i64 = conn

@@ -8,7 +8,7 @@ use roster_store::ResourceRef;
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
-use crate::instances;
+use crate::scope;
 
 /// Stores the tags of a resource being created.
 pub(crate) fn insert_new(
@@ -59,14 +59,10 @@ pub(crate) fn delete_all(conn: &Connection, kind: ResourceKind, resource_id: &st
 
 /// `NotFound` unless the instance exists in the scope and holds the resource.
 fn check_resource(conn: &Connection, at: &InstanceRef, resource: &ResourceRef) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let found = match tagged_table(resource.kind) {
         None => resource.kind == ResourceKind::Instance && resource.id == at.instance_id,
-        Some(table) => conn
-            .prepare_cached(&format!(
-                "SELECT 1 FROM {table} WHERE id = ?1 AND instance_id = ?2"
-            ))?
-            .exists(params![resource.id, at.instance_id])?,
+        Some(table) => scope::exists_in(conn, table, &at.instance_id, &resource.id)?,
     };
     if found {
         Ok(())
