@@ -161,10 +161,10 @@ async fn stored_or_default(
 pub(crate) async fn get_attribute(
     tx: &Tx<'_>,
     at: &InstanceRef,
-    attribute: InstanceAttributeType,
+    attribute: &InstanceAttributeType,
 ) -> Result<bool> {
     let instance = load(tx, &at.scope, &at.instance_id).await?;
-    stored_or_default(tx, &instance, attribute).await
+    stored_or_default(tx, &instance, *attribute).await
 }
 
 pub(crate) async fn list_attributes(
@@ -207,11 +207,11 @@ pub(crate) async fn list_attributes(
 pub(crate) async fn set_attribute(
     tx: &Tx<'_>,
     at: &InstanceRef,
-    attribute: InstanceAttributeType,
-    value: bool,
+    attribute: &InstanceAttributeType,
+    value: &bool,
 ) -> Result<()> {
     scope::check(tx, at).await?;
-    write_attribute(tx, &at.instance_id, attribute, value).await
+    write_attribute(tx, &at.instance_id, *attribute, *value).await
 }
 
 /// INBOUND_CALLS and OUTBOUND_CALLS are the instance's own flags; the others are

@@ -25,6 +25,16 @@ fn modified(row: &Row, ms: usize) -> Result<Modified> {
 
 // ---- security profiles --------------------------------------------------------------
 
+/// Creates a security profile in the instance.
+pub(crate) async fn create_security_profile(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    p: &SecurityProfile,
+) -> Result<()> {
+    scope::check(tx, at).await?;
+    insert_security_profile(tx, &at.instance_id, p).await
+}
+
 pub(crate) async fn insert_security_profile(
     tx: &Tx<'_>,
     instance_id: &str,
@@ -232,6 +242,16 @@ pub(crate) async fn list_queues(
 }
 
 // ---- routing profiles ---------------------------------------------------------------
+
+/// Creates a routing profile in the instance.
+pub(crate) async fn create_routing_profile(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    p: &RoutingProfile,
+) -> Result<()> {
+    scope::check(tx, at).await?;
+    insert_routing_profile(tx, &at.instance_id, p).await
+}
 
 pub(crate) async fn insert_routing_profile(
     tx: &Tx<'_>,

@@ -139,3 +139,12 @@ pub(crate) async fn list(tx: &Tx<'_>, at: &InstanceRef, resource: &ResourceRef) 
     check_resource(tx, at, resource).await?;
     load(tx, resource.kind, &resource.id).await
 }
+
+/// The tags of the instance itself.
+pub(crate) async fn of_instance(tx: &Tx<'_>, at: &InstanceRef) -> Result<Tags> {
+    let instance = ResourceRef {
+        kind: ResourceKind::Instance,
+        id: at.instance_id.clone(),
+    };
+    list(tx, at, &instance).await
+}

@@ -162,9 +162,9 @@ fn stored_or_default(
 pub(crate) fn get_attribute(
     conn: &Connection,
     at: &InstanceRef,
-    attribute: InstanceAttributeType,
+    attribute: &InstanceAttributeType,
 ) -> Result<bool> {
-    attribute_value(conn, at, attribute)
+    attribute_value(conn, at, *attribute)
 }
 
 pub(crate) fn list_attributes(
@@ -181,11 +181,11 @@ pub(crate) fn list_attributes(
 pub(crate) fn set_attribute(
     conn: &Connection,
     at: &InstanceRef,
-    attribute: InstanceAttributeType,
-    value: bool,
+    attribute: &InstanceAttributeType,
+    value: &bool,
 ) -> Result<()> {
     scope::check(conn, at)?;
-    write_attribute(conn, &at.instance_id, attribute, value)
+    write_attribute(conn, &at.instance_id, *attribute, *value)
 }
 
 /// INBOUND_CALLS and OUTBOUND_CALLS are the instance's own flags; the others are

@@ -24,6 +24,16 @@ fn modified(row: &Row<'_>, ms: usize) -> rusqlite::Result<Modified> {
 
 // ---- security profiles --------------------------------------------------------------
 
+/// Creates a security profile in the instance.
+pub(crate) fn create_security_profile(
+    conn: &Connection,
+    at: &InstanceRef,
+    p: &SecurityProfile,
+) -> Result<()> {
+    scope::check(conn, at)?;
+    insert_security_profile(conn, &at.instance_id, p)
+}
+
 pub(crate) fn insert_security_profile(
     conn: &Connection,
     instance_id: &str,
@@ -218,6 +228,16 @@ pub(crate) fn list_queues(
 }
 
 // ---- routing profiles ---------------------------------------------------------------
+
+/// Creates a routing profile in the instance.
+pub(crate) fn create_routing_profile(
+    conn: &Connection,
+    at: &InstanceRef,
+    p: &RoutingProfile,
+) -> Result<()> {
+    scope::check(conn, at)?;
+    insert_routing_profile(conn, &at.instance_id, p)
+}
 
 pub(crate) fn insert_routing_profile(
     conn: &Connection,

@@ -109,3 +109,12 @@ pub(crate) fn list(conn: &Connection, at: &InstanceRef, resource: &ResourceRef) 
     check_resource(conn, at, resource)?;
     load(conn, resource.kind, &resource.id)
 }
+
+/// The tags of the instance itself.
+pub(crate) fn of_instance(conn: &Connection, at: &InstanceRef) -> Result<Tags> {
+    let instance = ResourceRef {
+        kind: ResourceKind::Instance,
+        id: at.instance_id.clone(),
+    };
+    list(conn, at, &instance)
+}
