@@ -264,17 +264,16 @@ impl PostgresStore {
     }
 }
 
-/// Implements [`Store`] for [`PostgresStore`]: first the methods written out, then one
-/// entry per method of the trait that calls one area function, as
-/// `mode name(parameters as the trait declares them) -> output = area::function;`.
-/// The mode is the transaction's ([`Mode`]): `write` (SERIALIZABLE), `queued` (READ
-/// COMMITTED, queueing on the instance's user-count row) or `read` (REPEATABLE READ,
-/// READ ONLY). A transaction that conflicts runs again, so the area function gets the
-/// transaction and then every parameter by reference, never to keep.
+/// Implements [`Store`] for [`PostgresStore`] from the methods written out and the
+/// entries of [`roster_store::sql_store_calls!`]
+/// (`kind name(parameters) -> output = area::function;`). The kind gives the
+/// transaction's [`Mode`]: `write` is SERIALIZABLE, `read` and `read_point` REPEATABLE
+/// READ, READ ONLY. A transaction that conflicts runs again, so the area function gets
+/// the transaction and then every parameter by reference, never to keep.
 macro_rules! store {
     (@mode read) => { Mode::Read };
+    (@mode read_point) => { Mode::Read };
     (@mode write) => { Mode::Write };
-    (@mode queued) => { Mode::Queued };
     ({ $($written:tt)* } $($mode:ident $name:ident($($p:ident: $t:ty),* $(,)?) -> $out:ty
         = $f:path;)*) => {
         #[async_trait]
@@ -289,125 +288,41 @@ macro_rules! store {
     };
 }
 
-store! {
-    {
-        fn backend(&self) -> &'static str {
-            "postgres"
-        }
-
-        async fn close(&self) {
-            PostgresStore::close(self)
-        }
-
-        async fn update_user(
-            &self,
-            at: &InstanceRef,
-            id: &str,
-            edit: UserEdit,
-        ) -> StoreResult<User> {
-            // The edit runs once, however often the transaction runs (see `PendingEdit`).
-            let mut pending = users::PendingEdit::new(edit);
-            transaction!(self, Mode::Write, |tx| users::update(
-                &tx,
-                at,
-                id,
-                &mut pending
-            ))
-        }
+roster_store::sql_store_calls!(store! {
+    fn backend(&self) -> &'static str {
+        "postgres"
     }
 
-    // ---- instances ------------------------------------------------------------------
+    async fn close(&self) {
+        PostgresStore::close(self)
+    }
 
-    write create_instance(new: NewInstance) -> () = instances::create;
-    read get_instance(scope: &Scope, instance_id: &str) -> Instance = instances::load;
-    read list_instances(scope: &Scope, page: &PageRequest) -> Vec<Instance> = instances::list;
-    write delete_instance(scope: &Scope, instance_id: &str) -> () = instances::delete;
-    read instance_tags(at: &InstanceRef) -> Tags = tags::of_instance;
-    read get_instance_attribute(at: &InstanceRef, attribute: InstanceAttributeType) -> bool
-        = instances::get_attribute;
-    write set_instance_attribute(at: &InstanceRef, attribute: InstanceAttributeType, value: bool)
-        -> () = instances::set_attribute;
-    read list_instance_attributes(at: &InstanceRef) -> Vec<(InstanceAttributeType, bool)>
-        = instances::list_attributes;
+    async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()> {
+        // Creations in one instance queue on its user-count row (see `Mode::Queued`).
+        transaction!(self, Mode::Queued, |tx| users::create(
+            &tx, at, &user, max_users
+        ))
+    }
 
-    // ---- security profiles, routing profiles, queues ---------------------------------
+    async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User> {
+        // The edit runs once, however often the transaction runs (see `PendingEdit`).
+        let mut pending = users::PendingEdit::new(edit);
+        transaction!(self, Mode::Write, |tx| users::update(
+            &tx,
+            at,
+            id,
+            &mut pending
+        ))
+    }
 
-    write create_security_profile(at: &InstanceRef, profile: SecurityProfile) -> ()
-        = profiles::create_security_profile;
-    read get_security_profile(at: &InstanceRef, id: &str) -> SecurityProfile
-        = profiles::get_security_profile;
-    read list_security_profiles(at: &InstanceRef, page: &PageRequest) -> Vec<SecurityProfile>
-        = profiles::list_security_profiles;
-    write delete_security_profile(at: &InstanceRef, id: &str) -> ()
-        = profiles::delete_security_profile;
-    write create_routing_profile(at: &InstanceRef, profile: RoutingProfile) -> ()
-        = profiles::create_routing_profile;
-    read get_routing_profile(at: &InstanceRef, id: &str) -> RoutingProfile
-        = profiles::get_routing_profile;
-    read list_routing_profiles(at: &InstanceRef, page: &PageRequest) -> Vec<RoutingProfile>
-        = profiles::list_routing_profiles;
-    write delete_routing_profile(at: &InstanceRef, id: &str) -> ()
-        = profiles::delete_routing_profile;
-    read routing_profile_user_count(at: &InstanceRef, id: &str) -> u64
-        = profiles::routing_profile_user_count;
-    read list_queues(at: &InstanceRef, types: &[QueueType], page: &PageRequest) -> Vec<Queue>
-        = profiles::list_queues;
-
-    // ---- tags -------------------------------------------------------------------------
-
-    write tag_resource(at: &InstanceRef, resource: &ResourceRef, tags: &Tags) -> () = tags::tag;
-    write untag_resource(at: &InstanceRef, resource: &ResourceRef, keys: &[String]) -> ()
-        = tags::untag;
-    read list_tags(at: &InstanceRef, resource: &ResourceRef) -> Tags = tags::list;
-
-    // ---- users ------------------------------------------------------------------------
-
-    queued create_user(at: &InstanceRef, user: User, max_users: u64) -> () = users::create;
-    read get_user(at: &InstanceRef, id: &str) -> User = users::get;
-    read list_users(at: &InstanceRef, page: &PageRequest) -> Vec<UserSummary> = users::list;
-    write delete_user(at: &InstanceRef, id: &str) -> () = users::delete;
-
-    // ---- hierarchy --------------------------------------------------------------------
-
-    read get_hierarchy_structure(at: &InstanceRef) -> HierarchyStructure
-        = hierarchy::get_structure;
-    write set_hierarchy_structure(at: &InstanceRef, structure: HierarchyStructure) -> ()
-        = hierarchy::set_structure;
-    write create_hierarchy_group(at: &InstanceRef, group: HierarchyGroup) -> ()
-        = hierarchy::create_group;
-    read get_hierarchy_group(at: &InstanceRef, id: &str) -> HierarchyGroup
-        = hierarchy::get_group;
-    read list_hierarchy_groups(at: &InstanceRef, page: &PageRequest) -> Vec<HierarchyGroup>
-        = hierarchy::list_groups;
-    write rename_hierarchy_group(at: &InstanceRef, id: &str, name: &str, modified: &Modified)
-        -> () = hierarchy::rename_group;
-    write delete_hierarchy_group(at: &InstanceRef, id: &str) -> () = hierarchy::delete_group;
-
-    // ---- proficiencies ----------------------------------------------------------------
-
-    write create_predefined_attribute(at: &InstanceRef, attribute: PredefinedAttribute) -> ()
-        = proficiencies::create;
-    read get_predefined_attribute(at: &InstanceRef, name: &str) -> PredefinedAttribute
-        = proficiencies::get;
-    read list_predefined_attributes(at: &InstanceRef, page: &PageRequest)
-        -> Vec<PredefinedAttribute> = proficiencies::list;
-    write update_predefined_attribute(at: &InstanceRef, attribute: PredefinedAttribute) -> ()
-        = proficiencies::update;
-    write delete_predefined_attribute(at: &InstanceRef, name: &str) -> ()
-        = proficiencies::delete;
-    write change_user_proficiencies(
+    async fn search_users(
+        &self,
         at: &InstanceRef,
-        user_id: &str,
-        change: ProficiencyChange,
-        modified: &Modified,
-    ) -> () = proficiencies::change;
-    read list_user_proficiencies(at: &InstanceRef, user_id: &str)
-        -> (Vec<UserProficiency>, Option<Modified>) = proficiencies::list_for_user;
-
-    // ---- search ---------------------------------------------------------------------
-
-    read search_users(at: &InstanceRef, request: &SearchRequest) -> SearchPage = search::search;
-}
+        request: &SearchRequest,
+    ) -> StoreResult<SearchPage> {
+        transaction!(self, Mode::Read, |tx| search::search(&tx, at, request))
+    }
+});
 
 #[cfg(test)]
 mod tests {

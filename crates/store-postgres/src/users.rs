@@ -231,9 +231,8 @@ pub(crate) async fn create(
     tx: &Tx<'_>,
     at: &InstanceRef,
     user: &User,
-    max_users: &u64,
+    max_users: u64,
 ) -> Result<()> {
-    let max_users = *max_users;
     // Runs at READ COMMITTED (`Mode::Queued`): creations in one instance queue here.
     lock_user_count(tx, &at.instance_id).await?;
     scope::check(tx, at).await?;

@@ -232,13 +232,13 @@ fn configure_writer(conn: &Connection, options: &SqliteOptions) -> Result<(), Er
     Ok(())
 }
 
-/// Implements [`Store`] for [`SqliteStore`]: first the methods written out, then one
-/// entry per method of the trait that calls one area function, as
-/// `kind name(parameters as the trait declares them) -> output = area::function;`.
-/// The kind is how the call runs: `write` through the writer, `read` on a blocking
-/// thread, `read_point` (a read of one bounded thing) inline when a connection is idle.
-/// The call may run on another thread, so each borrowed parameter is copied first; the
-/// area function gets the connection and then every parameter by reference.
+/// Implements [`Store`] for [`SqliteStore`] from the methods written out and the
+/// entries of [`roster_store::sql_store_calls!`]
+/// (`kind name(parameters) -> output = area::function;`). The kind is how the call
+/// runs: `write` through the writer, `read` on a blocking thread, `read_point` inline
+/// when a connection is idle. The call may run on another thread, so each borrowed
+/// parameter is copied first; the area function gets the connection and then every
+/// parameter by reference.
 macro_rules! store {
     (@call $self:ident $kind:ident $f:path, [$($hold:tt)*] [$($arg:tt)*]) => {{
         $($hold)*
@@ -266,125 +266,37 @@ macro_rules! store {
     };
 }
 
-store! {
-    {
-        fn backend(&self) -> &'static str {
-            "sqlite"
-        }
-
-        async fn close(&self) {
-            SqliteStore::close(self).await
-        }
-
-        async fn update_user(
-            &self,
-            at: &InstanceRef,
-            id: &str,
-            edit: UserEdit,
-        ) -> StoreResult<User> {
-            // The edit is handed to the writer, not lent.
-            let (at, id) = (at.clone(), id.to_string());
-            self.write(move |tx| users::update(tx, &at, &id, edit)).await
-        }
-
-        async fn search_users(
-            &self,
-            at: &InstanceRef,
-            request: &SearchRequest,
-        ) -> StoreResult<SearchPage> {
-            // The search also takes the store's bound on paging in memory.
-            let (at, request) = (at.clone(), request.clone());
-            let in_memory = self.search_in_memory;
-            self.read(move |c| search::search(c, &at, &request, in_memory))
-                .await
-        }
+roster_store::sql_store_calls!(store! {
+    fn backend(&self) -> &'static str {
+        "sqlite"
     }
 
-    // ---- instances ------------------------------------------------------------------
+    async fn close(&self) {
+        SqliteStore::close(self).await
+    }
 
-    write create_instance(new: NewInstance) -> () = instances::create;
-    read_point get_instance(scope: &Scope, instance_id: &str) -> Instance = instances::load;
-    read list_instances(scope: &Scope, page: &PageRequest) -> Vec<Instance> = instances::list;
-    write delete_instance(scope: &Scope, instance_id: &str) -> () = instances::delete;
-    read_point instance_tags(at: &InstanceRef) -> Tags = tags::of_instance;
-    read_point get_instance_attribute(at: &InstanceRef, attribute: InstanceAttributeType)
-        -> bool = instances::get_attribute;
-    write set_instance_attribute(at: &InstanceRef, attribute: InstanceAttributeType, value: bool)
-        -> () = instances::set_attribute;
-    read list_instance_attributes(at: &InstanceRef) -> Vec<(InstanceAttributeType, bool)>
-        = instances::list_attributes;
+    async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()> {
+        let at = at.clone();
+        self.write(move |tx| users::create(tx, &at, &user, max_users))
+            .await
+    }
 
-    // ---- security profiles, routing profiles, queues ---------------------------------
+    async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User> {
+        // The edit is handed to the writer, not lent.
+        let (at, id) = (at.clone(), id.to_string());
+        self.write(move |tx| users::update(tx, &at, &id, edit))
+            .await
+    }
 
-    write create_security_profile(at: &InstanceRef, profile: SecurityProfile) -> ()
-        = profiles::create_security_profile;
-    read_point get_security_profile(at: &InstanceRef, id: &str) -> SecurityProfile
-        = profiles::get_security_profile;
-    read list_security_profiles(at: &InstanceRef, page: &PageRequest) -> Vec<SecurityProfile>
-        = profiles::list_security_profiles;
-    write delete_security_profile(at: &InstanceRef, id: &str) -> ()
-        = profiles::delete_security_profile;
-    write create_routing_profile(at: &InstanceRef, profile: RoutingProfile) -> ()
-        = profiles::create_routing_profile;
-    read_point get_routing_profile(at: &InstanceRef, id: &str) -> RoutingProfile
-        = profiles::get_routing_profile;
-    read list_routing_profiles(at: &InstanceRef, page: &PageRequest) -> Vec<RoutingProfile>
-        = profiles::list_routing_profiles;
-    write delete_routing_profile(at: &InstanceRef, id: &str) -> ()
-        = profiles::delete_routing_profile;
-    read routing_profile_user_count(at: &InstanceRef, id: &str) -> u64
-        = profiles::routing_profile_user_count;
-    read list_queues(at: &InstanceRef, types: &[QueueType], page: &PageRequest) -> Vec<Queue>
-        = profiles::list_queues;
-
-    // ---- tags -------------------------------------------------------------------------
-
-    write tag_resource(at: &InstanceRef, resource: &ResourceRef, tags: &Tags) -> () = tags::tag;
-    write untag_resource(at: &InstanceRef, resource: &ResourceRef, keys: &[String]) -> ()
-        = tags::untag;
-    read_point list_tags(at: &InstanceRef, resource: &ResourceRef) -> Tags = tags::list;
-
-    // ---- users ------------------------------------------------------------------------
-
-    write create_user(at: &InstanceRef, user: User, max_users: u64) -> () = users::create;
-    read_point get_user(at: &InstanceRef, id: &str) -> User = users::get;
-    read list_users(at: &InstanceRef, page: &PageRequest) -> Vec<UserSummary> = users::list;
-    write delete_user(at: &InstanceRef, id: &str) -> () = users::delete;
-
-    // ---- hierarchy --------------------------------------------------------------------
-
-    read_point get_hierarchy_structure(at: &InstanceRef) -> HierarchyStructure
-        = hierarchy::get_structure;
-    write set_hierarchy_structure(at: &InstanceRef, structure: HierarchyStructure) -> ()
-        = hierarchy::set_structure;
-    write create_hierarchy_group(at: &InstanceRef, group: HierarchyGroup) -> ()
-        = hierarchy::create_group;
-    read_point get_hierarchy_group(at: &InstanceRef, id: &str) -> HierarchyGroup
-        = hierarchy::get_group;
-    read list_hierarchy_groups(at: &InstanceRef, page: &PageRequest) -> Vec<HierarchyGroup>
-        = hierarchy::list_groups;
-    write rename_hierarchy_group(at: &InstanceRef, id: &str, name: &str, modified: &Modified)
-        -> () = hierarchy::rename_group;
-    write delete_hierarchy_group(at: &InstanceRef, id: &str) -> () = hierarchy::delete_group;
-
-    // ---- proficiencies ----------------------------------------------------------------
-
-    write create_predefined_attribute(at: &InstanceRef, attribute: PredefinedAttribute) -> ()
-        = proficiencies::create;
-    read_point get_predefined_attribute(at: &InstanceRef, name: &str) -> PredefinedAttribute
-        = proficiencies::get;
-    read list_predefined_attributes(at: &InstanceRef, page: &PageRequest)
-        -> Vec<PredefinedAttribute> = proficiencies::list;
-    write update_predefined_attribute(at: &InstanceRef, attribute: PredefinedAttribute) -> ()
-        = proficiencies::update;
-    write delete_predefined_attribute(at: &InstanceRef, name: &str) -> ()
-        = proficiencies::delete;
-    write change_user_proficiencies(
+    async fn search_users(
+        &self,
         at: &InstanceRef,
-        user_id: &str,
-        change: ProficiencyChange,
-        modified: &Modified,
-    ) -> () = proficiencies::change;
-    read list_user_proficiencies(at: &InstanceRef, user_id: &str)
-        -> (Vec<UserProficiency>, Option<Modified>) = proficiencies::list_for_user;
-}
+        request: &SearchRequest,
+    ) -> StoreResult<SearchPage> {
+        // The search also takes the store's bound on paging in memory.
+        let (at, request) = (at.clone(), request.clone());
+        let in_memory = self.search_in_memory;
+        self.read(move |c| search::search(c, &at, &request, in_memory))
+            .await
+    }
+});

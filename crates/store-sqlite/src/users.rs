@@ -209,9 +209,8 @@ pub(crate) fn create(
     conn: &Connection,
     at: &InstanceRef,
     user: &User,
-    max_users: &u64,
+    max_users: u64,
 ) -> Result<()> {
-    let max_users = *max_users;
     scope::check(conn, at)?;
     check_references(conn, &at.instance_id, user)?;
     check_storable(&user.config)?;

@@ -96,6 +96,122 @@ macro_rules! store_outcomes {
 #[doc(hidden)]
 pub use roster_domain::DomainError as __DomainError;
 
+// ---- the Store methods -----------------------------------------------------------------
+
+/// Hands `$store!` the methods of [`Store`](crate::Store) that a SQL store runs as one
+/// call of one of its area functions, after the methods the store writes out itself
+/// (the `{ … }`: `backend`, `close`, `create_user`, `update_user`, `search_users`).
+/// Each entry is `kind name(parameters as the trait declares them) -> output =
+/// area::function;`, the kind being `write`, `read`, or `read_point` (a read of one
+/// bounded thing). Both SQL stores have the same area modules and functions, so this
+/// table is theirs in common; how a kind runs, and how the parameters reach the area
+/// function, is each store's. The names in it resolve where the store invokes it.
+#[macro_export]
+macro_rules! sql_store_calls {
+    ($store:ident! { $($written:tt)* }) => {
+        $store! {
+            { $($written)* }
+
+            // ---- instances ------------------------------------------------------------------
+
+            write create_instance(new: NewInstance) -> () = instances::create;
+            read_point get_instance(scope: &Scope, instance_id: &str) -> Instance = instances::load;
+            read list_instances(scope: &Scope, page: &PageRequest) -> Vec<Instance>
+                = instances::list;
+            write delete_instance(scope: &Scope, instance_id: &str) -> () = instances::delete;
+            read_point instance_tags(at: &InstanceRef) -> Tags = tags::of_instance;
+            read_point get_instance_attribute(at: &InstanceRef, attribute: InstanceAttributeType)
+                -> bool = instances::get_attribute;
+            write set_instance_attribute(
+                at: &InstanceRef,
+                attribute: InstanceAttributeType,
+                value: bool,
+            ) -> () = instances::set_attribute;
+            read list_instance_attributes(at: &InstanceRef) -> Vec<(InstanceAttributeType, bool)>
+                = instances::list_attributes;
+
+            // ---- security profiles, routing profiles, queues ---------------------------------
+
+            write create_security_profile(at: &InstanceRef, profile: SecurityProfile) -> ()
+                = profiles::create_security_profile;
+            read_point get_security_profile(at: &InstanceRef, id: &str) -> SecurityProfile
+                = profiles::get_security_profile;
+            read list_security_profiles(at: &InstanceRef, page: &PageRequest)
+                -> Vec<SecurityProfile> = profiles::list_security_profiles;
+            write delete_security_profile(at: &InstanceRef, id: &str) -> ()
+                = profiles::delete_security_profile;
+            write create_routing_profile(at: &InstanceRef, profile: RoutingProfile) -> ()
+                = profiles::create_routing_profile;
+            read_point get_routing_profile(at: &InstanceRef, id: &str) -> RoutingProfile
+                = profiles::get_routing_profile;
+            read list_routing_profiles(at: &InstanceRef, page: &PageRequest) -> Vec<RoutingProfile>
+                = profiles::list_routing_profiles;
+            write delete_routing_profile(at: &InstanceRef, id: &str) -> ()
+                = profiles::delete_routing_profile;
+            read routing_profile_user_count(at: &InstanceRef, id: &str) -> u64
+                = profiles::routing_profile_user_count;
+            read list_queues(at: &InstanceRef, types: &[QueueType], page: &PageRequest)
+                -> Vec<Queue> = profiles::list_queues;
+
+            // ---- tags -------------------------------------------------------------------------
+
+            write tag_resource(at: &InstanceRef, resource: &ResourceRef, tags: &Tags) -> ()
+                = tags::tag;
+            write untag_resource(at: &InstanceRef, resource: &ResourceRef, keys: &[String]) -> ()
+                = tags::untag;
+            read_point list_tags(at: &InstanceRef, resource: &ResourceRef) -> Tags = tags::list;
+
+            // ---- users (creating and editing one is each store's own) -----------------------
+
+            read_point get_user(at: &InstanceRef, id: &str) -> User = users::get;
+            read list_users(at: &InstanceRef, page: &PageRequest) -> Vec<UserSummary> = users::list;
+            write delete_user(at: &InstanceRef, id: &str) -> () = users::delete;
+
+            // ---- hierarchy --------------------------------------------------------------------
+
+            read_point get_hierarchy_structure(at: &InstanceRef) -> HierarchyStructure
+                = hierarchy::get_structure;
+            write set_hierarchy_structure(at: &InstanceRef, structure: HierarchyStructure) -> ()
+                = hierarchy::set_structure;
+            write create_hierarchy_group(at: &InstanceRef, group: HierarchyGroup) -> ()
+                = hierarchy::create_group;
+            read_point get_hierarchy_group(at: &InstanceRef, id: &str) -> HierarchyGroup
+                = hierarchy::get_group;
+            read list_hierarchy_groups(at: &InstanceRef, page: &PageRequest) -> Vec<HierarchyGroup>
+                = hierarchy::list_groups;
+            write rename_hierarchy_group(
+                at: &InstanceRef,
+                id: &str,
+                name: &str,
+                modified: &Modified,
+            ) -> () = hierarchy::rename_group;
+            write delete_hierarchy_group(at: &InstanceRef, id: &str) -> ()
+                = hierarchy::delete_group;
+
+            // ---- proficiencies ----------------------------------------------------------------
+
+            write create_predefined_attribute(at: &InstanceRef, attribute: PredefinedAttribute)
+                -> () = proficiencies::create;
+            read_point get_predefined_attribute(at: &InstanceRef, name: &str) -> PredefinedAttribute
+                = proficiencies::get;
+            read list_predefined_attributes(at: &InstanceRef, page: &PageRequest)
+                -> Vec<PredefinedAttribute> = proficiencies::list;
+            write update_predefined_attribute(at: &InstanceRef, attribute: PredefinedAttribute)
+                -> () = proficiencies::update;
+            write delete_predefined_attribute(at: &InstanceRef, name: &str) -> ()
+                = proficiencies::delete;
+            write change_user_proficiencies(
+                at: &InstanceRef,
+                user_id: &str,
+                change: ProficiencyChange,
+                modified: &Modified,
+            ) -> () = proficiencies::change;
+            read list_user_proficiencies(at: &InstanceRef, user_id: &str)
+                -> (Vec<UserProficiency>, Option<Modified>) = proficiencies::list_for_user;
+        }
+    };
+}
+
 // ---- spellings -----------------------------------------------------------------------
 
 /// The `LIMIT` of a page.
