@@ -1,7 +1,10 @@
 //! What the two SQL stores share: the store outcomes their checks produce, the report
-//! of a stored value they cannot read back, and the SQL spellings that do not depend
-//! on the database (tables by resource kind, a page's `LIMIT`, proficiency level
-//! conditions). Each store keeps its own driver's errors and its placeholder style.
+//! of a stored value they cannot read back, the table of [`Store`](crate::Store)
+//! methods and the area functions serving them
+//! ([`sql_store_calls!`](crate::sql_store_calls)), and the SQL spellings that do not
+//! depend on the database (tables by resource kind, a page's `LIMIT`, proficiency
+//! level conditions). Each store keeps its own driver's errors, its placeholder style
+//! and its way of running a call.
 
 use roster_domain::arn::ResourceKind;
 use roster_domain::search::LevelCondition;
