@@ -1,9 +1,9 @@
 //! Tags of every kind of resource, in one table keyed by kind and id.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::tags::{Tags, MAX_TAGS};
+use roster_domain::tags::Tags;
 use roster_domain::InstanceRef;
-use roster_store::sql::{not_found, tagged_table, too_many_tags};
+use roster_store::sql::{not_found, tag_limit, tagged_table};
 use roster_store::ResourceRef;
 
 use crate::db::{execute, query, query_one, Tx};
@@ -18,9 +18,7 @@ pub(crate) async fn insert_new(
     resource_id: &str,
     tags: &Tags,
 ) -> Result<()> {
-    if tags.len() > MAX_TAGS {
-        return Err(too_many_tags());
-    }
+    tag_limit(tags.len())?;
     upsert(tx, instance_id, kind, resource_id, tags).await
 }
 
@@ -109,11 +107,8 @@ pub(crate) async fn tag(
     )
     .await?
     .try_get(0)?;
-    if count > MAX_TAGS as i64 {
-        // Returning an error rolls the transaction back, upserts included.
-        return Err(too_many_tags());
-    }
-    Ok(())
+    // Returning an error rolls the transaction back, upserts included.
+    Ok(tag_limit(count as usize)?)
 }
 
 pub(crate) async fn untag(

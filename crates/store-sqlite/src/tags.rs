@@ -1,9 +1,9 @@
 //! Tags of every kind of resource, in one table keyed by kind and id.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::tags::{Tags, MAX_TAGS};
+use roster_domain::tags::Tags;
 use roster_domain::InstanceRef;
-use roster_store::sql::{not_found, tagged_table, too_many_tags};
+use roster_store::sql::{not_found, tag_limit, tagged_table};
 use roster_store::ResourceRef;
 use rusqlite::{params, Connection};
 
@@ -18,9 +18,7 @@ pub(crate) fn insert_new(
     resource_id: &str,
     tags: &Tags,
 ) -> Result<()> {
-    if tags.len() > MAX_TAGS {
-        return Err(too_many_tags());
-    }
+    tag_limit(tags.len())?;
     upsert(conn, instance_id, kind, resource_id, tags)
 }
 
@@ -82,11 +80,8 @@ pub(crate) fn tag(
     let count: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM tags WHERE resource_kind = ?1 AND resource_id = ?2")?
         .query_row(params![resource.kind.as_str(), resource.id], |r| r.get(0))?;
-    if count > MAX_TAGS as i64 {
-        // The caller's transaction (the job's savepoint) undoes the upserts above.
-        return Err(too_many_tags());
-    }
-    Ok(())
+    // The caller's transaction (the job's savepoint) undoes the upserts above.
+    Ok(tag_limit(count as usize)?)
 }
 
 pub(crate) fn untag(

@@ -60,13 +60,15 @@ pub fn holders(n: i64) -> String {
     }
 }
 
-/// A resource would carry more than [`MAX_TAGS`] tags.
-pub fn too_many_tags<E: From<StoreError>>() -> E {
-    StoreError::Rejected(DomainError::param(
+/// `Rejected` when a resource would carry `count` tags, more than [`MAX_TAGS`].
+pub fn tag_limit(count: usize) -> Result<(), StoreError> {
+    if count <= MAX_TAGS {
+        return Ok(());
+    }
+    Err(StoreError::Rejected(DomainError::param(
         "tags",
         format!("a resource can have at most {MAX_TAGS} tags"),
-    ))
-    .into()
+    )))
 }
 
 /// A stored value that roster would never have written.
