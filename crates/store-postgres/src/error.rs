@@ -1,7 +1,8 @@
 //! The crate's internal error: a store outcome, or a PostgreSQL or pool failure that
-//! becomes [`StoreError::Backend`] at the crate's boundary.
+//! becomes [`StoreError::Backend`] at the crate's boundary. The outcomes themselves
+//! (`not_found`, `duplicate`, …) are [`roster_store::sql`]'s.
 
-use roster_domain::arn::ResourceKind;
+use roster_store::sql::duplicate;
 use roster_store::StoreError;
 use tokio_postgres::error::SqlState;
 
@@ -93,52 +94,9 @@ impl From<deadpool_postgres::PoolError> for Error {
     }
 }
 
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        Error::Store(e)
-    }
-}
-
-impl From<roster_domain::DomainError> for Error {
-    fn from(e: roster_domain::DomainError) -> Self {
-        Error::Store(StoreError::Rejected(e))
-    }
-}
+roster_store::store_outcomes!(Error);
 
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
-
-pub(crate) fn not_found(kind: ResourceKind, id: &str) -> Error {
-    Error::Store(StoreError::NotFound {
-        kind,
-        id: id.to_string(),
-    })
-}
-
-pub(crate) fn missing(kind: ResourceKind, id: &str) -> Error {
-    Error::Store(StoreError::MissingReference {
-        kind,
-        id: id.to_string(),
-    })
-}
-
-pub(crate) fn duplicate(what: String) -> Error {
-    Error::Store(StoreError::Duplicate { what })
-}
-
-pub(crate) fn in_use(kind: ResourceKind, id: &str, why: String) -> Error {
-    Error::Store(StoreError::InUse {
-        kind,
-        id: id.to_string(),
-        why,
-    })
-}
-
-/// A stored value this build cannot read back.
-pub(crate) fn corrupt(what: impl std::fmt::Display) -> Error {
-    Error::Store(StoreError::Backend(format!(
-        "unreadable stored value: {what}"
-    )))
-}
 
 /// The constraint a unique violation (SQLSTATE 23505) names, if `e` is one.
 pub(crate) fn unique_violation(e: &tokio_postgres::Error) -> Option<&str> {

@@ -4,19 +4,20 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure, MAX_LEVELS};
 use roster_domain::time::Modified;
 use roster_domain::{DomainError, InstanceRef, Timestamp};
+use roster_store::sql::{corrupt, duplicate, in_use, limit, missing, not_found};
 use roster_store::{PageRequest, StoreError};
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
-use crate::error::{corrupt, duplicate, in_use, missing, not_found, on_unique, Error, Result};
-use crate::instances::{self, limit};
+use crate::error::{on_unique, Error, Result};
+use crate::scope;
 use crate::tags;
 
 /// Ids of a path are stored joined by this separator.
 const SEP: char = '/';
 
 pub(crate) async fn get_structure(tx: &Tx<'_>, at: &InstanceRef) -> Result<HierarchyStructure> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let rows = query(
         tx,
         "SELECT level, name, modified_ms, modified_region FROM hierarchy_levels WHERE instance_id = $1 \
@@ -45,7 +46,7 @@ pub(crate) async fn set_structure(
     at: &InstanceRef,
     structure: &HierarchyStructure,
 ) -> Result<()> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let n = structure.levels.len();
     if n > MAX_LEVELS {
         return Err(DomainError::param(
@@ -117,7 +118,7 @@ pub(crate) async fn create_group(
     at: &InstanceRef,
     group: &HierarchyGroup,
 ) -> Result<()> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let bad_path = |rule: String| -> Error { DomainError::param("HierarchyPath", rule).into() };
     if group.path.last() != Some(&group.id) {
         return Err(bad_path(format!(
@@ -230,7 +231,7 @@ fn from_row(row: &Row) -> Result<HierarchyGroup> {
 }
 
 pub(crate) async fn get_group(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<HierarchyGroup> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {} FROM hierarchy_groups g WHERE g.id = $1 AND g.instance_id = $2",
         columns()
@@ -246,7 +247,7 @@ pub(crate) async fn list_groups(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<HierarchyGroup>> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {} FROM hierarchy_groups g WHERE g.instance_id = $1 AND g.id > $2 ORDER BY g.id LIMIT $3",
         columns()
@@ -285,7 +286,7 @@ pub(crate) async fn rename_group(
     name: &str,
     modified: &Modified,
 ) -> Result<()> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     group_exists(tx, at, id).await?;
     let taken_name = || format!("Hierarchy group with name '{name}'");
     let taken = exists(
@@ -309,7 +310,7 @@ pub(crate) async fn rename_group(
 
 pub(crate) async fn delete_group(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<()> {
     crate::db::lock_user_count(tx, &at.instance_id).await?;
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     group_exists(tx, at, id).await?;
     let children: i64 = query_one(
         tx,

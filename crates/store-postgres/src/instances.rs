@@ -1,29 +1,15 @@
-//! Instances, their attributes, and the checks that scope every other call.
+//! Instances and their attributes.
 
 use roster_domain::arn::ResourceKind;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
 use roster_domain::{InstanceRef, Scope, Timestamp};
+use roster_store::sql::{corrupt, duplicate, limit, not_found};
 use roster_store::{NewInstance, PageRequest};
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_opt, Tx};
-use crate::error::{corrupt, duplicate, not_found, on_unique, Result};
-use crate::{profiles, tags};
-
-/// `NotFound(Instance)` unless the instance exists in the caller's scope.
-pub(crate) async fn check(tx: &Tx<'_>, at: &InstanceRef) -> Result<()> {
-    let found = exists(
-        tx,
-        "SELECT 1 FROM instances WHERE id = $1 AND account_id = $2 AND region = $3",
-        &[&at.instance_id, &at.scope.account_id, &at.scope.region],
-    )
-    .await?;
-    if found {
-        Ok(())
-    } else {
-        Err(not_found(ResourceKind::Instance, &at.instance_id))
-    }
-}
+use crate::error::{on_unique, Result};
+use crate::{profiles, scope, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -74,11 +60,6 @@ pub(crate) async fn list(tx: &Tx<'_>, scope: &Scope, page: &PageRequest) -> Resu
     )
     .await?;
     rows.iter().map(from_row).collect()
-}
-
-/// The `LIMIT` of a page.
-pub(crate) fn limit(page: &PageRequest) -> i64 {
-    i64::try_from(page.limit).unwrap_or(i64::MAX)
 }
 
 pub(crate) async fn create(tx: &Tx<'_>, new: &NewInstance) -> Result<()> {
@@ -146,7 +127,7 @@ pub(crate) async fn delete(tx: &Tx<'_>, scope: &Scope, id: &str) -> Result<()> {
         scope: scope.clone(),
         instance_id: id.to_string(),
     };
-    check(tx, &at).await?;
+    scope::check(tx, &at).await?;
     // Every table of the instance cascades from the instance row.
     execute(tx, "DELETE FROM instances WHERE id = $1", &[&id]).await?;
     Ok(())
@@ -180,10 +161,10 @@ async fn stored_or_default(
 pub(crate) async fn get_attribute(
     tx: &Tx<'_>,
     at: &InstanceRef,
-    attribute: InstanceAttributeType,
+    attribute: &InstanceAttributeType,
 ) -> Result<bool> {
     let instance = load(tx, &at.scope, &at.instance_id).await?;
-    stored_or_default(tx, &instance, attribute).await
+    stored_or_default(tx, &instance, *attribute).await
 }
 
 pub(crate) async fn list_attributes(
@@ -226,11 +207,11 @@ pub(crate) async fn list_attributes(
 pub(crate) async fn set_attribute(
     tx: &Tx<'_>,
     at: &InstanceRef,
-    attribute: InstanceAttributeType,
-    value: bool,
+    attribute: &InstanceAttributeType,
+    value: &bool,
 ) -> Result<()> {
-    check(tx, at).await?;
-    write_attribute(tx, &at.instance_id, attribute, value).await
+    scope::check(tx, at).await?;
+    write_attribute(tx, &at.instance_id, *attribute, *value).await
 }
 
 /// INBOUND_CALLS and OUTBOUND_CALLS are the instance's own flags; the others are

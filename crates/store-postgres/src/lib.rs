@@ -27,6 +27,7 @@ mod instances;
 mod proficiencies;
 mod profiles;
 mod schema;
+mod scope;
 mod search;
 mod tags;
 mod users;
@@ -37,7 +38,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use roster_domain::arn::ResourceKind;
 use roster_domain::entities::{Queue, QueueType, RoutingProfile, SecurityProfile};
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
 use roster_domain::instance::{Instance, InstanceAttributeType};
@@ -264,8 +264,31 @@ impl PostgresStore {
     }
 }
 
-#[async_trait]
-impl Store for PostgresStore {
+/// Implements [`Store`] for [`PostgresStore`] from the methods written out and the
+/// entries of [`roster_store::sql_store_calls!`]
+/// (`kind name(parameters) -> output = area::function;`). The kind gives the
+/// transaction's [`Mode`]: `write` is SERIALIZABLE, `read` and `read_point` REPEATABLE
+/// READ, READ ONLY. A transaction that conflicts runs again, so the area function gets
+/// the transaction and then every parameter by reference, never to keep.
+macro_rules! store {
+    (@mode read) => { Mode::Read };
+    (@mode read_point) => { Mode::Read };
+    (@mode write) => { Mode::Write };
+    ({ $($written:tt)* } $($mode:ident $name:ident($($p:ident: $t:ty),* $(,)?) -> $out:ty
+        = $f:path;)*) => {
+        #[async_trait]
+        impl Store for PostgresStore {
+            $($written)*
+            $(
+                async fn $name(&self, $($p: $t),*) -> StoreResult<$out> {
+                    transaction!(self, store!(@mode $mode), |tx| $f(&tx, $(&$p),*))
+                }
+            )*
+        }
+    };
+}
+
+roster_store::sql_store_calls!(store! {
     fn backend(&self) -> &'static str {
         "postgres"
     }
@@ -274,206 +297,15 @@ impl Store for PostgresStore {
         PostgresStore::close(self)
     }
 
-    // ---- instances ------------------------------------------------------------------
-
-    async fn create_instance(&self, new: NewInstance) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| instances::create(&tx, &new))
-    }
-
-    async fn get_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<Instance> {
-        transaction!(self, Mode::Read, |tx| instances::load(
-            &tx,
-            scope,
-            instance_id
-        ))
-    }
-
-    async fn list_instances(
-        &self,
-        scope: &Scope,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<Instance>> {
-        transaction!(self, Mode::Read, |tx| instances::list(&tx, scope, page))
-    }
-
-    async fn delete_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| instances::delete(
-            &tx,
-            scope,
-            instance_id
-        ))
-    }
-
-    async fn instance_tags(&self, at: &InstanceRef) -> StoreResult<Tags> {
-        let resource = ResourceRef {
-            kind: ResourceKind::Instance,
-            id: at.instance_id.clone(),
-        };
-        transaction!(self, Mode::Read, |tx| tags::list(&tx, at, &resource))
-    }
-
-    async fn get_instance_attribute(
-        &self,
-        at: &InstanceRef,
-        attribute: InstanceAttributeType,
-    ) -> StoreResult<bool> {
-        transaction!(self, Mode::Read, |tx| instances::get_attribute(
-            &tx, at, attribute
-        ))
-    }
-
-    async fn set_instance_attribute(
-        &self,
-        at: &InstanceRef,
-        attribute: InstanceAttributeType,
-        value: bool,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| instances::set_attribute(
-            &tx, at, attribute, value
-        ))
-    }
-
-    async fn list_instance_attributes(
-        &self,
-        at: &InstanceRef,
-    ) -> StoreResult<Vec<(InstanceAttributeType, bool)>> {
-        transaction!(self, Mode::Read, |tx| instances::list_attributes(&tx, at))
-    }
-
-    // ---- security profiles, routing profiles, queues ---------------------------------
-
-    async fn create_security_profile(
-        &self,
-        at: &InstanceRef,
-        profile: SecurityProfile,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| async {
-            instances::check(&tx, at).await?;
-            profiles::insert_security_profile(&tx, &at.instance_id, &profile).await
-        })
-    }
-
-    async fn get_security_profile(
-        &self,
-        at: &InstanceRef,
-        id: &str,
-    ) -> StoreResult<SecurityProfile> {
-        transaction!(self, Mode::Read, |tx| profiles::get_security_profile(
-            &tx, at, id
-        ))
-    }
-
-    async fn list_security_profiles(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<SecurityProfile>> {
-        transaction!(self, Mode::Read, |tx| profiles::list_security_profiles(
-            &tx, at, page
-        ))
-    }
-
-    async fn delete_security_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| profiles::delete_security_profile(
-            &tx, at, id
-        ))
-    }
-
-    async fn create_routing_profile(
-        &self,
-        at: &InstanceRef,
-        profile: RoutingProfile,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| async {
-            instances::check(&tx, at).await?;
-            profiles::insert_routing_profile(&tx, &at.instance_id, &profile).await
-        })
-    }
-
-    async fn get_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<RoutingProfile> {
-        transaction!(self, Mode::Read, |tx| profiles::get_routing_profile(
-            &tx, at, id
-        ))
-    }
-
-    async fn list_routing_profiles(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<RoutingProfile>> {
-        transaction!(self, Mode::Read, |tx| profiles::list_routing_profiles(
-            &tx, at, page
-        ))
-    }
-
-    async fn delete_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| profiles::delete_routing_profile(
-            &tx, at, id
-        ))
-    }
-
-    async fn routing_profile_user_count(&self, at: &InstanceRef, id: &str) -> StoreResult<u64> {
-        transaction!(self, Mode::Read, |tx| profiles::routing_profile_user_count(
-            &tx, at, id
-        ))
-    }
-
-    async fn list_queues(
-        &self,
-        at: &InstanceRef,
-        types: &[QueueType],
-        page: &PageRequest,
-    ) -> StoreResult<Vec<Queue>> {
-        transaction!(self, Mode::Read, |tx| profiles::list_queues(
-            &tx, at, types, page
-        ))
-    }
-
-    // ---- tags -------------------------------------------------------------------------
-
-    async fn tag_resource(
-        &self,
-        at: &InstanceRef,
-        resource: &ResourceRef,
-        tags: &Tags,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| tags::tag(&tx, at, resource, tags))
-    }
-
-    async fn untag_resource(
-        &self,
-        at: &InstanceRef,
-        resource: &ResourceRef,
-        keys: &[String],
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| tags::untag(&tx, at, resource, keys))
-    }
-
-    async fn list_tags(&self, at: &InstanceRef, resource: &ResourceRef) -> StoreResult<Tags> {
-        transaction!(self, Mode::Read, |tx| tags::list(&tx, at, resource))
-    }
-
-    // ---- users ------------------------------------------------------------------------
-
     async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()> {
+        // Creations in one instance queue on its user-count row (see `Mode::Queued`).
         transaction!(self, Mode::Queued, |tx| users::create(
             &tx, at, &user, max_users
         ))
     }
 
-    async fn get_user(&self, at: &InstanceRef, id: &str) -> StoreResult<User> {
-        transaction!(self, Mode::Read, |tx| users::get(&tx, at, id))
-    }
-
-    async fn list_users(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<UserSummary>> {
-        transaction!(self, Mode::Read, |tx| users::list(&tx, at, page))
-    }
-
     async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User> {
+        // The edit runs once, however often the transaction runs (see `PendingEdit`).
         let mut pending = users::PendingEdit::new(edit);
         transaction!(self, Mode::Write, |tx| users::update(
             &tx,
@@ -483,130 +315,6 @@ impl Store for PostgresStore {
         ))
     }
 
-    async fn delete_user(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| users::delete(&tx, at, id))
-    }
-
-    // ---- hierarchy --------------------------------------------------------------------
-
-    async fn get_hierarchy_structure(&self, at: &InstanceRef) -> StoreResult<HierarchyStructure> {
-        transaction!(self, Mode::Read, |tx| hierarchy::get_structure(&tx, at))
-    }
-
-    async fn set_hierarchy_structure(
-        &self,
-        at: &InstanceRef,
-        structure: HierarchyStructure,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| hierarchy::set_structure(
-            &tx, at, &structure
-        ))
-    }
-
-    async fn create_hierarchy_group(
-        &self,
-        at: &InstanceRef,
-        group: HierarchyGroup,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| hierarchy::create_group(
-            &tx, at, &group
-        ))
-    }
-
-    async fn get_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<HierarchyGroup> {
-        transaction!(self, Mode::Read, |tx| hierarchy::get_group(&tx, at, id))
-    }
-
-    async fn list_hierarchy_groups(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<HierarchyGroup>> {
-        transaction!(self, Mode::Read, |tx| hierarchy::list_groups(&tx, at, page))
-    }
-
-    async fn rename_hierarchy_group(
-        &self,
-        at: &InstanceRef,
-        id: &str,
-        name: &str,
-        modified: &Modified,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| hierarchy::rename_group(
-            &tx, at, id, name, modified
-        ))
-    }
-
-    async fn delete_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| hierarchy::delete_group(&tx, at, id))
-    }
-
-    // ---- proficiencies ----------------------------------------------------------------
-
-    async fn create_predefined_attribute(
-        &self,
-        at: &InstanceRef,
-        attribute: PredefinedAttribute,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| proficiencies::create(
-            &tx, at, &attribute
-        ))
-    }
-
-    async fn get_predefined_attribute(
-        &self,
-        at: &InstanceRef,
-        name: &str,
-    ) -> StoreResult<PredefinedAttribute> {
-        transaction!(self, Mode::Read, |tx| proficiencies::get(&tx, at, name))
-    }
-
-    async fn list_predefined_attributes(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<PredefinedAttribute>> {
-        transaction!(self, Mode::Read, |tx| proficiencies::list(&tx, at, page))
-    }
-
-    async fn update_predefined_attribute(
-        &self,
-        at: &InstanceRef,
-        attribute: PredefinedAttribute,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| proficiencies::update(
-            &tx, at, &attribute
-        ))
-    }
-
-    async fn delete_predefined_attribute(&self, at: &InstanceRef, name: &str) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| proficiencies::delete(&tx, at, name))
-    }
-
-    async fn change_user_proficiencies(
-        &self,
-        at: &InstanceRef,
-        user_id: &str,
-        change: ProficiencyChange,
-        modified: &Modified,
-    ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| proficiencies::change(
-            &tx, at, user_id, &change, modified
-        ))
-    }
-
-    async fn list_user_proficiencies(
-        &self,
-        at: &InstanceRef,
-        user_id: &str,
-    ) -> StoreResult<(Vec<UserProficiency>, Option<Modified>)> {
-        transaction!(self, Mode::Read, |tx| proficiencies::list_for_user(
-            &tx, at, user_id
-        ))
-    }
-
-    // ---- search ---------------------------------------------------------------------
-
     async fn search_users(
         &self,
         at: &InstanceRef,
@@ -614,7 +322,7 @@ impl Store for PostgresStore {
     ) -> StoreResult<SearchPage> {
         transaction!(self, Mode::Read, |tx| search::search(&tx, at, request))
     }
-}
+});
 
 #[cfg(test)]
 mod tests {

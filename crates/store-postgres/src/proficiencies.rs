@@ -4,12 +4,13 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
+use roster_store::sql::{duplicate, in_use, limit, missing, not_found};
 use roster_store::PageRequest;
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
-use crate::error::{duplicate, in_use, missing, not_found, on_unique, Result};
-use crate::instances::{self, limit};
+use crate::error::{on_unique, Result};
+use crate::scope;
 
 const COLUMNS: &str = "a.name, a.enable_value_validation, a.modified_ms, a.modified_region, \
      ARRAY(SELECT v.value FROM predefined_attribute_values v \
@@ -62,7 +63,7 @@ async fn write_lists(tx: &Tx<'_>, instance_id: &str, a: &PredefinedAttribute) ->
 }
 
 pub(crate) async fn create(tx: &Tx<'_>, at: &InstanceRef, a: &PredefinedAttribute) -> Result<()> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let taken_name = || format!("Predefined attribute with name '{}'", a.name);
     let taken = exists(
         tx,
@@ -91,7 +92,7 @@ pub(crate) async fn create(tx: &Tx<'_>, at: &InstanceRef, a: &PredefinedAttribut
 }
 
 pub(crate) async fn get(tx: &Tx<'_>, at: &InstanceRef, name: &str) -> Result<PredefinedAttribute> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     load(tx, &at.instance_id, name).await
 }
 
@@ -100,7 +101,7 @@ pub(crate) async fn list(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<PredefinedAttribute>> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {COLUMNS} FROM predefined_attributes a WHERE a.instance_id = $1 AND a.name > $2 \
          ORDER BY a.name LIMIT $3"
@@ -151,7 +152,7 @@ async fn held(
 }
 
 pub(crate) async fn update(tx: &Tx<'_>, at: &InstanceRef, a: &PredefinedAttribute) -> Result<()> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let before = load(tx, &at.instance_id, &a.name).await?;
     for removed in before.values.iter().filter(|v| !a.values.contains(v)) {
         if let Some(user) = held(tx, &at.instance_id, &a.name, Some(removed)).await? {
@@ -179,7 +180,7 @@ pub(crate) async fn update(tx: &Tx<'_>, at: &InstanceRef, a: &PredefinedAttribut
 }
 
 pub(crate) async fn delete(tx: &Tx<'_>, at: &InstanceRef, name: &str) -> Result<()> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     load(tx, &at.instance_id, name).await?;
     if let Some(user) = held(tx, &at.instance_id, name, None).await? {
         return Err(in_use(
@@ -236,7 +237,7 @@ pub(crate) async fn change(
     change: &ProficiencyChange,
     modified: &Modified,
 ) -> Result<()> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     // The user's row is the lock that orders changes of its proficiencies.
     user_exists(tx, at, user_id, true).await?;
     let added: &[UserProficiency] = match change {
@@ -294,7 +295,7 @@ pub(crate) async fn list_for_user(
     at: &InstanceRef,
     user_id: &str,
 ) -> Result<(Vec<UserProficiency>, Option<Modified>)> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     user_exists(tx, at, user_id, false).await?;
     let stamp = query_one(
         tx,

@@ -7,12 +7,13 @@ use roster_domain::entities::{
 };
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
+use roster_store::sql::{corrupt, duplicate, holders, in_use, limit, missing, not_found};
 use roster_store::PageRequest;
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
-use crate::error::{corrupt, duplicate, in_use, missing, not_found, on_unique, Result};
-use crate::instances::{self, limit};
+use crate::error::{on_unique, Result};
+use crate::scope;
 use crate::tags;
 
 fn modified(row: &Row, ms: usize) -> Result<Modified> {
@@ -22,30 +23,17 @@ fn modified(row: &Row, ms: usize) -> Result<Modified> {
     })
 }
 
-/// "1 user holds it" / "3 users hold it".
-pub(crate) fn holders(n: i64) -> String {
-    if n == 1 {
-        "1 user holds it".to_string()
-    } else {
-        format!("{n} users hold it")
-    }
-}
-
-pub(crate) async fn exists_in(
-    tx: &Tx<'_>,
-    table: &str,
-    instance_id: &str,
-    id: &str,
-) -> Result<bool> {
-    exists(
-        tx,
-        &format!("SELECT 1 FROM {table} WHERE id = $1 AND instance_id = $2"),
-        &[&id, &instance_id],
-    )
-    .await
-}
-
 // ---- security profiles --------------------------------------------------------------
+
+/// Creates a security profile in the instance.
+pub(crate) async fn create_security_profile(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    p: &SecurityProfile,
+) -> Result<()> {
+    scope::check(tx, at).await?;
+    insert_security_profile(tx, &at.instance_id, p).await
+}
 
 pub(crate) async fn insert_security_profile(
     tx: &Tx<'_>,
@@ -114,7 +102,7 @@ pub(crate) async fn get_security_profile(
     at: &InstanceRef,
     id: &str,
 ) -> Result<SecurityProfile> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {} FROM security_profiles p WHERE p.id = $1 AND p.instance_id = $2",
         security_profile_columns()
@@ -130,7 +118,7 @@ pub(crate) async fn list_security_profiles(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<SecurityProfile>> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {} FROM security_profiles p WHERE p.instance_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3",
         security_profile_columns()
@@ -150,8 +138,8 @@ pub(crate) async fn list_security_profiles(
 
 pub(crate) async fn delete_security_profile(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<()> {
     crate::db::lock_user_count(tx, &at.instance_id).await?;
-    instances::check(tx, at).await?;
-    if !exists_in(tx, "security_profiles", &at.instance_id, id).await? {
+    scope::check(tx, at).await?;
+    if !scope::exists_in(tx, "security_profiles", &at.instance_id, id).await? {
         return Err(not_found(ResourceKind::SecurityProfile, id));
     }
     let users: i64 = query_one(
@@ -187,7 +175,7 @@ pub(crate) async fn insert_hours(
 }
 
 pub(crate) async fn insert_queue(tx: &Tx<'_>, instance_id: &str, q: &Queue) -> Result<()> {
-    if !exists_in(
+    if !scope::exists_in(
         tx,
         "hours_of_operation",
         instance_id,
@@ -224,7 +212,7 @@ pub(crate) async fn list_queues(
     types: &[QueueType],
     page: &PageRequest,
 ) -> Result<Vec<Queue>> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     // Both types, or none named: no filter. Otherwise the one type named.
     let only = match types {
         [] => None,
@@ -255,6 +243,16 @@ pub(crate) async fn list_queues(
 
 // ---- routing profiles ---------------------------------------------------------------
 
+/// Creates a routing profile in the instance.
+pub(crate) async fn create_routing_profile(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    p: &RoutingProfile,
+) -> Result<()> {
+    scope::check(tx, at).await?;
+    insert_routing_profile(tx, &at.instance_id, p).await
+}
+
 pub(crate) async fn insert_routing_profile(
     tx: &Tx<'_>,
     instance_id: &str,
@@ -273,7 +271,7 @@ pub(crate) async fn insert_routing_profile(
     for queue_id in
         std::iter::once(&p.default_outbound_queue_id).chain(p.queues.iter().map(|q| &q.queue_id))
     {
-        if !exists_in(tx, "queues", instance_id, queue_id).await? {
+        if !scope::exists_in(tx, "queues", instance_id, queue_id).await? {
             return Err(missing(ResourceKind::Queue, queue_id));
         }
     }
@@ -379,7 +377,7 @@ pub(crate) async fn get_routing_profile(
     at: &InstanceRef,
     id: &str,
 ) -> Result<RoutingProfile> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {ROUTING_PROFILE_COLUMNS} FROM routing_profiles WHERE id = $1 AND instance_id = $2"
     );
@@ -394,7 +392,7 @@ pub(crate) async fn list_routing_profiles(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<RoutingProfile>> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let sql = format!(
         "SELECT {ROUTING_PROFILE_COLUMNS} FROM routing_profiles WHERE instance_id = $1 AND id > $2 \
          ORDER BY id LIMIT $3"
@@ -421,8 +419,8 @@ pub(crate) async fn routing_profile_user_count(
     at: &InstanceRef,
     id: &str,
 ) -> Result<u64> {
-    instances::check(tx, at).await?;
-    if !exists_in(tx, "routing_profiles", &at.instance_id, id).await? {
+    scope::check(tx, at).await?;
+    if !scope::exists_in(tx, "routing_profiles", &at.instance_id, id).await? {
         return Err(not_found(ResourceKind::RoutingProfile, id));
     }
     let n: i64 = query_one(

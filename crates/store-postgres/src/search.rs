@@ -22,7 +22,7 @@ use tokio_postgres::types::ToSql;
 
 use crate::db::{query, query_one, Tx};
 use crate::error::Result;
-use crate::instances;
+use crate::scope;
 use crate::users::{columns, from_row};
 
 /// SQL text with its positional parameters.
@@ -208,7 +208,7 @@ pub(crate) async fn search(
     at: &InstanceRef,
     request: &SearchRequest,
 ) -> Result<SearchPage> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let filter = matching(at, &request.condition);
 
     let count_sql = format!("SELECT count(*) FROM users u{}", filter.text);

@@ -1,21 +1,14 @@
 //! Tags of every kind of resource, in one table keyed by kind and id.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::tags::{Tags, MAX_TAGS};
-use roster_domain::{DomainError, InstanceRef};
+use roster_domain::tags::Tags;
+use roster_domain::InstanceRef;
+use roster_store::sql::{not_found, tag_limit, tagged_table};
 use roster_store::ResourceRef;
 
-use crate::db::{execute, exists, query, query_one, Tx};
-use crate::error::{not_found, Error, Result};
-use crate::instances;
-
-fn too_many() -> Error {
-    DomainError::param(
-        "tags",
-        format!("a resource can have at most {MAX_TAGS} tags"),
-    )
-    .into()
-}
+use crate::db::{execute, query, query_one, Tx};
+use crate::error::Result;
+use crate::scope;
 
 /// Stores the tags of a resource being created.
 pub(crate) async fn insert_new(
@@ -25,9 +18,7 @@ pub(crate) async fn insert_new(
     resource_id: &str,
     tags: &Tags,
 ) -> Result<()> {
-    if tags.len() > MAX_TAGS {
-        return Err(too_many());
-    }
+    tag_limit(tags.len())?;
     upsert(tx, instance_id, kind, resource_id, tags).await
 }
 
@@ -87,35 +78,12 @@ pub(crate) async fn delete_all(tx: &Tx<'_>, kind: ResourceKind, resource_id: &st
     Ok(())
 }
 
-/// The table holding taggable resources of `kind`; `None` for the instance itself and
-/// for kinds that cannot be tagged.
-fn table(kind: ResourceKind) -> Option<&'static str> {
-    Some(match kind {
-        ResourceKind::Instance => return None,
-        ResourceKind::User => "users",
-        ResourceKind::SecurityProfile => "security_profiles",
-        ResourceKind::RoutingProfile => "routing_profiles",
-        ResourceKind::Queue => "queues",
-        ResourceKind::HierarchyGroup => "hierarchy_groups",
-        ResourceKind::HoursOfOperation => "hours_of_operation",
-        // Not taggable: no ARN names one, so no tag call reaches here with it.
-        ResourceKind::PredefinedAttribute => return None,
-    })
-}
-
 /// `NotFound` unless the instance exists in the scope and holds the resource.
 async fn check_resource(tx: &Tx<'_>, at: &InstanceRef, resource: &ResourceRef) -> Result<()> {
-    instances::check(tx, at).await?;
-    let found = match table(resource.kind) {
+    scope::check(tx, at).await?;
+    let found = match tagged_table(resource.kind) {
         None => resource.kind == ResourceKind::Instance && resource.id == at.instance_id,
-        Some(table) => {
-            exists(
-                tx,
-                &format!("SELECT 1 FROM {table} WHERE id = $1 AND instance_id = $2"),
-                &[&resource.id, &at.instance_id],
-            )
-            .await?
-        }
+        Some(table) => scope::exists_in(tx, table, &at.instance_id, &resource.id).await?,
     };
     if found {
         Ok(())
@@ -139,11 +107,8 @@ pub(crate) async fn tag(
     )
     .await?
     .try_get(0)?;
-    if count > MAX_TAGS as i64 {
-        // Returning an error rolls the transaction back, upserts included.
-        return Err(too_many());
-    }
-    Ok(())
+    // Returning an error rolls the transaction back, upserts included.
+    Ok(tag_limit(count as usize)?)
 }
 
 pub(crate) async fn untag(
@@ -168,4 +133,13 @@ pub(crate) async fn untag(
 pub(crate) async fn list(tx: &Tx<'_>, at: &InstanceRef, resource: &ResourceRef) -> Result<Tags> {
     check_resource(tx, at, resource).await?;
     load(tx, resource.kind, &resource.id).await
+}
+
+/// The tags of the instance itself.
+pub(crate) async fn of_instance(tx: &Tx<'_>, at: &InstanceRef) -> Result<Tags> {
+    let instance = ResourceRef {
+        kind: ResourceKind::Instance,
+        id: at.instance_id.clone(),
+    };
+    list(tx, at, &instance).await
 }

@@ -10,13 +10,13 @@ use roster_domain::time::Modified;
 use roster_domain::user::{User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
 use roster_store::columns::{user_from_columns, USER_COLUMNS};
+use roster_store::sql::{duplicate, limit, missing, not_found};
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, lock_user_count, query, query_opt, Tx};
-use crate::error::{duplicate, missing, not_found, on_unique, Error, Result};
-use crate::instances::{self, limit};
-use crate::profiles::exists_in;
+use crate::error::{on_unique, Error, Result};
+use crate::scope;
 use crate::tags;
 
 /// The columns [`from_row`] reads, for a query over `users u`: the user's own
@@ -80,7 +80,7 @@ async fn load(tx: &Tx<'_>, instance_id: &str, id: &str, lock: bool) -> Result<Us
 
 /// `MissingReference` unless the user's profiles and group are in the instance.
 async fn check_references(tx: &Tx<'_>, instance_id: &str, user: &User) -> Result<()> {
-    if !exists_in(
+    if !scope::exists_in(
         tx,
         "routing_profiles",
         instance_id,
@@ -94,12 +94,12 @@ async fn check_references(tx: &Tx<'_>, instance_id: &str, user: &User) -> Result
         ));
     }
     for sp in &user.security_profile_ids {
-        if !exists_in(tx, "security_profiles", instance_id, sp).await? {
+        if !scope::exists_in(tx, "security_profiles", instance_id, sp).await? {
             return Err(missing(ResourceKind::SecurityProfile, sp));
         }
     }
     if let Some(group) = &user.hierarchy_group_id {
-        if !exists_in(tx, "hierarchy_groups", instance_id, group).await? {
+        if !scope::exists_in(tx, "hierarchy_groups", instance_id, group).await? {
             return Err(missing(ResourceKind::HierarchyGroup, group));
         }
     }
@@ -235,7 +235,7 @@ pub(crate) async fn create(
 ) -> Result<()> {
     // Runs at READ COMMITTED (`Mode::Queued`): creations in one instance queue here.
     lock_user_count(tx, &at.instance_id).await?;
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     check_references(tx, &at.instance_id, user).await?;
     check_storable(&user.config)?;
     if username_taken(tx, &at.instance_id, user).await? {
@@ -269,7 +269,7 @@ pub(crate) async fn create(
 }
 
 pub(crate) async fn get(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<User> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     load(tx, &at.instance_id, id, false).await
 }
 
@@ -278,7 +278,7 @@ pub(crate) async fn list(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<UserSummary>> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let rows = query(
         tx,
         "SELECT id, username, modified_ms, modified_region FROM users WHERE instance_id = $1 AND id > $2 \
@@ -346,7 +346,7 @@ pub(crate) async fn update(
     id: &str,
     pending: &mut PendingEdit,
 ) -> Result<User> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     // Locked first: a concurrent edit of the same user makes this attempt fail here,
     // before the edit runs, and the next attempt edits what that one stored.
     let before = load(tx, &at.instance_id, id, true).await?;
@@ -371,7 +371,7 @@ pub(crate) async fn update(
 }
 
 pub(crate) async fn delete(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<()> {
-    instances::check(tx, at).await?;
+    scope::check(tx, at).await?;
     let deleted = execute(
         tx,
         "DELETE FROM users WHERE id = $1 AND instance_id = $2",

@@ -4,18 +4,19 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure, MAX_LEVELS};
 use roster_domain::time::Modified;
 use roster_domain::{DomainError, InstanceRef, Timestamp};
+use roster_store::sql::{corrupt, duplicate, in_use, limit, missing, not_found};
 use roster_store::{PageRequest, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::error::{corrupt, duplicate, in_use, missing, not_found, Result};
-use crate::instances::{self, limit};
+use crate::error::Result;
+use crate::scope;
 use crate::tags;
 
 /// Ids of a path are stored joined by this separator.
 const SEP: char = '/';
 
 pub(crate) fn get_structure(conn: &Connection, at: &InstanceRef) -> Result<HierarchyStructure> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let mut stmt = conn.prepare_cached(
         "SELECT level, name, modified_ms, modified_region FROM hierarchy_levels WHERE instance_id = ?1 \
          ORDER BY level",
@@ -40,7 +41,7 @@ pub(crate) fn set_structure(
     at: &InstanceRef,
     structure: &HierarchyStructure,
 ) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let n = structure.levels.len();
     if n > MAX_LEVELS {
         return Err(DomainError::param(
@@ -103,7 +104,7 @@ pub(crate) fn create_group(
     at: &InstanceRef,
     group: &HierarchyGroup,
 ) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let bad_path =
         |rule: String| -> crate::error::Error { DomainError::param("HierarchyPath", rule).into() };
     if group.path.last() != Some(&group.id) {
@@ -202,7 +203,7 @@ fn from_row(conn: &Connection, row: &Row<'_>) -> Result<HierarchyGroup> {
 }
 
 pub(crate) fn get_group(conn: &Connection, at: &InstanceRef, id: &str) -> Result<HierarchyGroup> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql = format!("SELECT {COLUMNS} FROM hierarchy_groups WHERE id = ?1 AND instance_id = ?2");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![id, at.instance_id])?;
@@ -217,7 +218,7 @@ pub(crate) fn list_groups(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<HierarchyGroup>> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql =
         format!("SELECT {COLUMNS} FROM hierarchy_groups WHERE instance_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -251,7 +252,7 @@ pub(crate) fn rename_group(
     name: &str,
     modified: &Modified,
 ) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     group_exists(conn, at, id)?;
     let taken = conn
         .prepare_cached(
@@ -269,7 +270,7 @@ pub(crate) fn rename_group(
 }
 
 pub(crate) fn delete_group(conn: &Connection, at: &InstanceRef, id: &str) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     group_exists(conn, at, id)?;
     let children: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM hierarchy_groups WHERE parent_id = ?1")?

@@ -1,31 +1,14 @@
-//! Instances, their attributes, and the checks that scope every other call.
+//! Instances and their attributes.
 
 use roster_domain::arn::ResourceKind;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
 use roster_domain::{InstanceRef, Scope, Timestamp};
+use roster_store::sql::{corrupt, duplicate, limit, not_found};
 use roster_store::{NewInstance, PageRequest};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::error::{corrupt, duplicate, not_found, Result};
-use crate::{profiles, tags};
-
-/// `NotFound(Instance)` unless the instance exists in the caller's scope.
-pub(crate) fn check(conn: &Connection, at: &InstanceRef) -> Result<()> {
-    let found = conn
-        .prepare_cached(
-            "SELECT 1 FROM instances WHERE id = ?1 AND account_id = ?2 AND region = ?3",
-        )?
-        .exists(params![
-            at.instance_id,
-            at.scope.account_id,
-            at.scope.region
-        ])?;
-    if found {
-        Ok(())
-    } else {
-        Err(not_found(ResourceKind::Instance, &at.instance_id))
-    }
-}
+use crate::error::Result;
+use crate::{profiles, scope, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -77,11 +60,6 @@ pub(crate) fn list(conn: &Connection, scope: &Scope, page: &PageRequest) -> Resu
         out.push(from_row(row)?);
     }
     Ok(out)
-}
-
-/// The `LIMIT` of a page.
-pub(crate) fn limit(page: &PageRequest) -> i64 {
-    i64::try_from(page.limit).unwrap_or(i64::MAX)
 }
 
 pub(crate) fn create(conn: &Connection, new: &NewInstance) -> Result<()> {
@@ -141,7 +119,7 @@ pub(crate) fn delete(conn: &Connection, scope: &Scope, id: &str) -> Result<()> {
         scope: scope.clone(),
         instance_id: id.to_string(),
     };
-    check(conn, &at)?;
+    scope::check(conn, &at)?;
     // Every table of the instance cascades from the instance row.
     conn.prepare_cached("DELETE FROM instances WHERE id = ?1")?
         .execute([id])?;
@@ -184,9 +162,9 @@ fn stored_or_default(
 pub(crate) fn get_attribute(
     conn: &Connection,
     at: &InstanceRef,
-    attribute: InstanceAttributeType,
+    attribute: &InstanceAttributeType,
 ) -> Result<bool> {
-    attribute_value(conn, at, attribute)
+    attribute_value(conn, at, *attribute)
 }
 
 pub(crate) fn list_attributes(
@@ -203,11 +181,11 @@ pub(crate) fn list_attributes(
 pub(crate) fn set_attribute(
     conn: &Connection,
     at: &InstanceRef,
-    attribute: InstanceAttributeType,
-    value: bool,
+    attribute: &InstanceAttributeType,
+    value: &bool,
 ) -> Result<()> {
-    check(conn, at)?;
-    write_attribute(conn, &at.instance_id, attribute, value)
+    scope::check(conn, at)?;
+    write_attribute(conn, &at.instance_id, *attribute, *value)
 }
 
 /// INBOUND_CALLS and OUTBOUND_CALLS are the instance's own flags; the others are

@@ -15,6 +15,7 @@ mod proficiencies;
 mod profiles;
 mod reader;
 mod schema;
+mod scope;
 mod search;
 mod tags;
 mod users;
@@ -231,8 +232,41 @@ fn configure_writer(conn: &Connection, options: &SqliteOptions) -> Result<(), Er
     Ok(())
 }
 
-#[async_trait]
-impl Store for SqliteStore {
+/// Implements [`Store`] for [`SqliteStore`] from the methods written out and the
+/// entries of [`roster_store::sql_store_calls!`]
+/// (`kind name(parameters) -> output = area::function;`). The kind is how the call
+/// runs: `write` through the writer, `read` on a blocking thread, `read_point` inline
+/// when a connection is idle. The call may run on another thread, so each borrowed
+/// parameter is copied first; the area function gets the connection and then every
+/// parameter by reference.
+macro_rules! store {
+    (@call $self:ident $kind:ident $f:path, [$($hold:tt)*] [$($arg:tt)*]) => {{
+        $($hold)*
+        $self.$kind(move |c| $f(c, $($arg)*)).await
+    }};
+    (@call $self:ident $kind:ident $f:path, [$($hold:tt)*] [$($arg:tt)*]
+        $p:ident: &$t:ty $(, $($rest:tt)*)?) => {
+        store!(@call $self $kind $f, [$($hold)* let $p = $p.to_owned();] [$($arg)* &$p,]
+            $($($rest)*)?)
+    };
+    (@call $self:ident $kind:ident $f:path, [$($hold:tt)*] [$($arg:tt)*]
+        $p:ident: $t:ty $(, $($rest:tt)*)?) => {
+        store!(@call $self $kind $f, [$($hold)*] [$($arg)* &$p,] $($($rest)*)?)
+    };
+    ({ $($written:tt)* } $($kind:ident $name:ident($($params:tt)*) -> $out:ty = $f:path;)*) => {
+        #[async_trait]
+        impl Store for SqliteStore {
+            $($written)*
+            $(
+                async fn $name(&self, $($params)*) -> StoreResult<$out> {
+                    store!(@call self $kind $f, [] [] $($params)*)
+                }
+            )*
+        }
+    };
+}
+
+roster_store::sql_store_calls!(store! {
     fn backend(&self) -> &'static str {
         "sqlite"
     }
@@ -241,374 +275,28 @@ impl Store for SqliteStore {
         SqliteStore::close(self).await
     }
 
-    // ---- instances ------------------------------------------------------------------
-
-    async fn create_instance(&self, new: NewInstance) -> StoreResult<()> {
-        self.write(move |tx| instances::create(tx, &new)).await
-    }
-
-    async fn get_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<Instance> {
-        let (scope, id) = (scope.clone(), instance_id.to_string());
-        self.read_point(move |c| instances::load(c, &scope, &id))
-            .await
-    }
-
-    async fn list_instances(
-        &self,
-        scope: &Scope,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<Instance>> {
-        let (scope, page) = (scope.clone(), page.clone());
-        self.read(move |c| instances::list(c, &scope, &page)).await
-    }
-
-    async fn delete_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<()> {
-        let (scope, id) = (scope.clone(), instance_id.to_string());
-        self.write(move |tx| instances::delete(tx, &scope, &id))
-            .await
-    }
-
-    async fn instance_tags(&self, at: &InstanceRef) -> StoreResult<Tags> {
-        let at = at.clone();
-        let resource = ResourceRef {
-            kind: roster_domain::arn::ResourceKind::Instance,
-            id: at.instance_id.clone(),
-        };
-        self.read_point(move |c| tags::list(c, &at, &resource))
-            .await
-    }
-
-    async fn get_instance_attribute(
-        &self,
-        at: &InstanceRef,
-        attribute: InstanceAttributeType,
-    ) -> StoreResult<bool> {
-        let at = at.clone();
-        self.read_point(move |c| instances::get_attribute(c, &at, attribute))
-            .await
-    }
-
-    async fn set_instance_attribute(
-        &self,
-        at: &InstanceRef,
-        attribute: InstanceAttributeType,
-        value: bool,
-    ) -> StoreResult<()> {
-        let at = at.clone();
-        self.write(move |tx| instances::set_attribute(tx, &at, attribute, value))
-            .await
-    }
-
-    async fn list_instance_attributes(
-        &self,
-        at: &InstanceRef,
-    ) -> StoreResult<Vec<(InstanceAttributeType, bool)>> {
-        let at = at.clone();
-        self.read(move |c| instances::list_attributes(c, &at)).await
-    }
-
-    // ---- security profiles, routing profiles, queues ---------------------------------
-
-    async fn create_security_profile(
-        &self,
-        at: &InstanceRef,
-        profile: SecurityProfile,
-    ) -> StoreResult<()> {
-        let at = at.clone();
-        self.write(move |tx| {
-            instances::check(tx, &at)?;
-            profiles::insert_security_profile(tx, &at.instance_id, &profile)
-        })
-        .await
-    }
-
-    async fn get_security_profile(
-        &self,
-        at: &InstanceRef,
-        id: &str,
-    ) -> StoreResult<SecurityProfile> {
-        let (at, id) = (at.clone(), id.to_string());
-        self.read_point(move |c| profiles::get_security_profile(c, &at, &id))
-            .await
-    }
-
-    async fn list_security_profiles(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<SecurityProfile>> {
-        let (at, page) = (at.clone(), page.clone());
-        self.read(move |c| profiles::list_security_profiles(c, &at, &page))
-            .await
-    }
-
-    async fn delete_security_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
-        let (at, id) = (at.clone(), id.to_string());
-        self.write(move |tx| profiles::delete_security_profile(tx, &at, &id))
-            .await
-    }
-
-    async fn create_routing_profile(
-        &self,
-        at: &InstanceRef,
-        profile: RoutingProfile,
-    ) -> StoreResult<()> {
-        let at = at.clone();
-        self.write(move |tx| {
-            instances::check(tx, &at)?;
-            profiles::insert_routing_profile(tx, &at.instance_id, &profile)
-        })
-        .await
-    }
-
-    async fn get_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<RoutingProfile> {
-        let (at, id) = (at.clone(), id.to_string());
-        self.read_point(move |c| profiles::get_routing_profile(c, &at, &id))
-            .await
-    }
-
-    async fn list_routing_profiles(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<RoutingProfile>> {
-        let (at, page) = (at.clone(), page.clone());
-        self.read(move |c| profiles::list_routing_profiles(c, &at, &page))
-            .await
-    }
-
-    async fn delete_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
-        let (at, id) = (at.clone(), id.to_string());
-        self.write(move |tx| profiles::delete_routing_profile(tx, &at, &id))
-            .await
-    }
-
-    async fn routing_profile_user_count(&self, at: &InstanceRef, id: &str) -> StoreResult<u64> {
-        let (at, id) = (at.clone(), id.to_string());
-        self.read(move |c| profiles::routing_profile_user_count(c, &at, &id))
-            .await
-    }
-
-    async fn list_queues(
-        &self,
-        at: &InstanceRef,
-        types: &[QueueType],
-        page: &PageRequest,
-    ) -> StoreResult<Vec<Queue>> {
-        let (at, types, page) = (at.clone(), types.to_vec(), page.clone());
-        self.read(move |c| profiles::list_queues(c, &at, &types, &page))
-            .await
-    }
-
-    // ---- tags -------------------------------------------------------------------------
-
-    async fn tag_resource(
-        &self,
-        at: &InstanceRef,
-        resource: &ResourceRef,
-        tags: &Tags,
-    ) -> StoreResult<()> {
-        let (at, resource, tags) = (at.clone(), resource.clone(), tags.clone());
-        self.write(move |tx| tags::tag(tx, &at, &resource, &tags))
-            .await
-    }
-
-    async fn untag_resource(
-        &self,
-        at: &InstanceRef,
-        resource: &ResourceRef,
-        keys: &[String],
-    ) -> StoreResult<()> {
-        let (at, resource, keys) = (at.clone(), resource.clone(), keys.to_vec());
-        self.write(move |tx| tags::untag(tx, &at, &resource, &keys))
-            .await
-    }
-
-    async fn list_tags(&self, at: &InstanceRef, resource: &ResourceRef) -> StoreResult<Tags> {
-        let (at, resource) = (at.clone(), resource.clone());
-        self.read_point(move |c| tags::list(c, &at, &resource))
-            .await
-    }
-
-    // ---- users ------------------------------------------------------------------------
-
     async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()> {
         let at = at.clone();
         self.write(move |tx| users::create(tx, &at, &user, max_users))
             .await
     }
 
-    async fn get_user(&self, at: &InstanceRef, id: &str) -> StoreResult<User> {
-        let (at, id) = (at.clone(), id.to_string());
-        self.read_point(move |c| users::get(c, &at, &id)).await
-    }
-
-    async fn list_users(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<UserSummary>> {
-        let (at, page) = (at.clone(), page.clone());
-        self.read(move |c| users::list(c, &at, &page)).await
-    }
-
     async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User> {
+        // The edit is handed to the writer, not lent.
         let (at, id) = (at.clone(), id.to_string());
         self.write(move |tx| users::update(tx, &at, &id, edit))
             .await
     }
-
-    async fn delete_user(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
-        let (at, id) = (at.clone(), id.to_string());
-        self.write(move |tx| users::delete(tx, &at, &id)).await
-    }
-
-    // ---- hierarchy --------------------------------------------------------------------
-
-    async fn get_hierarchy_structure(&self, at: &InstanceRef) -> StoreResult<HierarchyStructure> {
-        let at = at.clone();
-        self.read_point(move |c| hierarchy::get_structure(c, &at))
-            .await
-    }
-
-    async fn set_hierarchy_structure(
-        &self,
-        at: &InstanceRef,
-        structure: HierarchyStructure,
-    ) -> StoreResult<()> {
-        let at = at.clone();
-        self.write(move |tx| hierarchy::set_structure(tx, &at, &structure))
-            .await
-    }
-
-    async fn create_hierarchy_group(
-        &self,
-        at: &InstanceRef,
-        group: HierarchyGroup,
-    ) -> StoreResult<()> {
-        let at = at.clone();
-        self.write(move |tx| hierarchy::create_group(tx, &at, &group))
-            .await
-    }
-
-    async fn get_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<HierarchyGroup> {
-        let (at, id) = (at.clone(), id.to_string());
-        self.read_point(move |c| hierarchy::get_group(c, &at, &id))
-            .await
-    }
-
-    async fn list_hierarchy_groups(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<HierarchyGroup>> {
-        let (at, page) = (at.clone(), page.clone());
-        self.read(move |c| hierarchy::list_groups(c, &at, &page))
-            .await
-    }
-
-    async fn rename_hierarchy_group(
-        &self,
-        at: &InstanceRef,
-        id: &str,
-        name: &str,
-        modified: &Modified,
-    ) -> StoreResult<()> {
-        let (at, id, name, modified) = (
-            at.clone(),
-            id.to_string(),
-            name.to_string(),
-            modified.clone(),
-        );
-        self.write(move |tx| hierarchy::rename_group(tx, &at, &id, &name, &modified))
-            .await
-    }
-
-    async fn delete_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<()> {
-        let (at, id) = (at.clone(), id.to_string());
-        self.write(move |tx| hierarchy::delete_group(tx, &at, &id))
-            .await
-    }
-
-    // ---- proficiencies ----------------------------------------------------------------
-
-    async fn create_predefined_attribute(
-        &self,
-        at: &InstanceRef,
-        attribute: PredefinedAttribute,
-    ) -> StoreResult<()> {
-        let at = at.clone();
-        self.write(move |tx| proficiencies::create(tx, &at, &attribute))
-            .await
-    }
-
-    async fn get_predefined_attribute(
-        &self,
-        at: &InstanceRef,
-        name: &str,
-    ) -> StoreResult<PredefinedAttribute> {
-        let (at, name) = (at.clone(), name.to_string());
-        self.read_point(move |c| proficiencies::get(c, &at, &name))
-            .await
-    }
-
-    async fn list_predefined_attributes(
-        &self,
-        at: &InstanceRef,
-        page: &PageRequest,
-    ) -> StoreResult<Vec<PredefinedAttribute>> {
-        let (at, page) = (at.clone(), page.clone());
-        self.read(move |c| proficiencies::list(c, &at, &page)).await
-    }
-
-    async fn update_predefined_attribute(
-        &self,
-        at: &InstanceRef,
-        attribute: PredefinedAttribute,
-    ) -> StoreResult<()> {
-        let at = at.clone();
-        self.write(move |tx| proficiencies::update(tx, &at, &attribute))
-            .await
-    }
-
-    async fn delete_predefined_attribute(&self, at: &InstanceRef, name: &str) -> StoreResult<()> {
-        let (at, name) = (at.clone(), name.to_string());
-        self.write(move |tx| proficiencies::delete(tx, &at, &name))
-            .await
-    }
-
-    async fn change_user_proficiencies(
-        &self,
-        at: &InstanceRef,
-        user_id: &str,
-        change: ProficiencyChange,
-        modified: &Modified,
-    ) -> StoreResult<()> {
-        let (at, user_id, modified) = (at.clone(), user_id.to_string(), modified.clone());
-        self.write(move |tx| proficiencies::change(tx, &at, &user_id, &change, &modified))
-            .await
-    }
-
-    async fn list_user_proficiencies(
-        &self,
-        at: &InstanceRef,
-        user_id: &str,
-    ) -> StoreResult<(Vec<UserProficiency>, Option<Modified>)> {
-        let (at, user_id) = (at.clone(), user_id.to_string());
-        self.read(move |c| proficiencies::list_for_user(c, &at, &user_id))
-            .await
-    }
-
-    // ---- search ---------------------------------------------------------------------
 
     async fn search_users(
         &self,
         at: &InstanceRef,
         request: &SearchRequest,
     ) -> StoreResult<SearchPage> {
+        // The search also takes the store's bound on paging in memory.
         let (at, request) = (at.clone(), request.clone());
         let in_memory = self.search_in_memory;
         self.read(move |c| search::search(c, &at, &request, in_memory))
             .await
     }
-}
+});

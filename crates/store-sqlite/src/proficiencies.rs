@@ -4,11 +4,12 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
+use roster_store::sql::{duplicate, in_use, limit, missing, not_found};
 use roster_store::PageRequest;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::error::{duplicate, in_use, missing, not_found, Result};
-use crate::instances::{self, limit};
+use crate::error::Result;
+use crate::scope;
 
 fn strings(
     conn: &Connection,
@@ -82,7 +83,7 @@ fn write_lists(conn: &Connection, instance_id: &str, a: &PredefinedAttribute) ->
 }
 
 pub(crate) fn create(conn: &Connection, at: &InstanceRef, a: &PredefinedAttribute) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     // Writes are serialized by the single writer, so checking first is race-free.
     let taken: Option<i64> = conn
         .prepare_cached("SELECT 1 FROM predefined_attributes WHERE instance_id = ?1 AND name = ?2")?
@@ -103,7 +104,7 @@ pub(crate) fn create(conn: &Connection, at: &InstanceRef, a: &PredefinedAttribut
 }
 
 pub(crate) fn get(conn: &Connection, at: &InstanceRef, name: &str) -> Result<PredefinedAttribute> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     load(conn, &at.instance_id, name)
 }
 
@@ -112,7 +113,7 @@ pub(crate) fn list(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<PredefinedAttribute>> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let names = conn
         .prepare_cached(
             "SELECT name FROM predefined_attributes WHERE instance_id = ?1 AND name > ?2 ORDER BY name LIMIT ?3",
@@ -151,7 +152,7 @@ fn held(
 }
 
 pub(crate) fn update(conn: &Connection, at: &InstanceRef, a: &PredefinedAttribute) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let before = load(conn, &at.instance_id, &a.name)?;
     for removed in before.values.iter().filter(|v| !a.values.contains(v)) {
         if let Some(user) = held(conn, &at.instance_id, &a.name, Some(removed))? {
@@ -171,7 +172,7 @@ pub(crate) fn update(conn: &Connection, at: &InstanceRef, a: &PredefinedAttribut
 }
 
 pub(crate) fn delete(conn: &Connection, at: &InstanceRef, name: &str) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     load(conn, &at.instance_id, name)?;
     if let Some(user) = held(conn, &at.instance_id, name, None)? {
         return Err(in_use(
@@ -217,7 +218,7 @@ pub(crate) fn change(
     change: &ProficiencyChange,
     modified: &Modified,
 ) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     user_exists(conn, at, user_id)?;
     let added: &[UserProficiency] = match change {
         ProficiencyChange::Associate(l) | ProficiencyChange::Update(l) => l,
@@ -266,7 +267,7 @@ pub(crate) fn list_for_user(
     at: &InstanceRef,
     user_id: &str,
 ) -> Result<(Vec<UserProficiency>, Option<Modified>)> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     user_exists(conn, at, user_id)?;
     let stamp: (Option<i64>, Option<String>) = conn
         .prepare_cached("SELECT proficiencies_modified_ms, proficiencies_modified_region FROM users WHERE id = ?1")?

@@ -7,11 +7,12 @@ use roster_domain::entities::{
 };
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
+use roster_store::sql::{corrupt, duplicate, holders, in_use, limit, missing, not_found};
 use roster_store::PageRequest;
 use rusqlite::{params, Connection, Row};
 
-use crate::error::{corrupt, duplicate, in_use, missing, not_found, Result};
-use crate::instances::{self, limit};
+use crate::error::Result;
+use crate::scope;
 use crate::tags;
 
 fn modified(row: &Row<'_>, ms: usize) -> rusqlite::Result<Modified> {
@@ -21,24 +22,17 @@ fn modified(row: &Row<'_>, ms: usize) -> rusqlite::Result<Modified> {
     })
 }
 
-/// "1 user holds it" / "3 users hold it".
-pub(crate) fn holders(n: i64) -> String {
-    if n == 1 {
-        "1 user holds it".to_string()
-    } else {
-        format!("{n} users hold it")
-    }
-}
-
-fn exists_in(conn: &Connection, table: &str, instance_id: &str, id: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT 1 FROM {table} WHERE id = ?1 AND instance_id = ?2"
-        ))?
-        .exists(params![id, instance_id])?)
-}
-
 // ---- security profiles --------------------------------------------------------------
+
+/// Creates a security profile in the instance.
+pub(crate) fn create_security_profile(
+    conn: &Connection,
+    at: &InstanceRef,
+    p: &SecurityProfile,
+) -> Result<()> {
+    scope::check(conn, at)?;
+    insert_security_profile(conn, &at.instance_id, p)
+}
 
 pub(crate) fn insert_security_profile(
     conn: &Connection,
@@ -100,7 +94,7 @@ pub(crate) fn get_security_profile(
     at: &InstanceRef,
     id: &str,
 ) -> Result<SecurityProfile> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql = format!("SELECT {SECURITY_PROFILE_COLUMNS} FROM security_profiles WHERE id = ?1 AND instance_id = ?2");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![id, at.instance_id])?;
@@ -115,7 +109,7 @@ pub(crate) fn list_security_profiles(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<SecurityProfile>> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql = format!(
         "SELECT {SECURITY_PROFILE_COLUMNS} FROM security_profiles WHERE instance_id = ?1 AND id > ?2 \
          ORDER BY id LIMIT ?3"
@@ -134,8 +128,8 @@ pub(crate) fn list_security_profiles(
 }
 
 pub(crate) fn delete_security_profile(conn: &Connection, at: &InstanceRef, id: &str) -> Result<()> {
-    instances::check(conn, at)?;
-    if !exists_in(conn, "security_profiles", &at.instance_id, id)? {
+    scope::check(conn, at)?;
+    if !scope::exists_in(conn, "security_profiles", &at.instance_id, id)? {
         return Err(not_found(ResourceKind::SecurityProfile, id));
     }
     let users: i64 = conn
@@ -168,7 +162,7 @@ pub(crate) fn insert_hours(
 }
 
 pub(crate) fn insert_queue(conn: &Connection, instance_id: &str, q: &Queue) -> Result<()> {
-    if !exists_in(
+    if !scope::exists_in(
         conn,
         "hours_of_operation",
         instance_id,
@@ -201,7 +195,7 @@ pub(crate) fn list_queues(
     types: &[QueueType],
     page: &PageRequest,
 ) -> Result<Vec<Queue>> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     // Both types, or none named: no filter. Otherwise the one type named.
     let only = match types {
         [] => None,
@@ -235,6 +229,16 @@ pub(crate) fn list_queues(
 
 // ---- routing profiles ---------------------------------------------------------------
 
+/// Creates a routing profile in the instance.
+pub(crate) fn create_routing_profile(
+    conn: &Connection,
+    at: &InstanceRef,
+    p: &RoutingProfile,
+) -> Result<()> {
+    scope::check(conn, at)?;
+    insert_routing_profile(conn, &at.instance_id, p)
+}
+
 pub(crate) fn insert_routing_profile(
     conn: &Connection,
     instance_id: &str,
@@ -249,7 +253,7 @@ pub(crate) fn insert_routing_profile(
     for queue_id in
         std::iter::once(&p.default_outbound_queue_id).chain(p.queues.iter().map(|q| &q.queue_id))
     {
-        if !exists_in(conn, "queues", instance_id, queue_id)? {
+        if !scope::exists_in(conn, "queues", instance_id, queue_id)? {
             return Err(missing(ResourceKind::Queue, queue_id));
         }
     }
@@ -345,7 +349,7 @@ pub(crate) fn get_routing_profile(
     at: &InstanceRef,
     id: &str,
 ) -> Result<RoutingProfile> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql = format!(
         "SELECT {ROUTING_PROFILE_COLUMNS} FROM routing_profiles WHERE id = ?1 AND instance_id = ?2"
     );
@@ -362,7 +366,7 @@ pub(crate) fn list_routing_profiles(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<RoutingProfile>> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let sql = format!(
         "SELECT {ROUTING_PROFILE_COLUMNS} FROM routing_profiles WHERE instance_id = ?1 AND id > ?2 \
          ORDER BY id LIMIT ?3"
@@ -385,8 +389,8 @@ pub(crate) fn routing_profile_user_count(
     at: &InstanceRef,
     id: &str,
 ) -> Result<u64> {
-    instances::check(conn, at)?;
-    if !exists_in(conn, "routing_profiles", &at.instance_id, id)? {
+    scope::check(conn, at)?;
+    if !scope::exists_in(conn, "routing_profiles", &at.instance_id, id)? {
         return Err(not_found(ResourceKind::RoutingProfile, id));
     }
     let n: i64 = conn

@@ -30,7 +30,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::Result;
-use crate::instances;
+use crate::scope;
 use crate::users::{from_columns, COLUMNS};
 
 /// The rank of a condition that no index narrows: every user of the instance is read.
@@ -486,7 +486,7 @@ pub(crate) fn search(
     request: &SearchRequest,
     in_memory: usize,
 ) -> Result<SearchPage> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let number: Option<i64> = conn
         .prepare_cached("SELECT no FROM instance_numbers WHERE id = ?1")?
         .query_row([&at.instance_id], |r| r.get(0))

@@ -1,21 +1,14 @@
 //! Tags of every kind of resource, in one table keyed by kind and id.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::tags::{Tags, MAX_TAGS};
-use roster_domain::{DomainError, InstanceRef};
+use roster_domain::tags::Tags;
+use roster_domain::InstanceRef;
+use roster_store::sql::{not_found, tag_limit, tagged_table};
 use roster_store::ResourceRef;
 use rusqlite::{params, Connection};
 
-use crate::error::{not_found, Error, Result};
-use crate::instances;
-
-fn too_many() -> Error {
-    DomainError::param(
-        "tags",
-        format!("a resource can have at most {MAX_TAGS} tags"),
-    )
-    .into()
-}
+use crate::error::Result;
+use crate::scope;
 
 /// Stores the tags of a resource being created.
 pub(crate) fn insert_new(
@@ -25,9 +18,7 @@ pub(crate) fn insert_new(
     resource_id: &str,
     tags: &Tags,
 ) -> Result<()> {
-    if tags.len() > MAX_TAGS {
-        return Err(too_many());
-    }
+    tag_limit(tags.len())?;
     upsert(conn, instance_id, kind, resource_id, tags)
 }
 
@@ -64,32 +55,12 @@ pub(crate) fn delete_all(conn: &Connection, kind: ResourceKind, resource_id: &st
     Ok(())
 }
 
-/// The table holding taggable resources of `kind`; `None` for the instance itself and
-/// for kinds that cannot be tagged.
-fn table(kind: ResourceKind) -> Option<&'static str> {
-    Some(match kind {
-        ResourceKind::Instance => return None,
-        ResourceKind::User => "users",
-        ResourceKind::SecurityProfile => "security_profiles",
-        ResourceKind::RoutingProfile => "routing_profiles",
-        ResourceKind::Queue => "queues",
-        ResourceKind::HierarchyGroup => "hierarchy_groups",
-        ResourceKind::HoursOfOperation => "hours_of_operation",
-        // Not taggable: no ARN names one, so no tag call reaches here with it.
-        ResourceKind::PredefinedAttribute => return None,
-    })
-}
-
 /// `NotFound` unless the instance exists in the scope and holds the resource.
 fn check_resource(conn: &Connection, at: &InstanceRef, resource: &ResourceRef) -> Result<()> {
-    instances::check(conn, at)?;
-    let found = match table(resource.kind) {
+    scope::check(conn, at)?;
+    let found = match tagged_table(resource.kind) {
         None => resource.kind == ResourceKind::Instance && resource.id == at.instance_id,
-        Some(table) => conn
-            .prepare_cached(&format!(
-                "SELECT 1 FROM {table} WHERE id = ?1 AND instance_id = ?2"
-            ))?
-            .exists(params![resource.id, at.instance_id])?,
+        Some(table) => scope::exists_in(conn, table, &at.instance_id, &resource.id)?,
     };
     if found {
         Ok(())
@@ -109,11 +80,8 @@ pub(crate) fn tag(
     let count: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM tags WHERE resource_kind = ?1 AND resource_id = ?2")?
         .query_row(params![resource.kind.as_str(), resource.id], |r| r.get(0))?;
-    if count > MAX_TAGS as i64 {
-        // The caller's transaction (the job's savepoint) undoes the upserts above.
-        return Err(too_many());
-    }
-    Ok(())
+    // The caller's transaction (the job's savepoint) undoes the upserts above.
+    Ok(tag_limit(count as usize)?)
 }
 
 pub(crate) fn untag(
@@ -135,4 +103,13 @@ pub(crate) fn untag(
 pub(crate) fn list(conn: &Connection, at: &InstanceRef, resource: &ResourceRef) -> Result<Tags> {
     check_resource(conn, at, resource)?;
     load(conn, resource.kind, &resource.id)
+}
+
+/// The tags of the instance itself.
+pub(crate) fn of_instance(conn: &Connection, at: &InstanceRef) -> Result<Tags> {
+    let instance = ResourceRef {
+        kind: ResourceKind::Instance,
+        id: at.instance_id.clone(),
+    };
+    list(conn, at, &instance)
 }

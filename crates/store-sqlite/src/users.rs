@@ -7,11 +7,12 @@ use roster_domain::time::Modified;
 use roster_domain::user::{User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
 use roster_store::columns::user_from_columns;
+use roster_store::sql::{duplicate, limit, missing, not_found};
 use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
 use rusqlite::{params, Connection, Row};
 
-use crate::error::{duplicate, is_unique_violation, missing, not_found, Error, Result};
-use crate::instances::{self, limit};
+use crate::error::{is_unique_violation, Error, Result};
+use crate::scope;
 use crate::tags;
 
 /// The users row's columns, in the order of
@@ -67,17 +68,9 @@ fn load(conn: &Connection, instance_id: &str, id: &str) -> Result<User> {
     }
 }
 
-fn exists_in(conn: &Connection, table: &str, instance_id: &str, id: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT 1 FROM {table} WHERE id = ?1 AND instance_id = ?2"
-        ))?
-        .exists(params![id, instance_id])?)
-}
-
 /// `MissingReference` unless the user's profiles and group are in the instance.
 fn check_references(conn: &Connection, instance_id: &str, user: &User) -> Result<()> {
-    if !exists_in(
+    if !scope::exists_in(
         conn,
         "routing_profiles",
         instance_id,
@@ -89,12 +82,12 @@ fn check_references(conn: &Connection, instance_id: &str, user: &User) -> Result
         ));
     }
     for sp in &user.security_profile_ids {
-        if !exists_in(conn, "security_profiles", instance_id, sp)? {
+        if !scope::exists_in(conn, "security_profiles", instance_id, sp)? {
             return Err(missing(ResourceKind::SecurityProfile, sp));
         }
     }
     if let Some(group) = &user.hierarchy_group_id {
-        if !exists_in(conn, "hierarchy_groups", instance_id, group)? {
+        if !scope::exists_in(conn, "hierarchy_groups", instance_id, group)? {
             return Err(missing(ResourceKind::HierarchyGroup, group));
         }
     }
@@ -218,7 +211,7 @@ pub(crate) fn create(
     user: &User,
     max_users: u64,
 ) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     check_references(conn, &at.instance_id, user)?;
     check_storable(&user.config)?;
     if username_taken(conn, &at.instance_id, user)? {
@@ -248,7 +241,7 @@ pub(crate) fn create(
 }
 
 pub(crate) fn get(conn: &Connection, at: &InstanceRef, id: &str) -> Result<User> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     load(conn, &at.instance_id, id)
 }
 
@@ -257,7 +250,7 @@ pub(crate) fn list(
     at: &InstanceRef,
     page: &PageRequest,
 ) -> Result<Vec<UserSummary>> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, username, modified_ms, modified_region FROM users WHERE instance_id = ?1 AND id > ?2 \
          ORDER BY id LIMIT ?3",
@@ -288,7 +281,7 @@ pub(crate) fn update(
     id: &str,
     edit: UserEdit,
 ) -> Result<User> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let before = load(conn, &at.instance_id, id)?;
     let mut user = before.clone();
     edit(&mut user)?;
@@ -312,7 +305,7 @@ pub(crate) fn update(
 }
 
 pub(crate) fn delete(conn: &Connection, at: &InstanceRef, id: &str) -> Result<()> {
-    instances::check(conn, at)?;
+    scope::check(conn, at)?;
     let deleted = conn
         .prepare_cached("DELETE FROM users WHERE id = ?1 AND instance_id = ?2")?
         .execute(params![id, at.instance_id])?;

@@ -10,6 +10,7 @@ use roster_domain::time::Modified;
 use roster_domain::user::{IdentityInfo, User, Username};
 use roster_domain::Timestamp;
 
+use crate::sql::corrupt;
 use crate::StoreError;
 
 /// The users table's columns in the order [`user_from_columns`] reads them.
@@ -79,11 +80,6 @@ macro_rules! columns_by_get {
             }
         }
     };
-}
-
-/// A stored value that roster would never have written.
-pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(format!("unreadable stored value: {what}"))
 }
 
 fn acw(column: &str, v: i64) -> Result<AcwSeconds, StoreError> {

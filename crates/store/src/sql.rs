@@ -1,6 +1,244 @@
-//! SQL spellings shared by the stores' search compilers.
+//! What the two SQL stores share: the store outcomes their checks produce, the report
+//! of a stored value they cannot read back, the table of [`Store`](crate::Store)
+//! methods and the area functions serving them
+//! ([`sql_store_calls!`](crate::sql_store_calls)), and the SQL spellings that do not
+//! depend on the database (tables by resource kind, a page's `LIMIT`, proficiency
+//! level conditions). Each store keeps its own driver's errors, its placeholder style
+//! and its way of running a call.
 
+use roster_domain::arn::ResourceKind;
 use roster_domain::search::LevelCondition;
+use roster_domain::tags::MAX_TAGS;
+use roster_domain::DomainError;
+
+use crate::{PageRequest, StoreError};
+
+// ---- outcomes ------------------------------------------------------------------------
+//
+// Each is a `StoreError` in whatever error type the store's code returns, so that
+// `return Err(not_found(kind, id))` reads the same in both stores.
+
+/// The resource addressed does not exist in the instance.
+pub fn not_found<E: From<StoreError>>(kind: ResourceKind, id: &str) -> E {
+    StoreError::NotFound {
+        kind,
+        id: id.to_string(),
+    }
+    .into()
+}
+
+/// A change names a resource that does not exist in the instance.
+pub fn missing<E: From<StoreError>>(kind: ResourceKind, id: &str) -> E {
+    StoreError::MissingReference {
+        kind,
+        id: id.to_string(),
+    }
+    .into()
+}
+
+/// A unique name is taken; `what` says which (`User with username 'Bob'`).
+pub fn duplicate<E: From<StoreError>>(what: String) -> E {
+    StoreError::Duplicate { what }.into()
+}
+
+/// The resource is still used; `why` says by what.
+pub fn in_use<E: From<StoreError>>(kind: ResourceKind, id: &str, why: String) -> E {
+    StoreError::InUse {
+        kind,
+        id: id.to_string(),
+        why,
+    }
+    .into()
+}
+
+/// Why a profile held by `n` users is in use: "1 user holds it" / "3 users hold it".
+pub fn holders(n: i64) -> String {
+    if n == 1 {
+        "1 user holds it".to_string()
+    } else {
+        format!("{n} users hold it")
+    }
+}
+
+/// `Rejected` when a resource would carry `count` tags, more than [`MAX_TAGS`].
+pub fn tag_limit(count: usize) -> Result<(), StoreError> {
+    if count <= MAX_TAGS {
+        return Ok(());
+    }
+    Err(StoreError::Rejected(DomainError::param(
+        "tags",
+        format!("a resource can have at most {MAX_TAGS} tags"),
+    )))
+}
+
+/// A stored value that roster would never have written.
+pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(format!("unreadable stored value: {what}"))
+}
+
+/// Implements the conversions of store outcomes into a store's own error type
+/// `$error`, whose variant `Store` holds a [`StoreError`]: a `StoreError` is that
+/// variant, and a [`DomainError`] (an edit or a check that refused) is
+/// `Store(Rejected)`.
+#[macro_export]
+macro_rules! store_outcomes {
+    ($error:ident) => {
+        impl From<$crate::StoreError> for $error {
+            fn from(e: $crate::StoreError) -> Self {
+                $error::Store(e)
+            }
+        }
+
+        impl From<$crate::sql::__DomainError> for $error {
+            fn from(e: $crate::sql::__DomainError) -> Self {
+                $error::Store($crate::StoreError::Rejected(e))
+            }
+        }
+    };
+}
+
+/// For [`store_outcomes!`].
+#[doc(hidden)]
+pub use roster_domain::DomainError as __DomainError;
+
+// ---- the Store methods -----------------------------------------------------------------
+
+/// Hands `$store!` the methods of [`Store`](crate::Store) that a SQL store runs as one
+/// call of one of its area functions, after the methods the store writes out itself
+/// (the `{ … }`: `backend`, `close`, `create_user`, `update_user`, `search_users`).
+/// Each entry is `kind name(parameters as the trait declares them) -> output =
+/// area::function;`, the kind being `write`, `read`, or `read_point` (a read of one
+/// bounded thing). Both SQL stores have the same area modules and functions, so this
+/// table is theirs in common; how a kind runs, and how the parameters reach the area
+/// function, is each store's. The names in it resolve where the store invokes it.
+#[macro_export]
+macro_rules! sql_store_calls {
+    ($store:ident! { $($written:tt)* }) => {
+        $store! {
+            { $($written)* }
+
+            // ---- instances ------------------------------------------------------------------
+
+            write create_instance(new: NewInstance) -> () = instances::create;
+            read_point get_instance(scope: &Scope, instance_id: &str) -> Instance = instances::load;
+            read list_instances(scope: &Scope, page: &PageRequest) -> Vec<Instance>
+                = instances::list;
+            write delete_instance(scope: &Scope, instance_id: &str) -> () = instances::delete;
+            read_point instance_tags(at: &InstanceRef) -> Tags = tags::of_instance;
+            read_point get_instance_attribute(at: &InstanceRef, attribute: InstanceAttributeType)
+                -> bool = instances::get_attribute;
+            write set_instance_attribute(
+                at: &InstanceRef,
+                attribute: InstanceAttributeType,
+                value: bool,
+            ) -> () = instances::set_attribute;
+            read list_instance_attributes(at: &InstanceRef) -> Vec<(InstanceAttributeType, bool)>
+                = instances::list_attributes;
+
+            // ---- security profiles, routing profiles, queues ---------------------------------
+
+            write create_security_profile(at: &InstanceRef, profile: SecurityProfile) -> ()
+                = profiles::create_security_profile;
+            read_point get_security_profile(at: &InstanceRef, id: &str) -> SecurityProfile
+                = profiles::get_security_profile;
+            read list_security_profiles(at: &InstanceRef, page: &PageRequest)
+                -> Vec<SecurityProfile> = profiles::list_security_profiles;
+            write delete_security_profile(at: &InstanceRef, id: &str) -> ()
+                = profiles::delete_security_profile;
+            write create_routing_profile(at: &InstanceRef, profile: RoutingProfile) -> ()
+                = profiles::create_routing_profile;
+            read_point get_routing_profile(at: &InstanceRef, id: &str) -> RoutingProfile
+                = profiles::get_routing_profile;
+            read list_routing_profiles(at: &InstanceRef, page: &PageRequest) -> Vec<RoutingProfile>
+                = profiles::list_routing_profiles;
+            write delete_routing_profile(at: &InstanceRef, id: &str) -> ()
+                = profiles::delete_routing_profile;
+            read routing_profile_user_count(at: &InstanceRef, id: &str) -> u64
+                = profiles::routing_profile_user_count;
+            read list_queues(at: &InstanceRef, types: &[QueueType], page: &PageRequest)
+                -> Vec<Queue> = profiles::list_queues;
+
+            // ---- tags -------------------------------------------------------------------------
+
+            write tag_resource(at: &InstanceRef, resource: &ResourceRef, tags: &Tags) -> ()
+                = tags::tag;
+            write untag_resource(at: &InstanceRef, resource: &ResourceRef, keys: &[String]) -> ()
+                = tags::untag;
+            read_point list_tags(at: &InstanceRef, resource: &ResourceRef) -> Tags = tags::list;
+
+            // ---- users (creating and editing one is each store's own) -----------------------
+
+            read_point get_user(at: &InstanceRef, id: &str) -> User = users::get;
+            read list_users(at: &InstanceRef, page: &PageRequest) -> Vec<UserSummary> = users::list;
+            write delete_user(at: &InstanceRef, id: &str) -> () = users::delete;
+
+            // ---- hierarchy --------------------------------------------------------------------
+
+            read_point get_hierarchy_structure(at: &InstanceRef) -> HierarchyStructure
+                = hierarchy::get_structure;
+            write set_hierarchy_structure(at: &InstanceRef, structure: HierarchyStructure) -> ()
+                = hierarchy::set_structure;
+            write create_hierarchy_group(at: &InstanceRef, group: HierarchyGroup) -> ()
+                = hierarchy::create_group;
+            read_point get_hierarchy_group(at: &InstanceRef, id: &str) -> HierarchyGroup
+                = hierarchy::get_group;
+            read list_hierarchy_groups(at: &InstanceRef, page: &PageRequest) -> Vec<HierarchyGroup>
+                = hierarchy::list_groups;
+            write rename_hierarchy_group(
+                at: &InstanceRef,
+                id: &str,
+                name: &str,
+                modified: &Modified,
+            ) -> () = hierarchy::rename_group;
+            write delete_hierarchy_group(at: &InstanceRef, id: &str) -> ()
+                = hierarchy::delete_group;
+
+            // ---- proficiencies ----------------------------------------------------------------
+
+            write create_predefined_attribute(at: &InstanceRef, attribute: PredefinedAttribute)
+                -> () = proficiencies::create;
+            read_point get_predefined_attribute(at: &InstanceRef, name: &str) -> PredefinedAttribute
+                = proficiencies::get;
+            read list_predefined_attributes(at: &InstanceRef, page: &PageRequest)
+                -> Vec<PredefinedAttribute> = proficiencies::list;
+            write update_predefined_attribute(at: &InstanceRef, attribute: PredefinedAttribute)
+                -> () = proficiencies::update;
+            write delete_predefined_attribute(at: &InstanceRef, name: &str) -> ()
+                = proficiencies::delete;
+            write change_user_proficiencies(
+                at: &InstanceRef,
+                user_id: &str,
+                change: ProficiencyChange,
+                modified: &Modified,
+            ) -> () = proficiencies::change;
+            read list_user_proficiencies(at: &InstanceRef, user_id: &str)
+                -> (Vec<UserProficiency>, Option<Modified>) = proficiencies::list_for_user;
+        }
+    };
+}
+
+// ---- spellings -----------------------------------------------------------------------
+
+/// The `LIMIT` of a page.
+pub fn limit(page: &PageRequest) -> i64 {
+    i64::try_from(page.limit).unwrap_or(i64::MAX)
+}
+
+/// The table holding taggable resources of `kind`; `None` for the instance itself and
+/// for kinds that cannot be tagged.
+pub fn tagged_table(kind: ResourceKind) -> Option<&'static str> {
+    Some(match kind {
+        ResourceKind::Instance => return None,
+        ResourceKind::User => "users",
+        ResourceKind::SecurityProfile => "security_profiles",
+        ResourceKind::RoutingProfile => "routing_profiles",
+        ResourceKind::Queue => "queues",
+        ResourceKind::HierarchyGroup => "hierarchy_groups",
+        ResourceKind::HoursOfOperation => "hours_of_operation",
+        // Not taggable: no ARN names one, so no tag call reaches here with it.
+        ResourceKind::PredefinedAttribute => return None,
+    })
+}
 
 /// A proficiency level condition as SQL: a comparison of `level` with one value, or a
 /// closed range.
