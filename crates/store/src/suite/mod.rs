@@ -33,6 +33,7 @@ pub mod fixtures;
 mod generator;
 pub mod hierarchy;
 pub mod instances;
+pub mod proficiencies;
 pub mod profiles;
 pub mod search;
 pub mod tags;
@@ -64,6 +65,8 @@ pub async fn run_all(store: &dyn Store) {
     hierarchy::hierarchy_structure(store).await;
     hierarchy::hierarchy_groups(store).await;
     hierarchy::hierarchy_delete_in_use(store).await;
+    proficiencies::predefined_attributes(store).await;
+    proficiencies::user_proficiencies(store).await;
     concurrency::concurrent_same_username(store).await;
     concurrency::concurrent_channel_edits(store).await;
     search::search_matches_reference(store).await;
