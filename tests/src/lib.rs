@@ -20,6 +20,10 @@ use aws_sdk_connect::config::{BehaviorVersion, Region};
 use aws_sdk_connect::Client;
 
 pub use aws_sdk_connect;
+/// Scratch PostgreSQL databases, shared with the PostgreSQL store's tests.
+pub use roster_scratch_db::{
+    admin_url, test_database_url, with_database, ScratchDatabase, TEST_DATABASE_URL_ENV,
+};
 
 /// Path of the `roster` binary built by cargo for this test run.
 pub fn roster_binary() -> PathBuf {
@@ -50,17 +54,8 @@ pub struct ServerOptions {
     pub data_dir: Option<PathBuf>,
 }
 
-/// The variable naming an admin URL of a PostgreSQL server for tests.
-pub const TEST_DATABASE_URL_ENV: &str = "ROSTER_TEST_DATABASE_URL";
 /// The variable choosing the backend of [`Server::start`]: `postgres` or `sqlite`.
 pub const TEST_BACKEND_ENV: &str = "ROSTER_TEST_BACKEND";
-
-/// The admin URL of the test PostgreSQL server, if `ROSTER_TEST_DATABASE_URL` is set.
-pub fn test_database_url() -> Option<String> {
-    std::env::var(TEST_DATABASE_URL_ENV)
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-}
 
 /// The admin URL when servers started by this harness use PostgreSQL
 /// (`ROSTER_TEST_BACKEND=postgres` and `ROSTER_TEST_DATABASE_URL` set).
@@ -78,82 +73,6 @@ pub fn postgres_backend() -> Option<String> {
          postgres://postgres@127.0.0.1:5432/postgres)"
     );
     url
-}
-
-/// `url` with its database name replaced by `name`.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let (scheme, rest) = base
-        .split_once("://")
-        .unwrap_or_else(|| panic!("{TEST_DATABASE_URL_ENV} must be a postgres:// URL"));
-    let authority = rest.split('/').next().unwrap_or(rest);
-    match query {
-        Some(q) => format!("{scheme}://{authority}/{name}?{q}"),
-        None => format!("{scheme}://{authority}/{name}"),
-    }
-}
-
-/// Runs `sql` on the admin database, on a thread and runtime of its own (callers
-/// may be inside a runtime).
-fn admin_execute(admin_url: &str, sql: String) -> Result<(), String> {
-    let admin_url = admin_url.to_string();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())?;
-        rt.block_on(async move {
-            let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
-                .await
-                .map_err(|e| e.to_string())?;
-            let conn = tokio::spawn(conn);
-            let out = client.batch_execute(&sql).await.map_err(|e| e.to_string());
-            drop(client);
-            let _ = conn.await;
-            out
-        })
-    })
-    .join()
-    .map_err(|_| "the admin thread panicked".to_string())?
-}
-
-/// A PostgreSQL database made for tests (`roster_test_<random>`), dropped (best
-/// effort) when this is dropped.
-#[derive(Debug)]
-pub struct ScratchDatabase {
-    admin_url: String,
-    pub name: String,
-    /// The URL of the new database.
-    pub url: String,
-}
-
-impl ScratchDatabase {
-    /// Creates a fresh, empty database through the admin URL.
-    pub fn create(admin_url: &str) -> ScratchDatabase {
-        let name = format!("roster_test_{}", uuid::Uuid::new_v4().simple());
-        admin_execute(admin_url, format!("CREATE DATABASE {name}"))
-            .unwrap_or_else(|e| panic!("creating the test database {name}: {e}"));
-        ScratchDatabase {
-            admin_url: admin_url.to_string(),
-            url: with_database(admin_url, &name),
-            name,
-        }
-    }
-}
-
-impl Drop for ScratchDatabase {
-    fn drop(&mut self) {
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        if let Err(e) = admin_execute(&self.admin_url, sql) {
-            eprintln!(
-                "warning: could not drop the test database {}: {e}",
-                self.name
-            );
-        }
-    }
 }
 
 /// Databases of servers whose data directory a test kept for a restart

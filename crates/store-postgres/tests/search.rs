@@ -8,16 +8,17 @@ mod common;
 use common::searching::{conditions, data_set, facts_match, load, search_all};
 use roster_domain::new_id;
 use roster_domain::search::Condition;
+use roster_scratch_db::{admin_url, ScratchDatabase};
 use roster_store::{SearchRequest, Store, StoreError};
 use roster_store_postgres::{PostgresOptions, PostgresStore};
 use roster_store_sqlite::SqliteStore;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn searches_match_the_embedded_store_and_the_reference() {
-    let Some(admin) = common::admin_url() else {
+    let Some(admin) = admin_url() else {
         return;
     };
-    let db = common::ScratchDb::create(&admin).await;
+    let db = ScratchDatabase::create(&admin);
     let pg = PostgresStore::connect(&db.url, PostgresOptions::default())
         .await
         .unwrap();
