@@ -23,3 +23,24 @@ pub fn message_of<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> S
         _ => String::new(),
     }
 }
+
+/// The error of a call that must fail with `code` and HTTP `status`; returns its message.
+#[track_caller]
+pub fn rejected<T: Debug, E: ProvideErrorMetadata + Debug>(
+    res: Result<T, SdkError<E, HttpResponse>>,
+    code: &str,
+    status: u16,
+) -> String {
+    match res {
+        Ok(v) => panic!("expected {status} {code}, got success: {v:?}"),
+        Err(e) => {
+            assert_eq!(
+                error_of(&e),
+                (code.to_string(), status),
+                "message: {}",
+                message_of(&e)
+            );
+            message_of(&e)
+        }
+    }
+}

@@ -9,7 +9,8 @@
 //! created through the admin URL and dropped when the server is dropped.
 //!
 //! The kit is split by what it is about: [`server`] starts the binary and makes
-//! clients, [`fixture`] makes instances, [`errors`] reads failed calls, [`raw`]
+//! clients, [`fixture`] makes instances and the [`Fx`] most tests start from,
+//! [`errors`] reads failed calls and checks expected ones ([`rejected`]), [`raw`]
 //! sends requests without the SDK.
 //! Scratch PostgreSQL databases come from `roster-scratch-db`, which the PostgreSQL
 //! store's tests use too.
