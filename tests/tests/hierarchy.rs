@@ -2,35 +2,25 @@
 //! and §10).
 
 use std::collections::BTreeSet;
-use std::fmt::Debug;
 
-use roster_tests::aws_sdk_connect::config::http::HttpResponse;
-use roster_tests::aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
 use roster_tests::aws_sdk_connect::types::{
     HierarchyGroup, HierarchyGroupSummary, HierarchyLevelUpdate, HierarchyStructure,
-    HierarchyStructureUpdate, UserIdentityInfo,
+    HierarchyStructureUpdate,
 };
-use roster_tests::aws_sdk_connect::Client;
 use roster_tests::*;
 
-struct Fx {
-    _server: Server,
-    client: Client,
-    instance: String,
+/// The hierarchy, through the API.
+trait Hierarchy {
+    fn prefix(&self) -> String;
+    async fn set_levels(&self, names: &[&str]) -> Result<(), String>;
+    async fn structure(&self) -> HierarchyStructure;
+    async fn group(&self, name: &str, parent: Option<&str>) -> String;
+    async fn describe_group(&self, id: &str) -> HierarchyGroup;
+    async fn groups(&self, size: i32) -> Vec<HierarchyGroupSummary>;
+    async fn user(&self, username: &str, group: Option<&str>) -> String;
 }
 
-impl Fx {
-    async fn new() -> Fx {
-        let server = Server::start();
-        let client = server.client();
-        let instance = create_instance(&client, "SAML").await;
-        Fx {
-            _server: server,
-            client,
-            instance,
-        }
-    }
-
+impl Hierarchy for Fx {
     fn prefix(&self) -> String {
         format!(
             "arn:aws:connect:us-east-1:123456789012:instance/{}",
@@ -89,7 +79,7 @@ impl Fx {
             .expect("group id")
     }
 
-    async fn describe(&self, id: &str) -> HierarchyGroup {
+    async fn describe_group(&self, id: &str) -> HierarchyGroup {
         self.client
             .describe_user_hierarchy_group()
             .instance_id(&self.instance)
@@ -130,47 +120,16 @@ impl Fx {
         }
     }
 
+    /// A user in `group` (none when `None`).
     async fn user(&self, username: &str, group: Option<&str>) -> String {
-        let agent = security_profile_id(&self.client, &self.instance, "Agent").await;
-        let rp = basic_routing_profile(&self.client, &self.instance).await;
-        self.client
-            .create_user()
-            .instance_id(&self.instance)
-            .username(username)
-            .identity_info(
-                UserIdentityInfo::builder()
-                    .first_name("A")
-                    .last_name("B")
-                    .build(),
-            )
-            .security_profile_ids(agent)
-            .routing_profile_id(rp)
+        self.create(username)
+            .identity_info(names("A", "B"))
             .set_hierarchy_group_id(group.map(str::to_string))
             .send()
             .await
             .expect("create user")
             .user_id
             .unwrap()
-    }
-}
-
-#[track_caller]
-fn rejected<T: Debug, E: ProvideErrorMetadata + Debug>(
-    res: Result<T, SdkError<E, HttpResponse>>,
-    code: &str,
-    status: u16,
-) -> String {
-    match res {
-        Ok(v) => panic!("expected {status} {code}, got success: {v:?}"),
-        Err(e) => {
-            assert_eq!(
-                error_of(&e),
-                (code.to_string(), status),
-                "message: {}",
-                message_of(&e)
-            );
-            message_of(&e)
-        }
     }
 }
 
@@ -190,7 +149,7 @@ fn path_ids(g: &HierarchyGroup) -> Vec<Option<String>> {
 
 #[tokio::test]
 async fn the_structure_has_numbered_levels() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let s = fx.structure().await;
     assert!(
         s.level_one().is_none() && s.level_two().is_none(),
@@ -249,7 +208,7 @@ async fn the_structure_has_numbered_levels() {
 
 #[tokio::test]
 async fn groups_at_each_level_show_their_level_and_path() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     fx.set_levels(&["Region", "Site", "Team"]).await.unwrap();
     let top = fx.group("Europe", None).await;
     let mid = fx.group("Lisbon", Some(&top)).await;
@@ -262,7 +221,7 @@ async fn groups_at_each_level_show_their_level_and_path() {
         .into_iter()
         .enumerate()
     {
-        let g = fx.describe(id).await;
+        let g = fx.describe_group(id).await;
         assert_eq!(g.id(), Some(id.as_str()));
         assert_eq!(g.name(), Some(name));
         assert_eq!(
@@ -287,7 +246,7 @@ async fn groups_at_each_level_show_their_level_and_path() {
         );
     }
     // The path's entries are full summaries.
-    let g = fx.describe(&low).await;
+    let g = fx.describe_group(&low).await;
     let p = g.hierarchy_path().unwrap();
     let two = p.level_two().unwrap();
     assert_eq!(two.name(), Some("Lisbon"));
@@ -337,7 +296,7 @@ async fn groups_at_each_level_show_their_level_and_path() {
 
 #[tokio::test]
 async fn without_levels_no_group_can_be_created() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let r = fx
         .client
         .create_user_hierarchy_group()
@@ -363,7 +322,7 @@ async fn without_levels_no_group_can_be_created() {
 
 #[tokio::test]
 async fn list_user_hierarchy_groups_pages_return_each_group_once() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     fx.set_levels(&["Region", "Site"]).await.unwrap();
     let mut created = BTreeSet::new();
     for n in 0..4 {
@@ -407,11 +366,11 @@ async fn list_user_hierarchy_groups_pages_return_each_group_once() {
 
 #[tokio::test]
 async fn rename_group_and_duplicate_names() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     fx.set_levels(&["Region", "Site"]).await.unwrap();
     let a = fx.group("Alpha", None).await;
     let b = fx.group("Beta", Some(&a)).await;
-    let before = fx.describe(&a).await;
+    let before = fx.describe_group(&a).await;
     tokio::time::sleep(std::time::Duration::from_millis(15)).await;
 
     fx.client
@@ -422,7 +381,7 @@ async fn rename_group_and_duplicate_names() {
         .send()
         .await
         .expect("rename");
-    let after = fx.describe(&a).await;
+    let after = fx.describe_group(&a).await;
     assert_eq!(after.name(), Some("Alpha Prime"));
     assert_eq!(after.level_id(), before.level_id());
     assert!(
@@ -430,7 +389,7 @@ async fn rename_group_and_duplicate_names() {
             > before.last_modified_time().unwrap().to_millis().unwrap()
     );
     // The child's path shows the new name.
-    let child = fx.describe(&b).await;
+    let child = fx.describe_group(&b).await;
     assert_eq!(
         child.hierarchy_path().unwrap().level_one().unwrap().name(),
         Some("Alpha Prime")
@@ -463,7 +422,7 @@ async fn rename_group_and_duplicate_names() {
         .send()
         .await;
     rejected(r, "DuplicateResourceException", 409);
-    assert_eq!(fx.describe(&b).await.name(), Some("Beta"));
+    assert_eq!(fx.describe_group(&b).await.name(), Some("Beta"));
     assert_eq!(fx.groups(100).await.len(), 2);
 
     let r = fx
@@ -505,7 +464,7 @@ async fn rename_group_and_duplicate_names() {
 
 #[tokio::test]
 async fn a_group_with_children_or_users_cannot_be_deleted() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     fx.set_levels(&["Region", "Site"]).await.unwrap();
     let parent = fx.group("Parent", None).await;
     let child = fx.group("Child", Some(&parent)).await;
@@ -570,7 +529,7 @@ async fn a_group_with_children_or_users_cannot_be_deleted() {
 
 #[tokio::test]
 async fn removing_a_level_that_groups_use_is_refused() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     fx.set_levels(&["Region", "Site", "Team"]).await.unwrap();
     let top = fx.group("North", None).await;
     let site = fx.group("Oslo", Some(&top)).await;
@@ -596,7 +555,7 @@ async fn removing_a_level_that_groups_use_is_refused() {
     let s = fx.structure().await;
     assert_eq!(s.level_two().and_then(|l| l.name()), Some("City"));
     assert!(s.level_three().is_none());
-    assert_eq!(fx.describe(&site).await.level_id(), Some("2"));
+    assert_eq!(fx.describe_group(&site).await.level_id(), Some("2"));
 
     // Without its group, level two can go too.
     fx.client

@@ -22,20 +22,6 @@ use roster_tests::aws_sdk_connect::types::{
 use roster_tests::aws_sdk_connect::Client;
 use roster_tests::*;
 
-/// The admin URL, or `None` after saying loudly that nothing ran.
-fn admin_url() -> Option<String> {
-    let url = test_database_url();
-    if url.is_none() {
-        // Written to the stream itself: the test harness captures eprintln!.
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: {TEST_DATABASE_URL_ENV} is not set; PostgreSQL tests did not run"
-        );
-    }
-    url
-}
-
 fn start_on(url: &str) -> Server {
     Server::start_with(ServerOptions {
         args: vec!["--database-url".into(), url.into()],

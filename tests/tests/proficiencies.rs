@@ -8,7 +8,7 @@ use roster_tests::aws_sdk_connect::config::http::HttpResponse;
 use roster_tests::aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
 use roster_tests::aws_sdk_connect::types::{
     Condition, ListCondition, NumberComparisonType, NumberCondition, PredefinedAttributeValues,
-    StringComparisonType, StringCondition, TargetListType, UserIdentityInfo, UserProficiency,
+    StringComparisonType, StringCondition, TargetListType, UserProficiency,
     UserProficiencyDisassociate, UserSearchCriteria,
 };
 use roster_tests::aws_sdk_connect::Client;
@@ -16,50 +16,18 @@ use roster_tests::*;
 
 const MISSING: &str = "00000000-0000-4000-8000-000000000000";
 
-struct Fx {
-    _server: Server,
-    client: Client,
-    instance: String,
-    agent: String,
-    rp: String,
+/// Predefined attributes and proficiencies, through the API.
+trait Attributes {
+    async fn create_attribute(
+        &self,
+        name: &str,
+        values: &[&str],
+    ) -> Result<(), SdkError<impl ProvideErrorMetadata + Debug, HttpResponse>>;
+    async fn values(&self, name: &str) -> Result<Vec<String>, String>;
+    async fn proficiencies(&self, user: &str, page: i32) -> Vec<(String, String, f32)>;
 }
 
-impl Fx {
-    async fn new() -> Fx {
-        let server = Server::start();
-        let client = server.client();
-        let instance = create_instance(&client, "SAML").await;
-        let agent = security_profile_id(&client, &instance, "Agent").await;
-        let rp = basic_routing_profile(&client, &instance).await;
-        Fx {
-            _server: server,
-            client,
-            instance,
-            agent,
-            rp,
-        }
-    }
-
-    async fn user(&self, username: &str) -> String {
-        self.client
-            .create_user()
-            .instance_id(&self.instance)
-            .username(username)
-            .identity_info(
-                UserIdentityInfo::builder()
-                    .first_name("Ada")
-                    .last_name("Lovelace")
-                    .build(),
-            )
-            .security_profile_ids(&self.agent)
-            .routing_profile_id(&self.rp)
-            .send()
-            .await
-            .expect("create user")
-            .user_id
-            .expect("user id")
-    }
-
+impl Attributes for Fx {
     async fn create_attribute(
         &self,
         name: &str,
@@ -156,30 +124,9 @@ fn owned(list: &[(&str, &str, f32)]) -> Vec<(String, String, f32)> {
         .collect()
 }
 
-/// The error of a call that must fail with `code` and HTTP `status`; returns its message.
-#[track_caller]
-fn rejected<T: Debug, E: ProvideErrorMetadata + Debug>(
-    res: Result<T, SdkError<E, HttpResponse>>,
-    code: &str,
-    status: u16,
-) -> String {
-    match res {
-        Ok(v) => panic!("expected {status} {code}, got success: {v:?}"),
-        Err(e) => {
-            assert_eq!(
-                error_of(&e),
-                (code.to_string(), status),
-                "message: {}",
-                message_of(&e)
-            );
-            message_of(&e)
-        }
-    }
-}
-
 #[tokio::test]
 async fn predefined_attribute_lifecycle() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let c = &fx.client;
     c.create_predefined_attribute()
         .instance_id(&fx.instance)
@@ -342,7 +289,7 @@ async fn predefined_attribute_lifecycle() {
 
 #[tokio::test]
 async fn user_proficiencies() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let c = &fx.client;
     fx.create_attribute("Language", &["English", "French", "German", "Spanish"])
         .await
@@ -350,8 +297,8 @@ async fn user_proficiencies() {
     fx.create_attribute("Skill", &["Billing", "Tech"])
         .await
         .unwrap();
-    let user = fx.user("ada").await;
-    let other = fx.user("grace").await;
+    let user = fx.new_user("ada").await;
+    let other = fx.new_user("grace").await;
     assert!(fx.proficiencies(&user, 10).await.is_empty());
 
     let associate = |list: Vec<UserProficiency>| {

@@ -11,8 +11,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use roster_tests::aws_sdk_connect::config::http::HttpResponse;
-use roster_tests::aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
 use roster_tests::aws_sdk_connect::types::{
     AfterContactWorkConfig, AfterContactWorkConfigPerChannel, AttributeAndCondition, Channel,
     Condition, ControlPlaneTagFilter, ControlPlaneUserAttributeFilter, HierarchyGroupCondition,
@@ -827,27 +825,6 @@ impl Filt {
             Filt::AttrOr(ands) => ands.iter().any(|a| a.eval(p)),
             Filt::AttrAnd(a) => a.eval(p),
             Filt::AttrHier(g, children) => in_group(p, g, *children),
-        }
-    }
-}
-
-/// The error of a call that must fail with `code` and HTTP `status`; returns its message.
-#[track_caller]
-fn rejected<T: Debug, E: ProvideErrorMetadata + Debug>(
-    res: Result<T, SdkError<E, HttpResponse>>,
-    code: &str,
-    status: u16,
-) -> String {
-    match res {
-        Ok(v) => panic!("expected {status} {code}, got success: {v:?}"),
-        Err(e) => {
-            assert_eq!(
-                error_of(&e),
-                (code.to_string(), status),
-                "message: {}",
-                message_of(&e)
-            );
-            message_of(&e)
         }
     }
 }

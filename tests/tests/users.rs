@@ -3,165 +3,24 @@
 //! with its error code and HTTP status, each checked to have changed nothing.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fmt::Debug;
-use std::future::Future;
 use std::time::Duration;
 
-use roster_tests::aws_sdk_connect::config::http::HttpResponse;
-use roster_tests::aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
-use roster_tests::aws_sdk_connect::operation::create_user::builders::CreateUserFluentBuilder;
 use roster_tests::aws_sdk_connect::primitives::DateTime;
 use roster_tests::aws_sdk_connect::types::{
     Channel, HierarchyLevelUpdate, HierarchyStructureUpdate, MediaConcurrency,
-    PersistentConnectionConfig, PhoneType, User, UserIdentityInfo, UserPhoneConfig, UserSummary,
+    PersistentConnectionConfig, PhoneType, UserIdentityInfo, UserPhoneConfig,
     VoiceEnhancementConfig, VoiceEnhancementMode,
 };
-use roster_tests::aws_sdk_connect::Client;
 use roster_tests::*;
 use serde_json::json;
 
-const PASSWORD: &str = "Secret123";
-
-/// One server, one instance, and the ids a user needs.
-struct Fx {
-    server: Server,
-    client: Client,
-    instance: String,
-    idm: &'static str,
-    agent: String,
-    rp: String,
+/// What some tests make besides users.
+trait Extras {
+    async fn hierarchy_group(&self, name: &str) -> String;
+    async fn second_routing_profile(&self) -> String;
 }
 
-impl Fx {
-    async fn new(idm: &'static str) -> Fx {
-        Fx::on(Server::start(), idm).await
-    }
-
-    async fn on(server: Server, idm: &'static str) -> Fx {
-        let client = server.client();
-        Fx::with_client(server, client, idm).await
-    }
-
-    async fn with_client(server: Server, client: Client, idm: &'static str) -> Fx {
-        let instance = create_instance(&client, idm).await;
-        let agent = security_profile_id(&client, &instance, "Agent").await;
-        let rp = basic_routing_profile(&client, &instance).await;
-        Fx {
-            server,
-            client,
-            instance,
-            idm,
-            agent,
-            rp,
-        }
-    }
-
-    /// A CreateUser request that the instance accepts as it is.
-    fn create(&self, username: &str) -> CreateUserFluentBuilder {
-        let mut b = self
-            .client
-            .create_user()
-            .instance_id(&self.instance)
-            .username(username)
-            .security_profile_ids(&self.agent)
-            .routing_profile_id(&self.rp);
-        if self.idm != "EXISTING_DIRECTORY" {
-            b = b.identity_info(names("Ada", "Lovelace"));
-        }
-        if self.idm == "CONNECT_MANAGED" {
-            b = b.password(PASSWORD);
-        }
-        b
-    }
-
-    async fn new_user(&self, username: &str) -> String {
-        self.create(username)
-            .send()
-            .await
-            .expect("create user")
-            .user_id
-            .expect("user id")
-    }
-
-    async fn describe(&self, id: &str) -> User {
-        self.client
-            .describe_user()
-            .instance_id(&self.instance)
-            .user_id(id)
-            .send()
-            .await
-            .expect("describe user")
-            .user
-            .expect("user")
-    }
-
-    /// Every user of the instance, following NextToken.
-    async fn users(&self) -> Vec<UserSummary> {
-        let mut all = Vec::new();
-        let mut token = None;
-        loop {
-            let out = self
-                .client
-                .list_users()
-                .instance_id(&self.instance)
-                .max_results(1000)
-                .set_next_token(token)
-                .send()
-                .await
-                .expect("list users");
-            all.extend(out.user_summary_list().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                return all;
-            }
-        }
-    }
-
-    async fn usernames(&self) -> BTreeSet<String> {
-        self.users()
-            .await
-            .iter()
-            .map(|u| u.username().unwrap().to_string())
-            .collect()
-    }
-
-    /// Sends a CreateUser that must fail with `code` and `status`, and checks that it
-    /// created nothing. Returns the error message.
-    async fn create_rejected(
-        &self,
-        req: CreateUserFluentBuilder,
-        code: &str,
-        status: u16,
-    ) -> String {
-        let before = self.users().await;
-        let msg = rejected(req.send().await, code, status);
-        assert_eq!(
-            self.users().await,
-            before,
-            "a rejected CreateUser changed the instance's users"
-        );
-        msg
-    }
-
-    /// Runs `call` on user `id`, which must fail with `code` and `status`, and checks
-    /// that the user is exactly as before. Returns the error message.
-    async fn update_rejected<T: Debug, E: ProvideErrorMetadata + Debug>(
-        &self,
-        id: &str,
-        call: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
-        code: &str,
-        status: u16,
-    ) -> String {
-        let before = self.describe(id).await;
-        let msg = rejected(call.await, code, status);
-        assert_eq!(
-            self.describe(id).await,
-            before,
-            "a rejected update changed the user"
-        );
-        msg
-    }
-
+impl Extras for Fx {
     async fn hierarchy_group(&self, name: &str) -> String {
         self.client
             .update_user_hierarchy_structure()
@@ -223,34 +82,6 @@ impl Fx {
             .expect("create routing profile")
             .routing_profile_id
             .expect("routing profile id")
-    }
-}
-
-fn names(first: &str, last: &str) -> UserIdentityInfo {
-    UserIdentityInfo::builder()
-        .first_name(first)
-        .last_name(last)
-        .build()
-}
-
-/// The error of a call that must fail with `code` and HTTP `status`; returns its message.
-#[track_caller]
-fn rejected<T: Debug, E: ProvideErrorMetadata + Debug>(
-    res: Result<T, SdkError<E, HttpResponse>>,
-    code: &str,
-    status: u16,
-) -> String {
-    match res {
-        Ok(v) => panic!("expected {status} {code}, got success: {v:?}"),
-        Err(e) => {
-            assert_eq!(
-                error_of(&e),
-                (code.to_string(), status),
-                "message: {}",
-                message_of(&e)
-            );
-            message_of(&e)
-        }
     }
 }
 

@@ -3,88 +3,31 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
-use std::future::Future;
 
-use roster_tests::aws_sdk_connect::config::http::HttpResponse;
-use roster_tests::aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
-use roster_tests::aws_sdk_connect::operation::create_user::builders::CreateUserFluentBuilder;
 use roster_tests::aws_sdk_connect::operation::update_user_config::builders::UpdateUserConfigFluentBuilder;
 use roster_tests::aws_sdk_connect::types::{
     AfterContactWorkConfig, AfterContactWorkConfigPerChannel, AutoAcceptConfig, Channel,
     PersistentConnectionConfig, PhoneNumberConfig, PhoneType, User, UserIdentityInfo,
     UserPhoneConfig, VoiceEnhancementConfig, VoiceEnhancementMode,
 };
-use roster_tests::aws_sdk_connect::Client;
 use roster_tests::*;
 use serde_json::json;
 
 const CHANNELS: [&str; 4] = ["VOICE", "CHAT", "TASK", "EMAIL"];
 
-struct Fx {
-    server: Server,
-    client: Client,
-    instance: String,
-    agent: String,
-    rp: String,
+/// What these tests ask of the fixture besides users.
+trait Extras {
+    fn config(&self, id: &str) -> UpdateUserConfigFluentBuilder;
+    async fn settings(&self, id: &str) -> Settings;
+    async fn user_count(&self) -> usize;
 }
 
-impl Fx {
-    async fn new() -> Fx {
-        let server = Server::start();
-        let client = server.client();
-        let instance = create_instance(&client, "SAML").await;
-        let agent = security_profile_id(&client, &instance, "Agent").await;
-        let rp = basic_routing_profile(&client, &instance).await;
-        Fx {
-            server,
-            client,
-            instance,
-            agent,
-            rp,
-        }
-    }
-
-    fn create(&self, username: &str) -> CreateUserFluentBuilder {
-        self.client
-            .create_user()
-            .instance_id(&self.instance)
-            .username(username)
-            .identity_info(
-                UserIdentityInfo::builder()
-                    .first_name("Ada")
-                    .last_name("Lovelace")
-                    .build(),
-            )
-            .security_profile_ids(&self.agent)
-            .routing_profile_id(&self.rp)
-    }
-
-    async fn new_user(&self, username: &str) -> String {
-        self.create(username)
-            .send()
-            .await
-            .expect("create user")
-            .user_id
-            .expect("user id")
-    }
-
+impl Extras for Fx {
     fn config(&self, id: &str) -> UpdateUserConfigFluentBuilder {
         self.client
             .update_user_config()
             .instance_id(&self.instance)
             .user_id(id)
-    }
-
-    async fn describe(&self, id: &str) -> User {
-        self.client
-            .describe_user()
-            .instance_id(&self.instance)
-            .user_id(id)
-            .send()
-            .await
-            .expect("describe user")
-            .user
-            .expect("user")
     }
 
     async fn settings(&self, id: &str) -> Settings {
@@ -101,55 +44,6 @@ impl Fx {
             .expect("list users")
             .user_summary_list()
             .len()
-    }
-
-    /// A CreateUser that must fail with 400 `code` and create nothing.
-    async fn create_rejected(&self, req: CreateUserFluentBuilder, code: &str) -> String {
-        let before = self.user_count().await;
-        let msg = rejected(req.send().await, code);
-        assert_eq!(
-            self.user_count().await,
-            before,
-            "a rejected CreateUser created a user"
-        );
-        msg
-    }
-
-    /// An update of user `id` that must fail with 400 `code` and leave the user exactly
-    /// as it was (LastModifiedTime included).
-    async fn update_rejected<T: Debug, E: ProvideErrorMetadata + Debug>(
-        &self,
-        id: &str,
-        call: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
-        code: &str,
-    ) -> String {
-        let before = self.describe(id).await;
-        let msg = rejected(call.await, code);
-        assert_eq!(
-            self.describe(id).await,
-            before,
-            "a rejected update changed the user"
-        );
-        msg
-    }
-}
-
-#[track_caller]
-fn rejected<T: Debug, E: ProvideErrorMetadata + Debug>(
-    res: Result<T, SdkError<E, HttpResponse>>,
-    code: &str,
-) -> String {
-    match res {
-        Ok(v) => panic!("expected 400 {code}, got success: {v:?}"),
-        Err(e) => {
-            assert_eq!(
-                error_of(&e),
-                (code.to_string(), 400),
-                "message: {}",
-                message_of(&e)
-            );
-            message_of(&e)
-        }
     }
 }
 
@@ -357,7 +251,7 @@ impl Settings {
 
 #[tokio::test]
 async fn a_new_user_has_the_default_settings() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("plain").await;
     assert_eq!(fx.settings(&id).await, defaults());
 
@@ -458,7 +352,7 @@ async fn a_new_user_has_the_default_settings() {
 
 #[tokio::test]
 async fn update_user_config_merges_by_channel() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("merge").await;
     fx.config(&id)
         .after_contact_work_configs(acw("VOICE", 20, None))
@@ -517,14 +411,14 @@ async fn update_user_config_merges_by_channel() {
 
     // No list at all is refused.
     let msg = fx
-        .update_rejected(&id, fx.config(&id).send(), REQUEST)
+        .update_rejected(&id, fx.config(&id).send(), REQUEST, 400)
         .await;
     assert!(msg.contains("AutoAcceptConfigs"), "{msg}");
 }
 
 #[tokio::test]
 async fn phone_config_is_derived_from_the_voice_entries() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("derive").await;
     fx.config(&id)
         .auto_accept_configs(aa("VOICE", true, Some(true)))
@@ -586,7 +480,7 @@ async fn phone_config_is_derived_from_the_voice_entries() {
 
 #[tokio::test]
 async fn update_user_phone_config_writes_acw_on_every_channel_and_auto_accept_on_voice() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("legacy").await;
     fx.config(&id)
         .after_contact_work_configs(acw("CHAT", 60, None))
@@ -707,13 +601,14 @@ async fn update_user_phone_config_writes_acw_on_every_channel_and_auto_accept_on
 
 #[tokio::test]
 async fn create_user_refuses_a_phone_config_member_together_with_its_list() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let msg = fx
         .create_rejected(
             fx.create("p1")
                 .phone_config(UserPhoneConfig::builder().auto_accept(true).build())
                 .auto_accept_configs(aa("CHAT", true, None)),
             REQUEST,
+            400,
         )
         .await;
     assert!(msg.contains("AutoAccept"), "{msg}");
@@ -727,6 +622,7 @@ async fn create_user_refuses_a_phone_config_member_together_with_its_list() {
                 )
                 .after_contact_work_configs(acw("CHAT", 10, None)),
             REQUEST,
+            400,
         )
         .await;
     assert!(msg.contains("AfterContactWorkTimeLimit"), "{msg}");
@@ -741,6 +637,7 @@ async fn create_user_refuses_a_phone_config_member_together_with_its_list() {
                 )
                 .phone_number_configs(phone("VOICE", "DESK_PHONE", Some("+12065550100"))),
             REQUEST,
+            400,
         )
         .await;
     assert!(msg.contains("PhoneNumberConfigs"), "{msg}");
@@ -754,6 +651,7 @@ async fn create_user_refuses_a_phone_config_member_together_with_its_list() {
                 )
                 .persistent_connection_configs(persistent("VOICE", true)),
             REQUEST,
+            400,
         )
         .await;
     assert!(msg.contains("PersistentConnection"), "{msg}");
@@ -785,7 +683,7 @@ async fn create_user_refuses_a_phone_config_member_together_with_its_list() {
 
 #[tokio::test]
 async fn a_channel_appears_at_most_once_per_list() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("twice").await;
     let c = |b: UpdateUserConfigFluentBuilder| b.send();
     let cases: Vec<(&str, UpdateUserConfigFluentBuilder)> = vec![
@@ -821,7 +719,7 @@ async fn a_channel_appears_at_most_once_per_list() {
         ),
     ];
     for (list, req) in cases {
-        let msg = fx.update_rejected(&id, c(req), PARAM).await;
+        let msg = fx.update_rejected(&id, c(req), PARAM, 400).await;
         assert!(msg.contains(list), "{list}: {msg}");
     }
     let msg = fx
@@ -830,6 +728,7 @@ async fn a_channel_appears_at_most_once_per_list() {
                 .auto_accept_configs(aa("EMAIL", true, None))
                 .auto_accept_configs(aa("EMAIL", true, None)),
             PARAM,
+            400,
         )
         .await;
     assert!(msg.contains("AutoAcceptConfigs"), "{msg}");
@@ -838,7 +737,7 @@ async fn a_channel_appears_at_most_once_per_list() {
 
 #[tokio::test]
 async fn voice_only_lists_and_members_refuse_other_channels() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("voiceonly").await;
     for ch in ["CHAT", "TASK", "EMAIL"] {
         let cases: Vec<(&str, UpdateUserConfigFluentBuilder)> = vec![
@@ -868,7 +767,7 @@ async fn voice_only_lists_and_members_refuse_other_channels() {
             ),
         ];
         for (what, req) in cases {
-            let msg = fx.update_rejected(&id, req.send(), PARAM).await;
+            let msg = fx.update_rejected(&id, req.send(), PARAM, 400).await;
             assert!(
                 msg.contains(what) && msg.contains(ch),
                 "{what} on {ch}: {msg}"
@@ -878,12 +777,14 @@ async fn voice_only_lists_and_members_refuse_other_channels() {
             fx.create("v")
                 .phone_number_configs(phone(ch, "SOFT_PHONE", None)),
             PARAM,
+            400,
         )
         .await;
         fx.create_rejected(
             fx.create("v")
                 .auto_accept_configs(aa(ch, true, Some(false))),
             PARAM,
+            400,
         )
         .await;
     }
@@ -892,7 +793,7 @@ async fn voice_only_lists_and_members_refuse_other_channels() {
 
 #[tokio::test]
 async fn a_desk_phone_needs_an_e164_number() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("desk").await;
     let msg = fx
         .update_rejected(
@@ -901,6 +802,7 @@ async fn a_desk_phone_needs_an_e164_number() {
                 .phone_number_configs(phone("VOICE", "DESK_PHONE", None))
                 .send(),
             PARAM,
+            400,
         )
         .await;
     assert!(msg.contains("PhoneNumber"), "{msg}");
@@ -918,6 +820,7 @@ async fn a_desk_phone_needs_an_e164_number() {
                     .phone_number_configs(phone("VOICE", "DESK_PHONE", Some(bad)))
                     .send(),
                 PARAM,
+                400,
             )
             .await;
         assert!(
@@ -942,6 +845,7 @@ async fn a_desk_phone_needs_an_e164_number() {
                 .build(),
         ),
         PARAM,
+        400,
     )
     .await;
     fx.update_rejected(
@@ -953,6 +857,7 @@ async fn a_desk_phone_needs_an_e164_number() {
                 .build(),
         ),
         PARAM,
+        400,
     )
     .await;
     fx.create_rejected(
@@ -962,12 +867,14 @@ async fn a_desk_phone_needs_an_e164_number() {
                 .build(),
         ),
         PARAM,
+        400,
     )
     .await;
     fx.create_rejected(
         fx.create("d2")
             .phone_number_configs(phone("VOICE", "DESK_PHONE", Some("12065550100"))),
         PARAM,
+        400,
     )
     .await;
     assert_eq!(fx.settings(&id).await, defaults());
@@ -1016,7 +923,7 @@ async fn a_desk_phone_needs_an_e164_number() {
 
 #[tokio::test]
 async fn acw_limits_in_the_lists() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("limits").await;
     for bad in [-1, 2_000_001] {
         let msg = fx
@@ -1026,6 +933,7 @@ async fn acw_limits_in_the_lists() {
                     .after_contact_work_configs(acw("CHAT", bad, None))
                     .send(),
                 PARAM,
+                400,
             )
             .await;
         assert!(msg.contains("AfterContactWorkTimeLimit"), "{bad}: {msg}");
@@ -1035,12 +943,14 @@ async fn acw_limits_in_the_lists() {
                 .after_contact_work_configs(acw("VOICE", 1, Some(bad)))
                 .send(),
             PARAM,
+            400,
         )
         .await;
         fx.create_rejected(
             fx.create("l")
                 .after_contact_work_configs(acw("TASK", bad, None)),
             PARAM,
+            400,
         )
         .await;
     }
@@ -1074,7 +984,7 @@ async fn acw_limits_in_the_lists() {
 
 #[tokio::test]
 async fn agent_first_callback_settings_are_replaced_with_their_entry() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("callback").await;
     fx.config(&id)
         .auto_accept_configs(aa("VOICE", true, Some(true)))
@@ -1100,7 +1010,7 @@ async fn agent_first_callback_settings_are_replaced_with_their_entry() {
 
 #[tokio::test]
 async fn a_rejected_update_user_config_changes_nothing() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("atomic").await;
     fx.config(&id)
         .auto_accept_configs(aa("TASK", true, None))
@@ -1127,14 +1037,14 @@ async fn a_rejected_update_user_config_changes_nothing() {
             .auto_accept_configs(aa("VOICE", true, Some(true)))
             .after_contact_work_configs(acw("EMAIL", 33, None))
             .persistent_connection_configs(persistent("VOICE", true));
-        fx.update_rejected(&id, req.send(), PARAM).await;
+        fx.update_rejected(&id, req.send(), PARAM, 400).await;
         assert_eq!(fx.settings(&id).await, before, "case {n}");
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_updates_of_different_channels_lose_nothing() {
-    let fx = Fx::new().await;
+    let fx = Fx::new("SAML").await;
     let id = fx.new_user("busy").await;
     let mut tasks = Vec::new();
     for (t, ch) in CHANNELS.into_iter().enumerate() {

@@ -6,6 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
+use roster_scratch_db::{admin_url, ScratchDatabase};
 use roster_store::suite::{new_instance, plain_user, setup};
 use roster_store::{PageRequest, Store, StoreError};
 use roster_store_postgres::{PostgresOptions, PostgresStore, SCHEMA_VERSION};
@@ -21,10 +22,10 @@ async fn sql(url: &str) -> tokio_postgres::Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stores_starting_together_migrate_once() {
-    let Some(admin) = common::admin_url() else {
+    let Some(admin) = admin_url() else {
         return;
     };
-    let db = common::ScratchDb::create(&admin).await;
+    let db = ScratchDatabase::create(&admin);
     let starts: Vec<_> = (0..6)
         .map(|_| {
             let url = db.url.clone();
@@ -87,10 +88,10 @@ async fn stores_starting_together_migrate_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_newer_schema_is_refused() {
-    let Some(admin) = common::admin_url() else {
+    let Some(admin) = admin_url() else {
         return;
     };
-    let db = common::ScratchDb::create(&admin).await;
+    let db = ScratchDatabase::create(&admin);
     PostgresStore::connect(&db.url, PostgresOptions::default())
         .await
         .unwrap()
@@ -111,10 +112,10 @@ async fn a_newer_schema_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn racing_creations_across_stores_keep_names_unique_and_the_quota() {
-    let Some(admin) = common::admin_url() else {
+    let Some(admin) = admin_url() else {
         return;
     };
-    let db = common::ScratchDb::create(&admin).await;
+    let db = ScratchDatabase::create(&admin);
     let a = Arc::new(
         PostgresStore::connect(&db.url, PostgresOptions::default())
             .await
@@ -196,10 +197,10 @@ async fn racing_creations_across_stores_keep_names_unique_and_the_quota() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aliases_race_across_stores() {
-    let Some(admin) = common::admin_url() else {
+    let Some(admin) = admin_url() else {
         return;
     };
-    let db = common::ScratchDb::create(&admin).await;
+    let db = ScratchDatabase::create(&admin);
     let a = Arc::new(
         PostgresStore::connect(&db.url, PostgresOptions::default())
             .await
@@ -236,10 +237,10 @@ async fn aliases_race_across_stores() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_password_never_shows() {
-    let Some(admin) = common::admin_url() else {
+    let Some(admin) = admin_url() else {
         return;
     };
-    let db = common::ScratchDb::create(&admin).await;
+    let db = ScratchDatabase::create(&admin);
     // The test server trusts local connections, so any password is accepted.
     let (scheme, rest) = db.url.split_once("://").unwrap();
     let with_password = match rest.split_once('@') {
@@ -285,10 +286,10 @@ async fn the_password_never_shows() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_pg_trgm_searches_scan_and_still_match() {
-    let Some(admin) = common::admin_url() else {
+    let Some(admin) = admin_url() else {
         return;
     };
-    let db = common::ScratchDb::create(&admin).await;
+    let db = ScratchDatabase::create(&admin);
     // A role that may create tables in the database but not extensions.
     let role = format!(
         "roster_limited_{}",
@@ -342,10 +343,10 @@ async fn without_pg_trgm_searches_scan_and_still_match() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn text_the_database_cannot_hold_is_refused_not_a_failure() {
-    let Some(admin) = common::admin_url() else {
+    let Some(admin) = admin_url() else {
         return;
     };
-    let db = common::ScratchDb::create(&admin).await;
+    let db = ScratchDatabase::create(&admin);
     let store = PostgresStore::connect(&db.url, PostgresOptions::default())
         .await
         .unwrap();

@@ -1,6 +1,6 @@
 //! The storage contract of roster. Every backend (the embedded SQLite store, the
-//! PostgreSQL store) implements [`Store`]; the test suite in [`suite`] runs against
-//! each of them, so they behave the same.
+//! PostgreSQL store) implements [`Store`]; the test suite in `suite` (compiled with
+//! the `suite` feature) runs against each of them, so they behave the same.
 //!
 //! Each method is one atomic unit: it either applies entirely and durably (on disk,
 //! or committed) before it returns `Ok`, or changes nothing. Every method that acts
@@ -23,6 +23,7 @@ use roster_domain::{DomainError, InstanceRef, Scope};
 
 pub mod columns;
 pub mod sql;
+#[cfg(feature = "suite")]
 pub mod suite;
 
 /// Why a store call did not apply.
