@@ -141,11 +141,14 @@ pub struct ChannelSettings {
     pub agent_first_callback_after_contact_work: Option<AcwSeconds>,
 }
 
-/// Every per-channel setting of a user.
+/// Every per-channel setting of a user. The agent-first callback settings exist on
+/// VOICE only: the channel settings change only through [`UserConfig::apply`] and
+/// [`UserConfig::apply_phone_config`], which refuse them elsewhere, and a store reads
+/// them back through [`UserConfig::from_stored`], which has no place for them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserConfig {
     /// Indexed by [`Channel`]: VOICE, CHAT, TASK, EMAIL.
-    pub channels: [ChannelSettings; 4],
+    channels: [ChannelSettings; 4],
     /// VOICE phone settings.
     pub phone_type: PhoneType,
     pub desk_phone_number: Option<String>,
@@ -173,6 +176,34 @@ impl Default for UserConfig {
             desk_phone_number: None,
             persistent_connection: false,
             voice_enhancement: VoiceEnhancementMode::None,
+        }
+    }
+}
+
+impl UserConfig {
+    /// Settings as a store kept them: VOICE's in full, and auto-accept and
+    /// after-contact work for CHAT, TASK and EMAIL, in that order.
+    pub fn from_stored(
+        voice: ChannelSettings,
+        others: [(bool, AcwSeconds); 3],
+        phone_type: PhoneType,
+        desk_phone_number: Option<String>,
+        persistent_connection: bool,
+        voice_enhancement: VoiceEnhancementMode,
+    ) -> Self {
+        let plain = |(auto_accept, after_contact_work): (bool, AcwSeconds)| ChannelSettings {
+            auto_accept,
+            after_contact_work,
+            agent_first_callback_auto_accept: None,
+            agent_first_callback_after_contact_work: None,
+        };
+        let [chat, task, email] = others;
+        UserConfig {
+            channels: [voice, plain(chat), plain(task), plain(email)],
+            phone_type,
+            desk_phone_number,
+            persistent_connection,
+            voice_enhancement,
         }
     }
 }

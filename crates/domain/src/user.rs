@@ -29,7 +29,7 @@ pub struct User {
     pub directory_user_id: Option<String>,
     /// An argon2id PHC string; never leaves the service.
     pub password_hash: Option<String>,
-    pub security_profile_ids: Vec<String>,
+    pub security_profile_ids: SecurityProfileIds,
     pub routing_profile_id: String,
     pub hierarchy_group_id: Option<String>,
     pub config: UserConfig,
@@ -197,23 +197,49 @@ pub fn validate_directory_user_id(
     Ok(())
 }
 
-/// `SecurityProfileIds`: 1 to 10, no repeats.
-pub fn validate_security_profile_ids(ids: &[String]) -> Result<(), DomainError> {
-    if ids.is_empty() || ids.len() > 10 {
-        return Err(DomainError::param(
-            "SecurityProfileIds",
-            "must name 1 to 10 security profiles",
-        ));
-    }
-    for (i, id) in ids.iter().enumerate() {
-        if ids[..i].contains(id) {
+/// A user's security profiles: 1 to 10 ids, none twice (`SecurityProfileIds`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SecurityProfileIds(Vec<String>);
+
+impl SecurityProfileIds {
+    pub fn parse(ids: Vec<String>) -> Result<Self, DomainError> {
+        if ids.is_empty() || ids.len() > 10 {
             return Err(DomainError::param(
-                format!("SecurityProfileIds[{i}]"),
-                format!("security profile {id} is listed more than once"),
+                "SecurityProfileIds",
+                "must name 1 to 10 security profiles",
             ));
         }
+        for (i, id) in ids.iter().enumerate() {
+            if ids[..i].contains(id) {
+                return Err(DomainError::param(
+                    format!("SecurityProfileIds[{i}]"),
+                    format!("security profile {id} is listed more than once"),
+                ));
+            }
+        }
+        Ok(SecurityProfileIds(ids))
     }
-    Ok(())
+
+    /// Ids a store kept, read back in its order.
+    pub fn from_stored(ids: Vec<String>) -> Self {
+        SecurityProfileIds(ids)
+    }
+
+    /// One more id a store kept, while it reads a user back.
+    pub fn push_stored(&mut self, id: String) {
+        self.0.push(id);
+    }
+
+    pub fn into_vec(self) -> Vec<String> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for SecurityProfileIds {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.0
+    }
 }
 
 #[cfg(test)]
@@ -293,9 +319,9 @@ mod tests {
     fn directory_user_id_and_profiles() {
         assert!(validate_directory_user_id(Some("x"), Saml).is_err());
         assert!(validate_directory_user_id(Some("x"), ExistingDirectory).is_ok());
-        assert!(validate_security_profile_ids(&[]).is_err());
-        assert!(validate_security_profile_ids(&["a".into(), "a".into()]).is_err());
+        assert!(SecurityProfileIds::parse(vec![]).is_err());
+        assert!(SecurityProfileIds::parse(vec!["a".into(), "a".into()]).is_err());
         let eleven: Vec<String> = (0..11).map(|i| i.to_string()).collect();
-        assert!(validate_security_profile_ids(&eleven).is_err());
+        assert!(SecurityProfileIds::parse(eleven).is_err());
     }
 }

@@ -201,7 +201,7 @@ pub(crate) fn user_shape(arn: String, u: &User) -> api::User {
         }),
         phone_config: Some(r.phone_config),
         directory_user_id: u.directory_user_id.clone(),
-        security_profile_ids: Some(u.security_profile_ids.clone()),
+        security_profile_ids: Some(u.security_profile_ids.to_vec()),
         routing_profile_id: Some(u.routing_profile_id.clone()),
         hierarchy_group_id: u.hierarchy_group_id.clone(),
         tags: Some(u.tags.clone()),

@@ -90,8 +90,8 @@ impl ops::CreateUserHierarchyGroup for ConnectService {
         let tags: Tags = i.tags.clone().unwrap_or_default();
         validate_tags("Tags", &tags).api()?;
         let id = new_id();
-        let (level, mut path) = match i.parent_group_id.as_deref().filter(|p| !p.is_empty()) {
-            None => (1, Vec::new()),
+        let group = match i.parent_group_id.as_deref().filter(|p| !p.is_empty()) {
+            None => dh::HierarchyGroup::top(id.clone(), name.clone(), tags, modified(ctx)),
             Some(parent_id) => {
                 let parent = self
                     .store
@@ -103,30 +103,16 @@ impl ops::CreateUserHierarchyGroup for ConnectService {
                                 kind: ResourceKind::HierarchyGroup,
                                 ..
                             } => InvalidParameterException::new(format!(
-                    "ParentGroupId: hierarchy group {parent_id} does not exist in this instance"
-                ))
+                                "ParentGroupId: hierarchy group {parent_id} does not exist in this instance"
+                            ))
                             .into(),
                             other => crate::errors::store(other).into(),
                         }
                     })?;
-                if parent.level >= dh::MAX_LEVELS {
-                    return Err(InvalidRequestException::new(format!(
-                    "ParentGroupId: group {parent_id} is at level {}, the lowest; it cannot have child groups",
-                    parent.level
-                )).into());
-                }
-                (parent.level + 1, parent.path)
+                dh::HierarchyGroup::child_of(&parent, id.clone(), name.clone(), tags, modified(ctx))
             }
-        };
-        path.push(id.clone());
-        let group = dh::HierarchyGroup {
-            id: id.clone(),
-            name: name.clone(),
-            level,
-            path,
-            tags,
-            modified: modified(ctx),
-        };
+        }
+        .api()?;
         self.store
             .create_hierarchy_group(&at, group)
             .await
@@ -175,8 +161,8 @@ impl ops::DescribeUserHierarchyGroup for ConnectService {
             .get_hierarchy_group(&at, &i.hierarchy_group_id)
             .await
             .api()?;
-        let mut path = Vec::with_capacity(g.path.len());
-        for ancestor in &g.path[..g.path.len().saturating_sub(1)] {
+        let mut path = Vec::with_capacity(g.path().len());
+        for ancestor in &g.path()[..g.path().len().saturating_sub(1)] {
             path.push(summary(
                 &at,
                 &self.store.get_hierarchy_group(&at, ancestor).await.api()?,
@@ -197,7 +183,7 @@ impl ops::DescribeUserHierarchyGroup for ConnectService {
                 id: Some(g.id.clone()),
                 arn: Some(arn_in(&at, ResourceKind::HierarchyGroup, &g.id)),
                 name: Some(g.name.clone()),
-                level_id: Some(g.level.to_string()),
+                level_id: Some(g.level().to_string()),
                 hierarchy_path: Some(hierarchy_path),
                 tags: Some(g.tags.clone()),
                 last_modified_time: Some(g.modified.time.epoch_seconds()),

@@ -503,7 +503,7 @@ impl ops::SearchUsers for ConnectService {
                             }),
                             phone_config: Some(r.phone_config),
                             routing_profile_id: Some(u.routing_profile_id),
-                            security_profile_ids: Some(u.security_profile_ids),
+                            security_profile_ids: Some(u.security_profile_ids.into_vec()),
                             tags: Some(u.tags),
                             username: Some(u.username.as_str().to_string()),
                             auto_accept_configs: Some(r.auto_accept),

@@ -7,7 +7,7 @@ use roster_domain::channel::{AcwSeconds, UserConfig};
 use roster_domain::instance::IdentityManagementType;
 use roster_domain::password::password_for;
 use roster_domain::tags::{validate_tags, Tags};
-use roster_domain::user::{self as du, IdentityInfo, Username};
+use roster_domain::user::{self as du, IdentityInfo, SecurityProfileIds, Username};
 use roster_domain::{new_id, DomainError, InstanceRef};
 use roster_store::UserEdit;
 
@@ -53,8 +53,8 @@ impl ops::CreateUser for ConnectService {
         let identity = i.identity_info.as_ref().map(identity).unwrap_or_default();
         identity.validate("IdentityInfo", idm).api()?;
         du::validate_directory_user_id(i.directory_user_id.as_deref(), idm).api()?;
-        let security_profile_ids = i.security_profile_ids.clone();
-        du::validate_security_profile_ids(&security_profile_ids).api()?;
+        let security_profile_ids =
+            SecurityProfileIds::parse(i.security_profile_ids.clone()).api()?;
         let routing_profile_id = i.routing_profile_id.clone();
         let tags: Tags = i.tags.clone().unwrap_or_default();
         validate_tags("Tags", &tags).api()?;
@@ -294,8 +294,7 @@ impl ops::UpdateUserSecurityProfiles for ConnectService {
         i: UpdateUserSecurityProfilesRequest,
     ) -> Result<(), UpdateUserSecurityProfilesError> {
         let at = instance_ref(ctx, &i.instance_id)?;
-        let ids = i.security_profile_ids.clone();
-        du::validate_security_profile_ids(&ids).api()?;
+        let ids = SecurityProfileIds::parse(i.security_profile_ids.clone()).api()?;
         Ok(edit_user(self, ctx, &at, &i.user_id, move |u| {
             u.security_profile_ids = ids;
             Ok(())

@@ -9,7 +9,7 @@ use roster_store::{PageRequest, StoreError};
 use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_one, query_opt, Tx};
-use crate::error::{on_unique, Error, Result};
+use crate::error::{on_unique, Result};
 use crate::scope;
 use crate::tags;
 
@@ -119,56 +119,30 @@ pub(crate) async fn create_group(
     group: &HierarchyGroup,
 ) -> Result<()> {
     scope::check(tx, at).await?;
-    let bad_path = |rule: String| -> Error { DomainError::param("HierarchyPath", rule).into() };
-    if group.path.last() != Some(&group.id) {
-        return Err(bad_path(format!(
-            "the path of group {} must end with the group itself",
-            group.id
-        )));
-    }
-    if group.level != group.path.len() {
-        return Err(bad_path(format!(
-            "group {} is at level {} but its path has {} groups",
-            group.id,
-            group.level,
-            group.path.len()
-        )));
-    }
-    if group
-        .path
-        .iter()
-        .any(|id| id.is_empty() || id.contains(SEP))
-    {
-        return Err(bad_path(format!(
-            "group ids must be non-empty and must not contain {SEP:?}"
-        )));
-    }
+    // The group's level and path come from its domain constructor; what only the
+    // database knows is whether the parent is (still) there.
     if let Some(parent) = group.parent_id() {
-        let parent_path = query_opt(
+        let present = exists(
             tx,
-            "SELECT path FROM hierarchy_groups WHERE id = $1 AND instance_id = $2",
+            "SELECT 1 FROM hierarchy_groups WHERE id = $1 AND instance_id = $2",
             &[&parent, &at.instance_id],
         )
         .await?;
-        let Some(parent_path) = parent_path else {
+        if !present {
             return Err(missing(ResourceKind::HierarchyGroup, parent));
-        };
-        let parent_path: String = parent_path.try_get(0)?;
-        if parent_path != path_text(&group.path[..group.path.len() - 1]) {
-            return Err(bad_path(format!(
-                "the path of group {} does not follow its parent {parent}",
-                group.id
-            )));
         }
     }
     let level_exists = exists(
         tx,
         "SELECT 1 FROM hierarchy_levels WHERE instance_id = $1 AND level = $2",
-        &[&at.instance_id, &(group.level as i64)],
+        &[&at.instance_id, &(group.level() as i64)],
     )
     .await?;
     if !level_exists {
-        return Err(StoreError::MissingLevel { level: group.level }.into());
+        return Err(StoreError::MissingLevel {
+            level: group.level(),
+        }
+        .into());
     }
     let taken_name = || format!("Hierarchy group with name '{}'", group.name);
     let taken = exists(
@@ -188,9 +162,9 @@ pub(crate) async fn create_group(
             &group.id,
             &at.instance_id,
             &group.name,
-            &(group.level as i64),
+            &(group.level() as i64),
             &group.parent_id(),
-            &path_text(&group.path),
+            &path_text(group.path()),
             &group.modified.time.0,
             &group.modified.region,
         ],
@@ -215,19 +189,15 @@ fn columns() -> String {
 }
 
 fn from_row(row: &Row) -> Result<HierarchyGroup> {
-    let level: i64 = row.try_get(2)?;
     let path: String = row.try_get(3)?;
-    Ok(HierarchyGroup {
-        id: row.try_get(0)?,
-        name: row.try_get(1)?,
-        level: usize::try_from(level).map_err(|_| corrupt(format!("hierarchy level {level}")))?,
-        path: path.split(SEP).map(str::to_string).collect(),
-        tags: tags::from_arrays(row.try_get(6)?, row.try_get(7)?),
-        modified: Modified {
-            time: Timestamp(row.try_get(4)?),
-            region: row.try_get(5)?,
-        },
-    })
+    let modified = Modified {
+        time: Timestamp(row.try_get(4)?),
+        region: row.try_get(5)?,
+    };
+    let tags = tags::from_arrays(row.try_get(6)?, row.try_get(7)?);
+    let ids = path.split(SEP).map(str::to_string).collect();
+    HierarchyGroup::from_stored(row.try_get(0)?, row.try_get(1)?, ids, tags, modified)
+        .ok_or_else(|| corrupt(format!("hierarchy group path {path:?}")).into())
 }
 
 pub(crate) async fn get_group(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<HierarchyGroup> {

@@ -5,9 +5,9 @@
 use std::sync::OnceLock;
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::channel::{AcwSeconds, Channel, UserConfig};
+use roster_domain::channel::{AcwSeconds, Channel};
 use roster_domain::time::Modified;
-use roster_domain::user::{User, Username};
+use roster_domain::user::{SecurityProfileIds, User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
 use roster_store::columns::{user_from_columns, USER_COLUMNS};
 use roster_store::sql::{duplicate, limit, missing, not_found};
@@ -56,7 +56,7 @@ roster_store::columns_by_get!(PgColumns<'_>);
 /// A user from a row of [`columns`].
 pub(crate) fn from_row(row: &Row) -> Result<User> {
     let mut user = user_from_columns(&PgColumns(row))?;
-    user.security_profile_ids = row.try_get(USER_COLUMNS.len())?;
+    user.security_profile_ids = SecurityProfileIds::from_stored(row.try_get(USER_COLUMNS.len())?);
     user.tags = tags::from_arrays(
         row.try_get(USER_COLUMNS.len() + 1)?,
         row.try_get(USER_COLUMNS.len() + 2)?,
@@ -93,7 +93,7 @@ async fn check_references(tx: &Tx<'_>, instance_id: &str, user: &User) -> Result
             &user.routing_profile_id,
         ));
     }
-    for sp in &user.security_profile_ids {
+    for sp in user.security_profile_ids.iter() {
         if !scope::exists_in(tx, "security_profiles", instance_id, sp).await? {
             return Err(missing(ResourceKind::SecurityProfile, sp));
         }
@@ -101,26 +101,6 @@ async fn check_references(tx: &Tx<'_>, instance_id: &str, user: &User) -> Result
     if let Some(group) = &user.hierarchy_group_id {
         if !scope::exists_in(tx, "hierarchy_groups", instance_id, group).await? {
             return Err(missing(ResourceKind::HierarchyGroup, group));
-        }
-    }
-    Ok(())
-}
-
-/// The agent-first-callback settings have columns for VOICE only.
-fn check_storable(config: &UserConfig) -> Result<()> {
-    for c in [Channel::Chat, Channel::Task, Channel::Email] {
-        let s = config.channel(c);
-        if s.agent_first_callback_auto_accept.is_some()
-            || s.agent_first_callback_after_contact_work.is_some()
-        {
-            return Err(DomainError::param(
-                "AgentFirstCallback",
-                format!(
-                    "agent-first callback settings apply to VOICE only, not {}",
-                    c.as_str()
-                ),
-            )
-            .into());
         }
     }
     Ok(())
@@ -150,7 +130,7 @@ const UPDATE: &str = "UPDATE users SET username = $3, username_lower = $4, first
 /// Writes every column of `user`: an INSERT when `insert`, else an UPDATE of its row.
 async fn write_row(tx: &Tx<'_>, instance_id: &str, user: &User, insert: bool) -> Result<()> {
     let c = &user.config;
-    let [voice, chat, task, email] = &c.channels;
+    let [voice, chat, task, email] = Channel::ALL.map(|ch| c.channel(ch));
     let seconds = |a: AcwSeconds| i64::from(a.seconds());
     let id = &user.identity;
     let result = execute_raw(
@@ -237,7 +217,6 @@ pub(crate) async fn create(
     lock_user_count(tx, &at.instance_id).await?;
     scope::check(tx, at).await?;
     check_references(tx, &at.instance_id, user).await?;
-    check_storable(&user.config)?;
     if username_taken(tx, &at.instance_id, user).await? {
         return Err(duplicate_username(&user.username));
     }
@@ -357,7 +336,6 @@ pub(crate) async fn update(
     // Tags are not changed by edits.
     user.tags = before.tags.clone();
     check_references(tx, &at.instance_id, &user).await?;
-    check_storable(&user.config)?;
     if user.username.unique_key() != before.username.unique_key()
         && username_taken(tx, &at.instance_id, &user).await?
     {

@@ -105,51 +105,24 @@ pub(crate) fn create_group(
     group: &HierarchyGroup,
 ) -> Result<()> {
     scope::check(conn, at)?;
-    let bad_path =
-        |rule: String| -> crate::error::Error { DomainError::param("HierarchyPath", rule).into() };
-    if group.path.last() != Some(&group.id) {
-        return Err(bad_path(format!(
-            "the path of group {} must end with the group itself",
-            group.id
-        )));
-    }
-    if group.level != group.path.len() {
-        return Err(bad_path(format!(
-            "group {} is at level {} but its path has {} groups",
-            group.id,
-            group.level,
-            group.path.len()
-        )));
-    }
-    if group
-        .path
-        .iter()
-        .any(|id| id.is_empty() || id.contains(SEP))
-    {
-        return Err(bad_path(format!(
-            "group ids must be non-empty and must not contain {SEP:?}"
-        )));
-    }
+    // The group's level and path come from its domain constructor; what only the
+    // database knows is whether the parent is (still) there.
     if let Some(parent) = group.parent_id() {
-        let parent_path: Option<String> = conn
-            .prepare_cached("SELECT path FROM hierarchy_groups WHERE id = ?1 AND instance_id = ?2")?
-            .query_row(params![parent, at.instance_id], |r| r.get(0))
-            .optional()?;
-        let Some(parent_path) = parent_path else {
+        let present = conn
+            .prepare_cached("SELECT 1 FROM hierarchy_groups WHERE id = ?1 AND instance_id = ?2")?
+            .exists(params![parent, at.instance_id])?;
+        if !present {
             return Err(missing(ResourceKind::HierarchyGroup, parent));
-        };
-        if parent_path != path_text(&group.path[..group.path.len() - 1]) {
-            return Err(bad_path(format!(
-                "the path of group {} does not follow its parent {parent}",
-                group.id
-            )));
         }
     }
     let level_exists = conn
         .prepare_cached("SELECT 1 FROM hierarchy_levels WHERE instance_id = ?1 AND level = ?2")?
-        .exists(params![at.instance_id, group.level as i64])?;
+        .exists(params![at.instance_id, group.level() as i64])?;
     if !level_exists {
-        return Err(StoreError::MissingLevel { level: group.level }.into());
+        return Err(StoreError::MissingLevel {
+            level: group.level(),
+        }
+        .into());
     }
     let taken = conn
         .prepare_cached("SELECT 1 FROM hierarchy_groups WHERE instance_id = ?1 AND name = ?2")?
@@ -168,9 +141,9 @@ pub(crate) fn create_group(
         group.id,
         at.instance_id,
         group.name,
-        group.level as i64,
+        group.level() as i64,
         group.parent_id(),
-        path_text(&group.path),
+        path_text(group.path()),
         group.modified.time.0,
         group.modified.region
     ])?;
@@ -187,19 +160,15 @@ const COLUMNS: &str = "id, name, level, path, modified_ms, modified_region";
 
 fn from_row(conn: &Connection, row: &Row<'_>) -> Result<HierarchyGroup> {
     let id: String = row.get(0)?;
-    let level: i64 = row.get(2)?;
     let path: String = row.get(3)?;
-    Ok(HierarchyGroup {
-        name: row.get(1)?,
-        level: usize::try_from(level).map_err(|_| corrupt(format!("hierarchy level {level}")))?,
-        path: path.split(SEP).map(str::to_string).collect(),
-        tags: tags::load(conn, ResourceKind::HierarchyGroup, &id)?,
-        modified: Modified {
-            time: Timestamp(row.get(4)?),
-            region: row.get(5)?,
-        },
-        id,
-    })
+    let tags = tags::load(conn, ResourceKind::HierarchyGroup, &id)?;
+    let modified = Modified {
+        time: Timestamp(row.get(4)?),
+        region: row.get(5)?,
+    };
+    let ids = path.split(SEP).map(str::to_string).collect();
+    HierarchyGroup::from_stored(id, row.get(1)?, ids, tags, modified)
+        .ok_or_else(|| corrupt(format!("hierarchy group path {path:?}")).into())
 }
 
 pub(crate) fn get_group(conn: &Connection, at: &InstanceRef, id: &str) -> Result<HierarchyGroup> {

@@ -665,7 +665,7 @@ fn fill_links(conn: &Connection, users: &mut [User]) -> Result<()> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (user, profile) in links {
         if let Some(&i) = index.get(&user) {
-            users[i].security_profile_ids.push(profile);
+            users[i].security_profile_ids.push_stored(profile);
         }
     }
     for (user, key, value) in tags {

@@ -2,9 +2,9 @@
 //! order in `user_security_profiles`, their tags in `tags`.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::channel::{Channel, UserConfig};
+use roster_domain::channel::Channel;
 use roster_domain::time::Modified;
-use roster_domain::user::{User, Username};
+use roster_domain::user::{SecurityProfileIds, User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
 use roster_store::columns::user_from_columns;
 use roster_store::sql::{duplicate, limit, missing, not_found};
@@ -30,12 +30,13 @@ fn duplicate_username(username: &Username) -> Error {
 /// A user from a row of [`COLUMNS`], with its security profiles and tags read too.
 pub(crate) fn from_row(conn: &Connection, row: &Row<'_>) -> Result<User> {
     let mut user = from_columns(row)?;
-    user.security_profile_ids = conn
-        .prepare_cached(
+    user.security_profile_ids = SecurityProfileIds::from_stored(
+        conn.prepare_cached(
             "SELECT security_profile_id FROM user_security_profiles WHERE user_id = ?1 ORDER BY position",
         )?
         .query_map([&user.id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .collect::<rusqlite::Result<Vec<String>>>()?,
+    );
     user.tags = tags::load(conn, ResourceKind::User, &user.id)?;
     Ok(user)
 }
@@ -81,7 +82,7 @@ fn check_references(conn: &Connection, instance_id: &str, user: &User) -> Result
             &user.routing_profile_id,
         ));
     }
-    for sp in &user.security_profile_ids {
+    for sp in user.security_profile_ids.iter() {
         if !scope::exists_in(conn, "security_profiles", instance_id, sp)? {
             return Err(missing(ResourceKind::SecurityProfile, sp));
         }
@@ -94,26 +95,6 @@ fn check_references(conn: &Connection, instance_id: &str, user: &User) -> Result
     Ok(())
 }
 
-/// The agent-first-callback settings have columns for VOICE only.
-fn check_storable(config: &UserConfig) -> Result<()> {
-    for c in [Channel::Chat, Channel::Task, Channel::Email] {
-        let s = config.channel(c);
-        if s.agent_first_callback_auto_accept.is_some()
-            || s.agent_first_callback_after_contact_work.is_some()
-        {
-            return Err(DomainError::param(
-                "AgentFirstCallback",
-                format!(
-                    "agent-first callback settings apply to VOICE only, not {}",
-                    c.as_str()
-                ),
-            )
-            .into());
-        }
-    }
-    Ok(())
-}
-
 fn lower(s: &Option<String>) -> Option<String> {
     s.as_ref().map(|v| v.to_lowercase())
 }
@@ -121,7 +102,7 @@ fn lower(s: &Option<String>) -> Option<String> {
 /// Writes every column of `user`: an INSERT when `insert`, else an UPDATE of its row.
 fn write_row(conn: &Connection, instance_id: &str, user: &User, insert: bool) -> Result<()> {
     let c = &user.config;
-    let [voice, chat, task, email] = &c.channels;
+    let [voice, chat, task, email] = Channel::ALL.map(|ch| c.channel(ch));
     let sql = if insert {
         "INSERT INTO users (id, instance_id, username, username_lower, first_name, first_name_lower, last_name, \
          last_name_lower, email, secondary_email, mobile, directory_user_id, password_hash, routing_profile_id, \
@@ -213,7 +194,6 @@ pub(crate) fn create(
 ) -> Result<()> {
     scope::check(conn, at)?;
     check_references(conn, &at.instance_id, user)?;
-    check_storable(&user.config)?;
     if username_taken(conn, &at.instance_id, user)? {
         return Err(duplicate_username(&user.username));
     }
@@ -291,7 +271,6 @@ pub(crate) fn update(
     // Tags are not changed by edits.
     user.tags = before.tags;
     check_references(conn, &at.instance_id, &user)?;
-    check_storable(&user.config)?;
     if user.username.unique_key() != before.username.unique_key()
         && username_taken(conn, &at.instance_id, &user)?
     {

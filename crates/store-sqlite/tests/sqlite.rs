@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use roster_domain::channel::{AcwSeconds, Channel};
 use roster_domain::user::User;
+use roster_store::suite::fixtures::set_channel;
 use roster_store::suite::{plain_user, setup};
 use roster_store::{PageRequest, Store, StoreError};
 use roster_store_sqlite::{SqliteOptions, SqliteStore, DATABASE_FILE, SCHEMA_VERSION};
@@ -102,9 +103,9 @@ async fn concurrent_edits_of_one_user_all_survive() {
                             &at,
                             &id,
                             Box::new(move |u: &mut User| {
-                                let s = &mut u.config.channels[channel as usize];
-                                s.after_contact_work =
-                                    AcwSeconds::parse("acw", round * 100 + channel as i64)?;
+                                let acw = AcwSeconds::parse("acw", round * 100 + channel as i64)?;
+                                let auto_accept = u.config.channel(channel).auto_accept;
+                                set_channel(&mut u.config, channel, auto_accept, acw);
                                 Ok(())
                             }),
                         )

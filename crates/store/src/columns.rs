@@ -89,13 +89,11 @@ fn acw(column: &str, v: i64) -> Result<AcwSeconds, StoreError> {
 /// The user in a row of [`USER_COLUMNS`]; its security profiles and tags, kept in
 /// other tables, are left empty for the store to fill.
 pub fn user_from_columns(row: &impl Columns) -> Result<User, StoreError> {
-    let plain = |auto: usize, acw_col: usize| -> Result<ChannelSettings, StoreError> {
-        Ok(ChannelSettings {
-            auto_accept: row.flag(auto)?,
-            after_contact_work: acw(USER_COLUMNS[acw_col], row.int(acw_col)?)?,
-            agent_first_callback_auto_accept: None,
-            agent_first_callback_after_contact_work: None,
-        })
+    let plain = |auto: usize, acw_col: usize| -> Result<(bool, AcwSeconds), StoreError> {
+        Ok((
+            row.flag(auto)?,
+            acw(USER_COLUMNS[acw_col], row.int(acw_col)?)?,
+        ))
     };
     let voice = ChannelSettings {
         auto_accept: row.flag(11)?,
@@ -108,15 +106,16 @@ pub fn user_from_columns(row: &impl Columns) -> Result<User, StoreError> {
     };
     let phone_type = row.text(21)?;
     let voice_enhancement = row.text(24)?;
-    let config = UserConfig {
-        channels: [voice, plain(15, 16)?, plain(17, 18)?, plain(19, 20)?],
-        phone_type: PhoneType::parse("phone_type", &phone_type)
+    let config = UserConfig::from_stored(
+        voice,
+        [plain(15, 16)?, plain(17, 18)?, plain(19, 20)?],
+        PhoneType::parse("phone_type", &phone_type)
             .map_err(|_| corrupt(format!("phone type {phone_type:?}")))?,
-        desk_phone_number: row.opt_text(22)?,
-        persistent_connection: row.flag(23)?,
-        voice_enhancement: VoiceEnhancementMode::parse("voice_enhancement", &voice_enhancement)
+        row.opt_text(22)?,
+        row.flag(23)?,
+        VoiceEnhancementMode::parse("voice_enhancement", &voice_enhancement)
             .map_err(|_| corrupt(format!("voice enhancement {voice_enhancement:?}")))?,
-    };
+    );
     Ok(User {
         id: row.text(0)?,
         username: Username::from_stored(row.text(1)?),
@@ -129,7 +128,7 @@ pub fn user_from_columns(row: &impl Columns) -> Result<User, StoreError> {
         },
         directory_user_id: row.opt_text(7)?,
         password_hash: row.opt_text(8)?,
-        security_profile_ids: Vec::new(),
+        security_profile_ids: Default::default(),
         routing_profile_id: row.text(9)?,
         hierarchy_group_id: row.opt_text(10)?,
         config,
@@ -144,6 +143,7 @@ pub fn user_from_columns(row: &impl Columns) -> Result<User, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use roster_domain::channel::Channel;
 
     /// A row of text, integers and flags by position; `None` is NULL.
     struct Row(Vec<Option<Value>>);
@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(user.id, "u1");
         assert_eq!(user.username.as_str(), "Ann");
         assert_eq!(user.routing_profile_id, "rp");
-        let voice = &user.config.channels[0];
+        let voice = user.config.channel(Channel::Voice);
         assert!(voice.auto_accept);
         assert_eq!(
             voice.after_contact_work,
@@ -239,7 +239,7 @@ mod tests {
             Some(AcwSeconds::parse("x", 5).unwrap())
         );
         assert_eq!(
-            user.config.channels[2].after_contact_work,
+            user.config.channel(Channel::Task).after_contact_work,
             AcwSeconds::parse("x", 60).unwrap()
         );
         assert_eq!(user.modified.region, "us-east-1");

@@ -13,6 +13,7 @@ use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
 use roster_domain::user::User;
 use roster_domain::{new_id, Timestamp};
+use roster_store::suite::fixtures::profiles;
 use roster_store::suite::{fresh_scope, new_instance, plain_user, Fixture};
 use roster_store::{SearchRequest, Store, UserCursor};
 
@@ -35,17 +36,12 @@ pub struct DataSet {
 }
 
 fn group(name: &str, parent: Option<&HierarchyGroup>) -> HierarchyGroup {
-    let id = new_id();
-    let mut path = parent.map(|p| p.path.clone()).unwrap_or_default();
-    path.push(id.clone());
-    HierarchyGroup {
-        id,
-        name: name.into(),
-        level: path.len(),
-        path,
-        tags: Tags::new(),
-        modified: modified(),
+    let (id, name) = (new_id(), name.to_string());
+    match parent {
+        None => HierarchyGroup::top(id, name, Tags::new(), modified()),
+        Some(p) => HierarchyGroup::child_of(p, id, name, Tags::new(), modified()),
     }
+    .expect("a group the domain allows")
 }
 
 pub fn data_set() -> DataSet {
@@ -105,7 +101,7 @@ pub fn data_set() -> DataSet {
         u.identity.first_name = first.map(str::to_string);
         u.identity.last_name = last.map(str::to_string);
         if i % 3 == 0 {
-            u.security_profile_ids = vec![fx.agent_profile.clone(), fx.admin_profile.clone()];
+            u.security_profile_ids = profiles(&[&fx.agent_profile, &fx.admin_profile]);
         }
         u.hierarchy_group_id = match i % 5 {
             0 => Some(groups[0].id.clone()),
@@ -331,7 +327,7 @@ pub fn facts_match(d: &DataSet, c: &Condition) -> Vec<String> {
                 .groups
                 .iter()
                 .find(|x| &x.id == g)
-                .map(|x| x.path.clone())
+                .map(|x| x.path().to_vec())
                 .unwrap_or_default(),
             None => vec![],
         };

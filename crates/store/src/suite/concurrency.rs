@@ -5,7 +5,7 @@ use roster_domain::user::User;
 
 use crate::{Store, StoreError, StoreResult, UserEdit};
 
-use super::fixtures::{acw, join_all, page, plain_user, setup, BoxFuture};
+use super::fixtures::{acw, join_all, page, plain_user, set_channel, setup, BoxFuture};
 
 /// Of 20 simultaneous creates of one username in different cases, exactly one wins.
 pub async fn concurrent_same_username(store: &dyn Store) {
@@ -62,8 +62,7 @@ pub async fn concurrent_channel_edits(store: &dyn Store) {
             let at = fx.at.clone();
             let id = user.id.clone();
             let edit: UserEdit = Box::new(move |u: &mut User| {
-                u.config.channels[channel as usize].after_contact_work = acw(100 + i as i64);
-                u.config.channels[channel as usize].auto_accept = true;
+                set_channel(&mut u.config, channel, true, acw(100 + i as i64));
                 Ok(())
             });
             Box::pin(async move { store.update_user(&at, &id, edit).await }) as BoxFuture<'_, _>

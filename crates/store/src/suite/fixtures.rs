@@ -7,7 +7,10 @@ use std::pin::Pin;
 use std::task::Poll;
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::channel::{AcwSeconds, PhoneType, UserConfig, VoiceEnhancementMode};
+use roster_domain::channel::{
+    AcwSeconds, AfterContactWorkEntry, AutoAcceptEntry, Channel, ChannelSettings, ConfigChange,
+    PhoneType, UserConfig, VoiceEnhancementMode,
+};
 use roster_domain::entities::{
     HoursOfOperation, MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue,
     SecurityProfile,
@@ -16,7 +19,7 @@ use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructur
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
-use roster_domain::user::{IdentityInfo, User, Username};
+use roster_domain::user::{IdentityInfo, SecurityProfileIds, User, Username};
 use roster_domain::{new_id, InstanceRef, Scope, Timestamp};
 
 use crate::{NewInstance, PageRequest, ResourceRef, Store, StoreResult};
@@ -215,7 +218,7 @@ pub fn plain_user(fx: &Fixture, username: &str) -> User {
         },
         directory_user_id: None,
         password_hash: None,
-        security_profile_ids: vec![fx.agent_profile.clone()],
+        security_profile_ids: profiles(&[&fx.agent_profile]),
         routing_profile_id: fx.routing_profile.clone(),
         hierarchy_group_id: None,
         config: UserConfig::default(),
@@ -226,21 +229,24 @@ pub fn plain_user(fx: &Fixture, username: &str) -> User {
 
 /// A user with every member set to something other than its default.
 pub fn full_user(fx: &Fixture, username: &str, group: Option<&str>) -> User {
-    let mut config = UserConfig::default();
-    {
-        let [voice, chat, task, email] = &mut config.channels;
-        voice.auto_accept = true;
-        voice.after_contact_work = acw(30);
-        voice.agent_first_callback_auto_accept = Some(true);
-        voice.agent_first_callback_after_contact_work = Some(acw(45));
-        chat.after_contact_work = acw(60);
-        task.auto_accept = true;
-        email.after_contact_work = acw(AcwSeconds::MAX);
-    }
-    config.phone_type = PhoneType::DeskPhone;
-    config.desk_phone_number = Some("+12065550100".into());
-    config.persistent_connection = true;
-    config.voice_enhancement = VoiceEnhancementMode::NoiseSuppression;
+    let voice = ChannelSettings {
+        auto_accept: true,
+        after_contact_work: acw(30),
+        agent_first_callback_auto_accept: Some(true),
+        agent_first_callback_after_contact_work: Some(acw(45)),
+    };
+    let config = UserConfig::from_stored(
+        voice,
+        [
+            (false, acw(60)),
+            (true, AcwSeconds::ZERO),
+            (false, acw(AcwSeconds::MAX)),
+        ],
+        PhoneType::DeskPhone,
+        Some("+12065550100".into()),
+        true,
+        VoiceEnhancementMode::NoiseSuppression,
+    );
     User {
         id: new_id(),
         username: Username::parse(username, IdentityManagementType::ConnectManaged)
@@ -257,7 +263,7 @@ pub fn full_user(fx: &Fixture, username: &str, group: Option<&str>) -> User {
             "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
         ),
         // Not in id order: the order given is kept.
-        security_profile_ids: vec![fx.agent_profile.clone(), fx.admin_profile.clone()],
+        security_profile_ids: profiles(&[&fx.agent_profile, &fx.admin_profile]),
         routing_profile_id: fx.routing_profile.clone(),
         hierarchy_group_id: group.map(str::to_string),
         config,
@@ -282,17 +288,42 @@ pub(super) fn structure(names: &[&str], ms: i64) -> HierarchyStructure {
 
 /// A group below `parent` (the top level when `None`).
 pub(super) fn group(name: &str, parent: Option<&HierarchyGroup>) -> HierarchyGroup {
-    let id = new_id();
-    let mut path = parent.map(|p| p.path.clone()).unwrap_or_default();
-    path.push(id.clone());
-    HierarchyGroup {
-        id,
-        name: name.to_string(),
-        level: path.len(),
-        path,
-        tags: Tags::new(),
-        modified: modified(),
+    let (id, name) = (new_id(), name.to_string());
+    match parent {
+        None => HierarchyGroup::top(id, name, Tags::new(), modified()),
+        Some(p) => HierarchyGroup::child_of(p, id, name, Tags::new(), modified()),
     }
+    .expect("a group the domain allows")
+}
+
+/// A valid list of security profile ids.
+pub fn profiles(ids: &[&String]) -> SecurityProfileIds {
+    SecurityProfileIds::parse(ids.iter().map(|s| s.to_string()).collect()).expect("valid ids")
+}
+
+/// `config` with `channel`'s auto-accept and after-contact work set, as an
+/// UpdateUserConfig would set them.
+pub fn set_channel(
+    config: &mut UserConfig,
+    channel: Channel,
+    auto_accept: bool,
+    after_contact_work: AcwSeconds,
+) {
+    config
+        .apply(&ConfigChange {
+            auto_accept: Some(vec![AutoAcceptEntry {
+                channel,
+                auto_accept,
+                agent_first_callback_auto_accept: None,
+            }]),
+            after_contact_work: Some(vec![AfterContactWorkEntry {
+                channel,
+                after_contact_work,
+                agent_first_callback_after_contact_work: None,
+            }]),
+            ..ConfigChange::default()
+        })
+        .expect("valid settings");
 }
 
 /// Every item of a listing, fetched `limit` at a time; checks each page is in id

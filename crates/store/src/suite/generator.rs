@@ -7,7 +7,7 @@ use roster_domain::search::{
     Comparison, Condition, HierarchyMatch, LevelCondition, ProficiencyCondition, StringField,
     StringMatch, UserFacts, CONTAINS_MAX, CONTAINS_MIN,
 };
-use roster_domain::user::User;
+use roster_domain::user::{SecurityProfileIds, User};
 
 use super::fixtures::{plain_user, Fixture};
 
@@ -344,7 +344,7 @@ pub(super) fn random_user(
     if rng.chance(50) {
         profiles.reverse();
     }
-    u.security_profile_ids = profiles;
+    u.security_profile_ids = SecurityProfileIds::parse(profiles).expect("valid ids");
     u.hierarchy_group_id = if rng.chance(20) || h.groups.is_empty() {
         None
     } else {

@@ -10,7 +10,8 @@ use roster_domain::user::User;
 use crate::{Store, StoreError};
 
 use super::fixtures::{
-    all_pages, fresh_scope, modified_at, new_instance, page, plain_user, resource, setup, tags_of,
+    all_pages, fresh_scope, modified_at, new_instance, page, plain_user, profiles, resource, setup,
+    tags_of,
 };
 
 pub async fn security_profiles(store: &dyn Store) {
@@ -100,7 +101,7 @@ pub async fn security_profiles(store: &dyn Store) {
 
     // In use while a user holds it, also as its second profile.
     let mut user = plain_user(&fx, "holder");
-    user.security_profile_ids = vec![fx.agent_profile.clone(), custom.id.clone()];
+    user.security_profile_ids = profiles(&[&fx.agent_profile, &custom.id]);
     store.create_user(&fx.at, user.clone(), 100).await.unwrap();
     match store.delete_security_profile(&fx.at, &custom.id).await {
         Err(StoreError::InUse {

@@ -249,7 +249,7 @@ pub async fn search_matches_reference(store: &dyn Store) {
     // The facts as stored.
     let paths: HashMap<String, Vec<String>> = groups
         .iter()
-        .map(|g| (g.id.clone(), g.path.clone()))
+        .map(|g| (g.id.clone(), g.path().to_vec()))
         .collect();
     let users = stored_searchables(store, &fx.at, &paths).await;
     assert_eq!(users.len(), SEARCH_USERNAMES.len());

@@ -2,7 +2,7 @@
 //! deletion.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::channel::Channel;
+use roster_domain::channel::{Channel, ChannelSettings, UserConfig};
 use roster_domain::entities::SecurityProfile;
 use roster_domain::instance::IdentityManagementType;
 use roster_domain::tags::Tags;
@@ -12,8 +12,8 @@ use roster_domain::{new_id, DomainError, InstanceRef};
 use crate::{Store, StoreError};
 
 use super::fixtures::{
-    acw, all_pages, full_user, group, modified, modified_at, page, plain_user, resource, setup,
-    structure, tags_of,
+    acw, all_pages, full_user, group, modified, modified_at, page, plain_user, profiles, resource,
+    set_channel, setup, structure, tags_of,
 };
 
 /// A user reads back exactly as written.
@@ -40,7 +40,22 @@ pub async fn users_round_trip(store: &dyn Store) {
     // Names absent altogether, as on EXISTING_DIRECTORY instances.
     let mut bare = plain_user(&fx, "bare@example.com");
     bare.identity = IdentityInfo::default();
-    bare.config.channels[Channel::Voice as usize].agent_first_callback_auto_accept = None;
+    // A VOICE setting without an agent-first callback value, as a store may hold it.
+    let defaults = UserConfig::default();
+    bare.config = UserConfig::from_stored(
+        ChannelSettings {
+            agent_first_callback_auto_accept: None,
+            ..*defaults.channel(Channel::Voice)
+        },
+        [Channel::Chat, Channel::Task, Channel::Email].map(|c| {
+            let s = defaults.channel(c);
+            (s.auto_accept, s.after_contact_work)
+        }),
+        defaults.phone_type,
+        None,
+        defaults.persistent_connection,
+        defaults.voice_enhancement,
+    );
     store.create_user(&fx.at, bare.clone(), 100).await.unwrap();
     assert_eq!(store.get_user(&fx.at, &bare.id).await.unwrap(), bare);
 
@@ -144,12 +159,14 @@ pub async fn users_missing_references(store: &dyn Store) {
         (
             ResourceKind::SecurityProfile,
             new_id(),
-            Box::new(|u: &mut User, id: &str| u.security_profile_ids.push(id.into())),
+            Box::new(|u: &mut User, id: &str| u.security_profile_ids.push_stored(id.into())),
         ),
         (
             ResourceKind::SecurityProfile,
             other.agent_profile.clone(),
-            Box::new(|u: &mut User, id: &str| u.security_profile_ids = vec![id.into()]),
+            Box::new(|u: &mut User, id: &str| {
+                u.security_profile_ids = profiles(&[&id.to_string()])
+            }),
         ),
         (
             ResourceKind::HierarchyGroup,
@@ -305,9 +322,9 @@ pub async fn update_user(store: &dyn Store) {
             &user.id,
             Box::new(move |u: &mut User| {
                 u.identity.first_name = Some("Zoé".into());
-                u.config.channels[Channel::Chat as usize].after_contact_work = acw(90);
+                set_channel(&mut u.config, Channel::Chat, false, acw(90));
                 u.hierarchy_group_id = Some(group_id);
-                u.security_profile_ids = vec![admin];
+                u.security_profile_ids = profiles(&[&admin]);
                 u.password_hash = None;
                 u.modified = modified_at(1_800_000_000_000);
                 // Edits do not change tags.
@@ -319,9 +336,9 @@ pub async fn update_user(store: &dyn Store) {
         .unwrap();
     let mut expected = user.clone();
     expected.identity.first_name = Some("Zoé".into());
-    expected.config.channels[Channel::Chat as usize].after_contact_work = acw(90);
+    set_channel(&mut expected.config, Channel::Chat, false, acw(90));
     expected.hierarchy_group_id = Some(g.id.clone());
-    expected.security_profile_ids = vec![fx.admin_profile.clone()];
+    expected.security_profile_ids = profiles(&[&fx.admin_profile]);
     expected.password_hash = None;
     expected.modified = modified_at(1_800_000_000_000);
     assert_eq!(edited, expected);
@@ -463,7 +480,7 @@ pub async fn delete_user(store: &dyn Store) {
         .await
         .unwrap();
     let mut bob = full_user(&fx, "Bob", None);
-    bob.security_profile_ids = vec![custom.id.clone()];
+    bob.security_profile_ids = profiles(&[&custom.id]);
     store.create_user(&fx.at, bob.clone(), 100).await.unwrap();
     assert_err!(
         store.delete_security_profile(&fx.at, &custom.id).await,
