@@ -34,6 +34,7 @@ SERVED = [
     # profiles and queues
     "CreateSecurityProfile", "DescribeSecurityProfile", "ListSecurityProfiles", "DeleteSecurityProfile",
     "CreateRoutingProfile", "DescribeRoutingProfile", "ListRoutingProfiles", "DeleteRoutingProfile",
+    "SearchRoutingProfiles",
     "ListQueues",
     # tags
     "TagResource", "UntagResource", "ListTagsForResource",
@@ -44,7 +45,7 @@ SERVED = [
     # hierarchy
     "UpdateUserHierarchyStructure", "DescribeUserHierarchyStructure", "CreateUserHierarchyGroup",
     "DescribeUserHierarchyGroup", "ListUserHierarchyGroups", "UpdateUserHierarchyGroupName",
-    "DeleteUserHierarchyGroup",
+    "DeleteUserHierarchyGroup", "SearchUserHierarchyGroups",
     # proficiencies
     "CreatePredefinedAttribute", "DescribePredefinedAttribute", "ListPredefinedAttributes",
     "UpdatePredefinedAttribute", "DeletePredefinedAttribute", "AssociateUserProficiencies",

@@ -1076,6 +1076,94 @@ impl<'de> serde::de::DeserializeSeed<'de> for DeleteRoutingProfileRequestVisitor
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DeleteRoutingProfileRequest, D::Error> { d.deserialize_map(self) }
 }
 
+impl crate::de::Input for SearchRoutingProfilesRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, std::marker::PhantomData::<crate::de::W<SearchRoutingProfilesRequest>>).map(|w| w.0)
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchRoutingProfilesRequest {
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "SearchFilter", skip_serializing_if = "Option::is_none")]
+    pub search_filter: Option<RoutingProfileSearchFilter>,
+    #[serde(rename = "SearchCriteria", skip_serializing_if = "Option::is_none")]
+    pub search_criteria: Option<RoutingProfileSearchCriteria>,
+}
+impl std::fmt::Debug for SearchRoutingProfilesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchRoutingProfilesRequest").field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).field("SearchFilter", &self.search_filter).field("SearchCriteria", &self.search_criteria).finish()
+    }
+}
+impl crate::check::Validate for SearchRoutingProfilesRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(500 as f64))?; }
+        if let Some(v) = &self.search_filter { v.validate_at(&path.member("SearchFilter"))?; }
+        if let Some(v) = &self.search_criteria { v.validate_at(&path.member("SearchCriteria"))?; }
+        Ok(())
+    }
+}
+struct SearchRoutingProfilesRequestVisitor;
+impl<'de> serde::de::Visitor<'de> for SearchRoutingProfilesRequestVisitor {
+    type Value = SearchRoutingProfilesRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure SearchRoutingProfilesRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SearchRoutingProfilesRequest, A::Error> {
+        let mut instance_id: Option<String> = None;
+        let mut next_token: Option<String> = None;
+        let mut max_results: Option<i32> = None;
+        let mut search_filter: Option<RoutingProfileSearchFilter> = None;
+        let mut search_criteria: Option<RoutingProfileSearchCriteria> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "InstanceId" => crate::de::member(&mut map, &mut instance_id, "InstanceId")?,
+                "NextToken" => crate::de::member(&mut map, &mut next_token, "NextToken")?,
+                "MaxResults" => crate::de::member(&mut map, &mut max_results, "MaxResults")?,
+                "SearchFilter" => crate::de::member(&mut map, &mut search_filter, "SearchFilter")?,
+                "SearchCriteria" => crate::de::member(&mut map, &mut search_criteria, "SearchCriteria")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(SearchRoutingProfilesRequest { instance_id: crate::de::required(instance_id, "InstanceId")?, next_token: next_token, max_results: max_results, search_filter: search_filter, search_criteria: search_criteria })
+    }
+}
+impl crate::de::Wire for SearchRoutingProfilesRequest {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(SearchRoutingProfilesRequestVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchRoutingProfilesResponse {
+    #[serde(rename = "RoutingProfiles", skip_serializing_if = "Option::is_none")]
+    pub routing_profiles: Option<Vec<RoutingProfile>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "ApproximateTotalCount", skip_serializing_if = "Option::is_none")]
+    pub approximate_total_count: Option<i64>,
+}
+impl std::fmt::Debug for SearchRoutingProfilesResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchRoutingProfilesResponse").field("RoutingProfiles", &self.routing_profiles).field("NextToken", &self.next_token).field("ApproximateTotalCount", &self.approximate_total_count).finish()
+    }
+}
+impl crate::check::Validate for SearchRoutingProfilesResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.routing_profiles { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("RoutingProfiles").index(i0))?; } }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        Ok(())
+    }
+}
+
 impl crate::de::Input for ListQueuesRequest {
     #[allow(unused_variables)]
     fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
@@ -2479,6 +2567,94 @@ impl<'de> serde::de::DeserializeSeed<'de> for DeleteUserHierarchyGroupRequestVis
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DeleteUserHierarchyGroupRequest, D::Error> { d.deserialize_map(self) }
 }
 
+impl crate::de::Input for SearchUserHierarchyGroupsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, std::marker::PhantomData::<crate::de::W<SearchUserHierarchyGroupsRequest>>).map(|w| w.0)
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchUserHierarchyGroupsRequest {
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "SearchFilter", skip_serializing_if = "Option::is_none")]
+    pub search_filter: Option<UserHierarchyGroupSearchFilter>,
+    #[serde(rename = "SearchCriteria", skip_serializing_if = "Option::is_none")]
+    pub search_criteria: Option<UserHierarchyGroupSearchCriteria>,
+}
+impl std::fmt::Debug for SearchUserHierarchyGroupsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchUserHierarchyGroupsRequest").field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).field("SearchFilter", &self.search_filter).field("SearchCriteria", &self.search_criteria).finish()
+    }
+}
+impl crate::check::Validate for SearchUserHierarchyGroupsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(100 as f64))?; }
+        if let Some(v) = &self.search_filter { v.validate_at(&path.member("SearchFilter"))?; }
+        if let Some(v) = &self.search_criteria { v.validate_at(&path.member("SearchCriteria"))?; }
+        Ok(())
+    }
+}
+struct SearchUserHierarchyGroupsRequestVisitor;
+impl<'de> serde::de::Visitor<'de> for SearchUserHierarchyGroupsRequestVisitor {
+    type Value = SearchUserHierarchyGroupsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure SearchUserHierarchyGroupsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SearchUserHierarchyGroupsRequest, A::Error> {
+        let mut instance_id: Option<String> = None;
+        let mut next_token: Option<String> = None;
+        let mut max_results: Option<i32> = None;
+        let mut search_filter: Option<UserHierarchyGroupSearchFilter> = None;
+        let mut search_criteria: Option<UserHierarchyGroupSearchCriteria> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "InstanceId" => crate::de::member(&mut map, &mut instance_id, "InstanceId")?,
+                "NextToken" => crate::de::member(&mut map, &mut next_token, "NextToken")?,
+                "MaxResults" => crate::de::member(&mut map, &mut max_results, "MaxResults")?,
+                "SearchFilter" => crate::de::member(&mut map, &mut search_filter, "SearchFilter")?,
+                "SearchCriteria" => crate::de::member(&mut map, &mut search_criteria, "SearchCriteria")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(SearchUserHierarchyGroupsRequest { instance_id: crate::de::required(instance_id, "InstanceId")?, next_token: next_token, max_results: max_results, search_filter: search_filter, search_criteria: search_criteria })
+    }
+}
+impl crate::de::Wire for SearchUserHierarchyGroupsRequest {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(SearchUserHierarchyGroupsRequestVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchUserHierarchyGroupsResponse {
+    #[serde(rename = "UserHierarchyGroups", skip_serializing_if = "Option::is_none")]
+    pub user_hierarchy_groups: Option<Vec<HierarchyGroup>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "ApproximateTotalCount", skip_serializing_if = "Option::is_none")]
+    pub approximate_total_count: Option<i64>,
+}
+impl std::fmt::Debug for SearchUserHierarchyGroupsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchUserHierarchyGroupsResponse").field("UserHierarchyGroups", &self.user_hierarchy_groups).field("NextToken", &self.next_token).field("ApproximateTotalCount", &self.approximate_total_count).finish()
+    }
+}
+impl crate::check::Validate for SearchUserHierarchyGroupsResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.user_hierarchy_groups { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("UserHierarchyGroups").index(i0))?; } }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        Ok(())
+    }
+}
+
 impl crate::de::Input for CreatePredefinedAttributeRequest {
     #[allow(unused_variables)]
     fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
@@ -3641,6 +3817,94 @@ impl crate::check::Validate for RoutingProfileSummary {
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct RoutingProfileSearchFilter {
+    #[serde(rename = "TagFilter", skip_serializing_if = "Option::is_none")]
+    pub tag_filter: Option<ControlPlaneTagFilter>,
+}
+impl std::fmt::Debug for RoutingProfileSearchFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoutingProfileSearchFilter").field("TagFilter", &self.tag_filter).finish()
+    }
+}
+impl crate::check::Validate for RoutingProfileSearchFilter {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.tag_filter { v.validate_at(&path.member("TagFilter"))?; }
+        Ok(())
+    }
+}
+struct RoutingProfileSearchFilterVisitor;
+impl<'de> serde::de::Visitor<'de> for RoutingProfileSearchFilterVisitor {
+    type Value = RoutingProfileSearchFilter;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure RoutingProfileSearchFilter)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoutingProfileSearchFilter, A::Error> {
+        let mut tag_filter: Option<ControlPlaneTagFilter> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "TagFilter" => crate::de::member(&mut map, &mut tag_filter, "TagFilter")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(RoutingProfileSearchFilter { tag_filter: tag_filter })
+    }
+}
+impl crate::de::Wire for RoutingProfileSearchFilter {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(RoutingProfileSearchFilterVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct RoutingProfileSearchCriteria {
+    #[serde(rename = "OrConditions", skip_serializing_if = "Option::is_none")]
+    pub or_conditions: Option<Vec<RoutingProfileSearchCriteria>>,
+    #[serde(rename = "AndConditions", skip_serializing_if = "Option::is_none")]
+    pub and_conditions: Option<Vec<RoutingProfileSearchCriteria>>,
+    #[serde(rename = "StringCondition", skip_serializing_if = "Option::is_none")]
+    pub string_condition: Option<StringCondition>,
+}
+impl std::fmt::Debug for RoutingProfileSearchCriteria {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoutingProfileSearchCriteria").field("OrConditions", &self.or_conditions).field("AndConditions", &self.and_conditions).field("StringCondition", &self.string_condition).finish()
+    }
+}
+impl crate::check::Validate for RoutingProfileSearchCriteria {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.or_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("OrConditions").index(i0))?; } }
+        if let Some(v) = &self.and_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AndConditions").index(i0))?; } }
+        if let Some(v) = &self.string_condition { v.validate_at(&path.member("StringCondition"))?; }
+        Ok(())
+    }
+}
+struct RoutingProfileSearchCriteriaVisitor;
+impl<'de> serde::de::Visitor<'de> for RoutingProfileSearchCriteriaVisitor {
+    type Value = RoutingProfileSearchCriteria;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure RoutingProfileSearchCriteria)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoutingProfileSearchCriteria, A::Error> {
+        let mut or_conditions: Option<Vec<RoutingProfileSearchCriteria>> = None;
+        let mut and_conditions: Option<Vec<RoutingProfileSearchCriteria>> = None;
+        let mut string_condition: Option<StringCondition> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OrConditions" => crate::de::member(&mut map, &mut or_conditions, "OrConditions")?,
+                "AndConditions" => crate::de::member(&mut map, &mut and_conditions, "AndConditions")?,
+                "StringCondition" => crate::de::member(&mut map, &mut string_condition, "StringCondition")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(RoutingProfileSearchCriteria { or_conditions: or_conditions, and_conditions: and_conditions, string_condition: string_condition })
+    }
+}
+impl crate::de::Wire for RoutingProfileSearchCriteria {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(RoutingProfileSearchCriteriaVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct QueueSummary {
     #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4403,6 +4667,94 @@ impl crate::check::Validate for HierarchyGroupSummary {
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UserHierarchyGroupSearchFilter {
+    #[serde(rename = "AttributeFilter", skip_serializing_if = "Option::is_none")]
+    pub attribute_filter: Option<ControlPlaneAttributeFilter>,
+}
+impl std::fmt::Debug for UserHierarchyGroupSearchFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserHierarchyGroupSearchFilter").field("AttributeFilter", &self.attribute_filter).finish()
+    }
+}
+impl crate::check::Validate for UserHierarchyGroupSearchFilter {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.attribute_filter { v.validate_at(&path.member("AttributeFilter"))?; }
+        Ok(())
+    }
+}
+struct UserHierarchyGroupSearchFilterVisitor;
+impl<'de> serde::de::Visitor<'de> for UserHierarchyGroupSearchFilterVisitor {
+    type Value = UserHierarchyGroupSearchFilter;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UserHierarchyGroupSearchFilter)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserHierarchyGroupSearchFilter, A::Error> {
+        let mut attribute_filter: Option<ControlPlaneAttributeFilter> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "AttributeFilter" => crate::de::member(&mut map, &mut attribute_filter, "AttributeFilter")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UserHierarchyGroupSearchFilter { attribute_filter: attribute_filter })
+    }
+}
+impl crate::de::Wire for UserHierarchyGroupSearchFilter {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(UserHierarchyGroupSearchFilterVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UserHierarchyGroupSearchCriteria {
+    #[serde(rename = "OrConditions", skip_serializing_if = "Option::is_none")]
+    pub or_conditions: Option<Vec<UserHierarchyGroupSearchCriteria>>,
+    #[serde(rename = "AndConditions", skip_serializing_if = "Option::is_none")]
+    pub and_conditions: Option<Vec<UserHierarchyGroupSearchCriteria>>,
+    #[serde(rename = "StringCondition", skip_serializing_if = "Option::is_none")]
+    pub string_condition: Option<StringCondition>,
+}
+impl std::fmt::Debug for UserHierarchyGroupSearchCriteria {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserHierarchyGroupSearchCriteria").field("OrConditions", &self.or_conditions).field("AndConditions", &self.and_conditions).field("StringCondition", &self.string_condition).finish()
+    }
+}
+impl crate::check::Validate for UserHierarchyGroupSearchCriteria {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.or_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("OrConditions").index(i0))?; } }
+        if let Some(v) = &self.and_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AndConditions").index(i0))?; } }
+        if let Some(v) = &self.string_condition { v.validate_at(&path.member("StringCondition"))?; }
+        Ok(())
+    }
+}
+struct UserHierarchyGroupSearchCriteriaVisitor;
+impl<'de> serde::de::Visitor<'de> for UserHierarchyGroupSearchCriteriaVisitor {
+    type Value = UserHierarchyGroupSearchCriteria;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UserHierarchyGroupSearchCriteria)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserHierarchyGroupSearchCriteria, A::Error> {
+        let mut or_conditions: Option<Vec<UserHierarchyGroupSearchCriteria>> = None;
+        let mut and_conditions: Option<Vec<UserHierarchyGroupSearchCriteria>> = None;
+        let mut string_condition: Option<StringCondition> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OrConditions" => crate::de::member(&mut map, &mut or_conditions, "OrConditions")?,
+                "AndConditions" => crate::de::member(&mut map, &mut and_conditions, "AndConditions")?,
+                "StringCondition" => crate::de::member(&mut map, &mut string_condition, "StringCondition")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UserHierarchyGroupSearchCriteria { or_conditions: or_conditions, and_conditions: and_conditions, string_condition: string_condition })
+    }
+}
+impl crate::de::Wire for UserHierarchyGroupSearchCriteria {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(UserHierarchyGroupSearchCriteriaVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct PredefinedAttributeValues {
     #[serde(rename = "StringList", skip_serializing_if = "Option::is_none")]
     pub string_list: Option<Vec<String>>,
@@ -4836,45 +5188,6 @@ impl crate::de::Wire for WorkloadTypeConcurrency {
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
-pub struct AfterContactWorkConfig {
-    #[serde(rename = "AfterContactWorkTimeLimit", skip_serializing_if = "Option::is_none")]
-    pub after_contact_work_time_limit: Option<i32>,
-}
-impl std::fmt::Debug for AfterContactWorkConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AfterContactWorkConfig").field("AfterContactWorkTimeLimit", &self.after_contact_work_time_limit).finish()
-    }
-}
-impl crate::check::Validate for AfterContactWorkConfig {
-    #[allow(unused_variables)]
-    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
-        if let Some(v) = &self.after_contact_work_time_limit { crate::check::range(&path.member("AfterContactWorkTimeLimit"), *v as f64, Some(0 as f64), None)?; }
-        Ok(())
-    }
-}
-struct AfterContactWorkConfigVisitor;
-impl<'de> serde::de::Visitor<'de> for AfterContactWorkConfigVisitor {
-    type Value = AfterContactWorkConfig;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON object (structure AfterContactWorkConfig)")
-    }
-    #[allow(unused_mut)]
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AfterContactWorkConfig, A::Error> {
-        let mut after_contact_work_time_limit: Option<i32> = None;
-        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-            match key.as_str() {
-                "AfterContactWorkTimeLimit" => crate::de::member(&mut map, &mut after_contact_work_time_limit, "AfterContactWorkTimeLimit")?,
-                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
-            }
-        }
-        Ok(AfterContactWorkConfig { after_contact_work_time_limit: after_contact_work_time_limit })
-    }
-}
-impl crate::de::Wire for AfterContactWorkConfig {
-    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(AfterContactWorkConfigVisitor) }
-}
-
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct ControlPlaneTagFilter {
     #[serde(rename = "OrConditions", skip_serializing_if = "Option::is_none")]
     pub or_conditions: Option<Vec<Vec<TagCondition>>>,
@@ -4921,6 +5234,92 @@ impl<'de> serde::de::Visitor<'de> for ControlPlaneTagFilterVisitor {
 }
 impl crate::de::Wire for ControlPlaneTagFilter {
     fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(ControlPlaneTagFilterVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct StringCondition {
+    #[serde(rename = "FieldName", skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(rename = "ComparisonType", skip_serializing_if = "Option::is_none")]
+    pub comparison_type: Option<String>,
+}
+impl std::fmt::Debug for StringCondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StringCondition").field("FieldName", &self.field_name).field("Value", &self.value).field("ComparisonType", &self.comparison_type).finish()
+    }
+}
+impl crate::check::Validate for StringCondition {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.comparison_type { crate::check::one_of(&path.member("ComparisonType"), v, &["STARTS_WITH", "CONTAINS", "EXACT"])?; }
+        Ok(())
+    }
+}
+struct StringConditionVisitor;
+impl<'de> serde::de::Visitor<'de> for StringConditionVisitor {
+    type Value = StringCondition;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure StringCondition)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StringCondition, A::Error> {
+        let mut field_name: Option<String> = None;
+        let mut value: Option<String> = None;
+        let mut comparison_type: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "FieldName" => crate::de::member(&mut map, &mut field_name, "FieldName")?,
+                "Value" => crate::de::member(&mut map, &mut value, "Value")?,
+                "ComparisonType" => crate::de::member(&mut map, &mut comparison_type, "ComparisonType")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(StringCondition { field_name: field_name, value: value, comparison_type: comparison_type })
+    }
+}
+impl crate::de::Wire for StringCondition {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(StringConditionVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct AfterContactWorkConfig {
+    #[serde(rename = "AfterContactWorkTimeLimit", skip_serializing_if = "Option::is_none")]
+    pub after_contact_work_time_limit: Option<i32>,
+}
+impl std::fmt::Debug for AfterContactWorkConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AfterContactWorkConfig").field("AfterContactWorkTimeLimit", &self.after_contact_work_time_limit).finish()
+    }
+}
+impl crate::check::Validate for AfterContactWorkConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.after_contact_work_time_limit { crate::check::range(&path.member("AfterContactWorkTimeLimit"), *v as f64, Some(0 as f64), None)?; }
+        Ok(())
+    }
+}
+struct AfterContactWorkConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for AfterContactWorkConfigVisitor {
+    type Value = AfterContactWorkConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure AfterContactWorkConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AfterContactWorkConfig, A::Error> {
+        let mut after_contact_work_time_limit: Option<i32> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "AfterContactWorkTimeLimit" => crate::de::member(&mut map, &mut after_contact_work_time_limit, "AfterContactWorkTimeLimit")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(AfterContactWorkConfig { after_contact_work_time_limit: after_contact_work_time_limit })
+    }
+}
+impl crate::de::Wire for AfterContactWorkConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(AfterContactWorkConfigVisitor) }
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
@@ -4975,53 +5374,6 @@ impl<'de> serde::de::Visitor<'de> for ControlPlaneUserAttributeFilterVisitor {
 }
 impl crate::de::Wire for ControlPlaneUserAttributeFilter {
     fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(ControlPlaneUserAttributeFilterVisitor) }
-}
-
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
-pub struct StringCondition {
-    #[serde(rename = "FieldName", skip_serializing_if = "Option::is_none")]
-    pub field_name: Option<String>,
-    #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(rename = "ComparisonType", skip_serializing_if = "Option::is_none")]
-    pub comparison_type: Option<String>,
-}
-impl std::fmt::Debug for StringCondition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StringCondition").field("FieldName", &self.field_name).field("Value", &self.value).field("ComparisonType", &self.comparison_type).finish()
-    }
-}
-impl crate::check::Validate for StringCondition {
-    #[allow(unused_variables)]
-    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
-        if let Some(v) = &self.comparison_type { crate::check::one_of(&path.member("ComparisonType"), v, &["STARTS_WITH", "CONTAINS", "EXACT"])?; }
-        Ok(())
-    }
-}
-struct StringConditionVisitor;
-impl<'de> serde::de::Visitor<'de> for StringConditionVisitor {
-    type Value = StringCondition;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON object (structure StringCondition)")
-    }
-    #[allow(unused_mut)]
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StringCondition, A::Error> {
-        let mut field_name: Option<String> = None;
-        let mut value: Option<String> = None;
-        let mut comparison_type: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-            match key.as_str() {
-                "FieldName" => crate::de::member(&mut map, &mut field_name, "FieldName")?,
-                "Value" => crate::de::member(&mut map, &mut value, "Value")?,
-                "ComparisonType" => crate::de::member(&mut map, &mut comparison_type, "ComparisonType")?,
-                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
-            }
-        }
-        Ok(StringCondition { field_name: field_name, value: value, comparison_type: comparison_type })
-    }
-}
-impl crate::de::Wire for StringCondition {
-    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(StringConditionVisitor) }
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
@@ -5223,6 +5575,55 @@ impl crate::check::Validate for HierarchyPath {
         if let Some(v) = &self.level_five { v.validate_at(&path.member("LevelFive"))?; }
         Ok(())
     }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ControlPlaneAttributeFilter {
+    #[serde(rename = "OrConditions", skip_serializing_if = "Option::is_none")]
+    pub or_conditions: Option<Vec<CommonAttributeAndCondition>>,
+    #[serde(rename = "AndCondition", skip_serializing_if = "Option::is_none")]
+    pub and_condition: Option<CommonAttributeAndCondition>,
+    #[serde(rename = "TagCondition", skip_serializing_if = "Option::is_none")]
+    pub tag_condition: Option<TagCondition>,
+}
+impl std::fmt::Debug for ControlPlaneAttributeFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ControlPlaneAttributeFilter").field("OrConditions", &self.or_conditions).field("AndCondition", &self.and_condition).field("TagCondition", &self.tag_condition).finish()
+    }
+}
+impl crate::check::Validate for ControlPlaneAttributeFilter {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.or_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("OrConditions").index(i0))?; } }
+        if let Some(v) = &self.and_condition { v.validate_at(&path.member("AndCondition"))?; }
+        if let Some(v) = &self.tag_condition { v.validate_at(&path.member("TagCondition"))?; }
+        Ok(())
+    }
+}
+struct ControlPlaneAttributeFilterVisitor;
+impl<'de> serde::de::Visitor<'de> for ControlPlaneAttributeFilterVisitor {
+    type Value = ControlPlaneAttributeFilter;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ControlPlaneAttributeFilter)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ControlPlaneAttributeFilter, A::Error> {
+        let mut or_conditions: Option<Vec<CommonAttributeAndCondition>> = None;
+        let mut and_condition: Option<CommonAttributeAndCondition> = None;
+        let mut tag_condition: Option<TagCondition> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OrConditions" => crate::de::member(&mut map, &mut or_conditions, "OrConditions")?,
+                "AndCondition" => crate::de::member(&mut map, &mut and_condition, "AndCondition")?,
+                "TagCondition" => crate::de::member(&mut map, &mut tag_condition, "TagCondition")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ControlPlaneAttributeFilter { or_conditions: or_conditions, and_condition: and_condition, tag_condition: tag_condition })
+    }
+}
+impl crate::de::Wire for ControlPlaneAttributeFilter {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(ControlPlaneAttributeFilterVisitor) }
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
@@ -5450,6 +5851,45 @@ impl<'de> serde::de::Visitor<'de> for ConditionVisitor {
 }
 impl crate::de::Wire for Condition {
     fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(ConditionVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct CommonAttributeAndCondition {
+    #[serde(rename = "TagConditions", skip_serializing_if = "Option::is_none")]
+    pub tag_conditions: Option<Vec<TagCondition>>,
+}
+impl std::fmt::Debug for CommonAttributeAndCondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommonAttributeAndCondition").field("TagConditions", &self.tag_conditions).finish()
+    }
+}
+impl crate::check::Validate for CommonAttributeAndCondition {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.tag_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("TagConditions").index(i0))?; } }
+        Ok(())
+    }
+}
+struct CommonAttributeAndConditionVisitor;
+impl<'de> serde::de::Visitor<'de> for CommonAttributeAndConditionVisitor {
+    type Value = CommonAttributeAndCondition;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure CommonAttributeAndCondition)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CommonAttributeAndCondition, A::Error> {
+        let mut tag_conditions: Option<Vec<TagCondition>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "TagConditions" => crate::de::member(&mut map, &mut tag_conditions, "TagConditions")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(CommonAttributeAndCondition { tag_conditions: tag_conditions })
+    }
+}
+impl crate::de::Wire for CommonAttributeAndCondition {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(CommonAttributeAndConditionVisitor) }
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
@@ -6357,11 +6797,11 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "SearchQueues", method: "POST", uri: "/search-queues", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchQuickConnects", method: "POST", uri: "/search-quick-connects", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchResourceTags", method: "POST", uri: "/search-resource-tags", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "MaximumResultReturnedException"] },
-    crate::spec::OperationSpec { name: "SearchRoutingProfiles", method: "POST", uri: "/search-routing-profiles", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "SearchRoutingProfiles", method: "POST", uri: "/search-routing-profiles", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchRules", method: "POST", uri: "/search-rules", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceNotFoundException"] },
     crate::spec::OperationSpec { name: "SearchSecurityProfiles", method: "POST", uri: "/search-security-profiles", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchTestCases", method: "POST", uri: "/search-test-cases", served: false, errors: &["InvalidRequestException", "AccessDeniedException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "SearchUserHierarchyGroups", method: "POST", uri: "/search-user-hierarchy-groups", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "SearchUserHierarchyGroups", method: "POST", uri: "/search-user-hierarchy-groups", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchUsers", method: "POST", uri: "/search-users", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "SearchViews", method: "POST", uri: "/search-views", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "SearchVocabularies", method: "POST", uri: "/vocabulary-summary/{InstanceId}", served: false, errors: &["InvalidRequestException", "InternalServiceException", "ThrottlingException", "AccessDeniedException"] },
@@ -6937,6 +7377,37 @@ impl From<Failure> for DeleteRoutingProfileError {
             ErrorCode::Throttling => DeleteRoutingProfileError::Throttling(ThrottlingException(e)),
             ErrorCode::InternalService => DeleteRoutingProfileError::InternalService(InternalServiceException(e)),
             _ => DeleteRoutingProfileError::InternalService(InternalServiceException(crate::error::outside_model("DeleteRoutingProfile", e))),
+        }
+    }
+}
+
+/// What `SearchRoutingProfiles` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchRoutingProfilesError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for SearchRoutingProfilesError { fn from(e: InvalidRequestException) -> Self { SearchRoutingProfilesError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for SearchRoutingProfilesError { fn from(e: InvalidParameterException) -> Self { SearchRoutingProfilesError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for SearchRoutingProfilesError { fn from(e: ResourceNotFoundException) -> Self { SearchRoutingProfilesError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for SearchRoutingProfilesError { fn from(e: ThrottlingException) -> Self { SearchRoutingProfilesError::Throttling(e) } }
+impl From<InternalServiceException> for SearchRoutingProfilesError { fn from(e: InternalServiceException) -> Self { SearchRoutingProfilesError::InternalService(e) } }
+impl From<SearchRoutingProfilesError> for ApiError {
+    fn from(e: SearchRoutingProfilesError) -> ApiError { match e { SearchRoutingProfilesError::InvalidRequest(e) => e.0, SearchRoutingProfilesError::InvalidParameter(e) => e.0, SearchRoutingProfilesError::ResourceNotFound(e) => e.0, SearchRoutingProfilesError::Throttling(e) => e.0, SearchRoutingProfilesError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for SearchRoutingProfilesError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => SearchRoutingProfilesError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => SearchRoutingProfilesError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => SearchRoutingProfilesError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => SearchRoutingProfilesError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => SearchRoutingProfilesError::InternalService(InternalServiceException(e)),
+            _ => SearchRoutingProfilesError::InternalService(InternalServiceException(crate::error::outside_model("SearchRoutingProfiles", e))),
         }
     }
 }
@@ -7650,6 +8121,37 @@ impl From<Failure> for DeleteUserHierarchyGroupError {
     }
 }
 
+/// What `SearchUserHierarchyGroups` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchUserHierarchyGroupsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for SearchUserHierarchyGroupsError { fn from(e: InvalidRequestException) -> Self { SearchUserHierarchyGroupsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for SearchUserHierarchyGroupsError { fn from(e: InvalidParameterException) -> Self { SearchUserHierarchyGroupsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for SearchUserHierarchyGroupsError { fn from(e: ResourceNotFoundException) -> Self { SearchUserHierarchyGroupsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for SearchUserHierarchyGroupsError { fn from(e: ThrottlingException) -> Self { SearchUserHierarchyGroupsError::Throttling(e) } }
+impl From<InternalServiceException> for SearchUserHierarchyGroupsError { fn from(e: InternalServiceException) -> Self { SearchUserHierarchyGroupsError::InternalService(e) } }
+impl From<SearchUserHierarchyGroupsError> for ApiError {
+    fn from(e: SearchUserHierarchyGroupsError) -> ApiError { match e { SearchUserHierarchyGroupsError::InvalidRequest(e) => e.0, SearchUserHierarchyGroupsError::InvalidParameter(e) => e.0, SearchUserHierarchyGroupsError::ResourceNotFound(e) => e.0, SearchUserHierarchyGroupsError::Throttling(e) => e.0, SearchUserHierarchyGroupsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for SearchUserHierarchyGroupsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => SearchUserHierarchyGroupsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => SearchUserHierarchyGroupsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => SearchUserHierarchyGroupsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => SearchUserHierarchyGroupsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => SearchUserHierarchyGroupsError::InternalService(InternalServiceException(e)),
+            _ => SearchUserHierarchyGroupsError::InternalService(InternalServiceException(crate::error::outside_model("SearchUserHierarchyGroups", e))),
+        }
+    }
+}
+
 /// What `CreatePredefinedAttribute` may answer besides success: its model error list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePredefinedAttributeError {
@@ -8002,6 +8504,10 @@ pub mod ops {
     pub trait DeleteRoutingProfile: Send + Sync {
         fn delete_routing_profile(&self, ctx: &RequestContext, input: DeleteRoutingProfileRequest) -> impl std::future::Future<Output = Result<(), DeleteRoutingProfileError>> + Send;
     }
+    /// `SearchRoutingProfiles`: POST `/search-routing-profiles`.
+    pub trait SearchRoutingProfiles: Send + Sync {
+        fn search_routing_profiles(&self, ctx: &RequestContext, input: SearchRoutingProfilesRequest) -> impl std::future::Future<Output = Result<SearchRoutingProfilesResponse, SearchRoutingProfilesError>> + Send;
+    }
     /// `ListQueues`: GET `/queues-summary/{InstanceId}`.
     pub trait ListQueues: Send + Sync {
         fn list_queues(&self, ctx: &RequestContext, input: ListQueuesRequest) -> impl std::future::Future<Output = Result<ListQueuesResponse, ListQueuesError>> + Send;
@@ -8090,6 +8596,10 @@ pub mod ops {
     pub trait DeleteUserHierarchyGroup: Send + Sync {
         fn delete_user_hierarchy_group(&self, ctx: &RequestContext, input: DeleteUserHierarchyGroupRequest) -> impl std::future::Future<Output = Result<(), DeleteUserHierarchyGroupError>> + Send;
     }
+    /// `SearchUserHierarchyGroups`: POST `/search-user-hierarchy-groups`.
+    pub trait SearchUserHierarchyGroups: Send + Sync {
+        fn search_user_hierarchy_groups(&self, ctx: &RequestContext, input: SearchUserHierarchyGroupsRequest) -> impl std::future::Future<Output = Result<SearchUserHierarchyGroupsResponse, SearchUserHierarchyGroupsError>> + Send;
+    }
     /// `CreatePredefinedAttribute`: PUT `/predefined-attributes/{InstanceId}`.
     pub trait CreatePredefinedAttribute: Send + Sync {
         fn create_predefined_attribute(&self, ctx: &RequestContext, input: CreatePredefinedAttributeRequest) -> impl std::future::Future<Output = Result<(), CreatePredefinedAttributeError>> + Send;
@@ -8129,8 +8639,8 @@ pub mod ops {
 }
 
 /// The Connect API as roster serves it: every served operation's trait.
-pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static {}
-impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static> Connect for T {}
+pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static {}
+impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static> Connect for T {}
 
 /// Decodes the operation's input in one pass (body and bound members), checks the
 /// model's constraints, runs the operation and encodes its output.
@@ -8210,6 +8720,11 @@ pub async fn dispatch<S: Connect>(svc: &S, ctx: &RequestContext, op: Operation, 
             let input = <DeleteRoutingProfileRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DeleteRoutingProfileError>)?;
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DeleteRoutingProfileError::from(Failure::from(v))))?;
             crate::encode(&ops::DeleteRoutingProfile::delete_routing_profile(svc, ctx, input).await?)
+        }
+        Operation::SearchRoutingProfiles => {
+            let input = <SearchRoutingProfilesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<SearchRoutingProfilesError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(SearchRoutingProfilesError::from(Failure::from(v))))?;
+            crate::encode(&ops::SearchRoutingProfiles::search_routing_profiles(svc, ctx, input).await?)
         }
         Operation::ListQueues => {
             let input = <ListQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListQueuesError>)?;
@@ -8320,6 +8835,11 @@ pub async fn dispatch<S: Connect>(svc: &S, ctx: &RequestContext, op: Operation, 
             let input = <DeleteUserHierarchyGroupRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DeleteUserHierarchyGroupError>)?;
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DeleteUserHierarchyGroupError::from(Failure::from(v))))?;
             crate::encode(&ops::DeleteUserHierarchyGroup::delete_user_hierarchy_group(svc, ctx, input).await?)
+        }
+        Operation::SearchUserHierarchyGroups => {
+            let input = <SearchUserHierarchyGroupsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<SearchUserHierarchyGroupsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(SearchUserHierarchyGroupsError::from(Failure::from(v))))?;
+            crate::encode(&ops::SearchUserHierarchyGroups::search_user_hierarchy_groups(svc, ctx, input).await?)
         }
         Operation::CreatePredefinedAttribute => {
             let input = <CreatePredefinedAttributeRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<CreatePredefinedAttributeError>)?;

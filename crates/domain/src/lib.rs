@@ -9,6 +9,7 @@ pub mod hierarchy;
 pub mod instance;
 pub mod password;
 pub mod proficiency;
+pub mod resource_search;
 pub mod search;
 pub mod tags;
 pub mod time;

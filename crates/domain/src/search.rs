@@ -198,6 +198,16 @@ pub enum Condition {
     },
 }
 
+/// Whether `tags` carry `key`, with `value` when one is given: the meaning of a tag
+/// condition in every search.
+pub fn tag_holds(tags: &crate::tags::Tags, key: &str, value: Option<&str>) -> bool {
+    match (tags.get(key), value) {
+        (Some(_), None) => true,
+        (Some(v), Some(want)) => v == want,
+        (None, _) => false,
+    }
+}
+
 /// What a condition is evaluated against: one user's searchable facts.
 #[derive(Debug, Clone, Default)]
 pub struct UserFacts<'a> {
@@ -243,11 +253,9 @@ impl Condition {
                 .proficiencies
                 .iter()
                 .any(|p| conds.iter().all(|c| c.holds(p))),
-            Condition::Tag { key, value } => u.tags.is_some_and(|t| match (t.get(key), value) {
-                (Some(_), None) => true,
-                (Some(v), Some(want)) => v == want,
-                (None, _) => false,
-            }),
+            Condition::Tag { key, value } => {
+                u.tags.is_some_and(|t| tag_holds(t, key, value.as_deref()))
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 //! The user hierarchy: its structure of up to five levels, and its groups.
 
+use std::collections::HashMap;
+
 use roster_api::*;
 use roster_domain::arn::ResourceKind;
 use roster_domain::hierarchy::{self as dh, HierarchyStructure as Structure};
@@ -7,8 +9,12 @@ use roster_domain::tags::{validate_tags, Tags};
 use roster_domain::{new_id, InstanceRef};
 use roster_store::StoreError;
 
+use roster_domain::resource_search::{Query, HIERARCHY_GROUP_FIELDS};
+
 use crate::errors::OrApi;
 use crate::instances::arn_in;
+use crate::resource_search::{attribute_filter, criteria, everything, Paging};
+use crate::search::{fingerprint, Budget};
 use crate::{instance_ref, modified, token, ConnectService};
 
 fn level_arn(at: &InstanceRef, level_id: &str) -> String {
@@ -161,34 +167,99 @@ impl ops::DescribeUserHierarchyGroup for ConnectService {
             .get_hierarchy_group(&at, &i.hierarchy_group_id)
             .await
             .api()?;
-        let mut path = Vec::with_capacity(g.path().len());
-        for ancestor in &g.path()[..g.path().len().saturating_sub(1)] {
-            path.push(summary(
-                &at,
-                &self.store.get_hierarchy_group(&at, ancestor).await.api()?,
-            ));
+        let mut ancestors = Vec::with_capacity(g.path().len());
+        for id in &g.path()[..g.path().len().saturating_sub(1)] {
+            ancestors.push(self.store.get_hierarchy_group(&at, id).await.api()?);
         }
-        path.push(summary(&at, &g));
-        let mut levels = path.into_iter().map(Some);
-        let mut next = || levels.next().flatten();
-        let hierarchy_path = HierarchyPath {
-            level_one: next(),
-            level_two: next(),
-            level_three: next(),
-            level_four: next(),
-            level_five: next(),
-        };
         Ok(DescribeUserHierarchyGroupResponse {
-            hierarchy_group: Some(HierarchyGroup {
-                id: Some(g.id.clone()),
-                arn: Some(arn_in(&at, ResourceKind::HierarchyGroup, &g.id)),
-                name: Some(g.name.clone()),
-                level_id: Some(g.level().to_string()),
-                hierarchy_path: Some(hierarchy_path),
-                tags: Some(g.tags.clone()),
-                last_modified_time: Some(g.modified.time.epoch_seconds()),
-                last_modified_region: Some(g.modified.region.clone()),
-            }),
+            hierarchy_group: Some(render(&at, &g, |id| ancestors.iter().find(|a| a.id == id))),
+        })
+    }
+}
+
+/// A group as Describe and Search answer it; `ancestor` finds the groups of its path.
+fn render<'a>(
+    at: &InstanceRef,
+    g: &'a dh::HierarchyGroup,
+    ancestor: impl Fn(&str) -> Option<&'a dh::HierarchyGroup>,
+) -> HierarchyGroup {
+    let mut levels = g.path().iter().map(|id| {
+        if *id == g.id {
+            Some(summary(at, g))
+        } else {
+            ancestor(id).map(|a| summary(at, a))
+        }
+    });
+    let mut next = || levels.next().flatten();
+    let hierarchy_path = HierarchyPath {
+        level_one: next(),
+        level_two: next(),
+        level_three: next(),
+        level_four: next(),
+        level_five: next(),
+    };
+    HierarchyGroup {
+        id: Some(g.id.clone()),
+        arn: Some(arn_in(at, ResourceKind::HierarchyGroup, &g.id)),
+        name: Some(g.name.clone()),
+        level_id: Some(g.level().to_string()),
+        hierarchy_path: Some(hierarchy_path),
+        tags: Some(g.tags.clone()),
+        last_modified_time: Some(g.modified.time.epoch_seconds()),
+        last_modified_region: Some(g.modified.region.clone()),
+    }
+}
+
+impl ops::SearchUserHierarchyGroups for ConnectService {
+    async fn search_user_hierarchy_groups(
+        &self,
+        ctx: &RequestContext,
+        i: SearchUserHierarchyGroupsRequest,
+    ) -> Result<SearchUserHierarchyGroupsResponse, SearchUserHierarchyGroupsError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let mut budget = Budget::default();
+        let filter = match i
+            .search_filter
+            .as_ref()
+            .and_then(|f| f.attribute_filter.as_ref())
+        {
+            Some(f) => attribute_filter(f, &mut budget).api()?,
+            None => Query::All,
+        };
+        let crit = match &i.search_criteria {
+            Some(c) => criteria("SearchCriteria", c, &HIERARCHY_GROUP_FIELDS, 1).api()?,
+            None => Query::All,
+        };
+        let query = filter.and(crit);
+        let groups = everything(
+            |page| {
+                let at = &at;
+                async move { self.store.list_hierarchy_groups(at, &page).await }
+            },
+            |g| g.id.clone(),
+        )
+        .await
+        .api()?;
+        let paging = Paging {
+            listing: "search-hierarchy-groups",
+            instance: &at.instance_id,
+            fingerprint: fingerprint(&at.instance_id, &i.search_filter, &i.search_criteria),
+            next_token: i.next_token.as_ref(),
+            max_results: i.max_results,
+        };
+        let by_id: HashMap<&str, &dh::HierarchyGroup> =
+            groups.iter().map(|g| (g.id.as_str(), g)).collect();
+        let found = paging.run(groups.iter().collect(), |g| g.id.as_str(), &query)?;
+        Ok(SearchUserHierarchyGroupsResponse {
+            user_hierarchy_groups: Some(
+                found
+                    .items
+                    .into_iter()
+                    .map(|g| render(&at, g, |id| by_id.get(id).copied()))
+                    .collect(),
+            ),
+            next_token: found.next_token,
+            approximate_total_count: Some(found.total),
         })
     }
 }

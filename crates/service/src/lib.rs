@@ -9,6 +9,7 @@ mod hierarchy;
 mod instances;
 mod proficiencies;
 mod profiles;
+mod resource_search;
 mod search;
 mod tagging;
 mod token;

@@ -6,8 +6,13 @@ use roster_domain::entities::{self as ent, QueueType};
 use roster_domain::tags::{validate_tags, Tags};
 use roster_domain::{new_id, DomainError};
 
+use roster_domain::resource_search::{Query, ROUTING_PROFILE_FIELDS};
+use roster_domain::InstanceRef;
+
 use crate::errors::OrApi;
 use crate::instances::arn_in;
+use crate::resource_search::{criteria, everything, Paging};
+use crate::search::{fingerprint, tag_filter, Budget};
 use crate::{instance_ref, modified, token, ConnectService};
 
 /// `CreateSecurityProfileName`: 1–127 of letters, digits, spaces, `_`, `@`, `-`.
@@ -222,38 +227,94 @@ impl ops::DescribeRoutingProfile for ConnectService {
         let id = &i.routing_profile_id;
         let p = self.store.get_routing_profile(&at, id).await.api()?;
         let users = self.store.routing_profile_user_count(&at, id).await.api()?;
-        let mut queue_ids: Vec<String> = p.queues.iter().map(|q| q.queue_id.clone()).collect();
-        queue_ids.dedup();
         Ok(DescribeRoutingProfileResponse {
-            routing_profile: Some(RoutingProfile {
-                instance_id: Some(at.instance_id.clone()),
-                name: Some(p.name),
-                routing_profile_arn: Some(arn_in(&at, ResourceKind::RoutingProfile, &p.id)),
-                routing_profile_id: Some(p.id),
-                description: Some(p.description),
-                media_concurrencies: Some(
-                    p.media_concurrencies
-                        .into_iter()
-                        .map(|m| MediaConcurrency {
-                            channel: m.channel,
-                            concurrency: Some(m.concurrency),
-                            cross_channel_behavior: m
-                                .cross_channel_behavior
-                                .map(|b| CrossChannelBehavior { behavior_type: b }),
-                            workload_type_concurrencies: None,
-                        })
-                        .collect(),
-                ),
-                default_outbound_queue_id: Some(p.default_outbound_queue_id),
-                tags: Some(p.tags),
-                number_of_associated_queues: Some(p.queues.len() as i64),
-                number_of_associated_users: Some(users as i64),
-                agent_availability_timer: p.agent_availability_timer,
-                last_modified_time: Some(p.modified.time.epoch_seconds()),
-                last_modified_region: Some(p.modified.region),
-                associated_queue_ids: Some(queue_ids),
-                ..Default::default()
-            }),
+            routing_profile: Some(render_routing_profile(&at, p, users)),
+        })
+    }
+}
+
+/// A routing profile as Describe and Search answer it.
+fn render_routing_profile(at: &InstanceRef, p: ent::RoutingProfile, users: u64) -> RoutingProfile {
+    let mut queue_ids: Vec<String> = p.queues.iter().map(|q| q.queue_id.clone()).collect();
+    queue_ids.dedup();
+    RoutingProfile {
+        instance_id: Some(at.instance_id.clone()),
+        name: Some(p.name),
+        routing_profile_arn: Some(arn_in(at, ResourceKind::RoutingProfile, &p.id)),
+        routing_profile_id: Some(p.id),
+        description: Some(p.description),
+        media_concurrencies: Some(
+            p.media_concurrencies
+                .into_iter()
+                .map(|m| MediaConcurrency {
+                    channel: m.channel,
+                    concurrency: Some(m.concurrency),
+                    cross_channel_behavior: m
+                        .cross_channel_behavior
+                        .map(|b| CrossChannelBehavior { behavior_type: b }),
+                    workload_type_concurrencies: None,
+                })
+                .collect(),
+        ),
+        default_outbound_queue_id: Some(p.default_outbound_queue_id),
+        tags: Some(p.tags),
+        number_of_associated_queues: Some(p.queues.len() as i64),
+        number_of_associated_users: Some(users as i64),
+        agent_availability_timer: p.agent_availability_timer,
+        last_modified_time: Some(p.modified.time.epoch_seconds()),
+        last_modified_region: Some(p.modified.region),
+        associated_queue_ids: Some(queue_ids),
+        ..Default::default()
+    }
+}
+
+impl ops::SearchRoutingProfiles for ConnectService {
+    async fn search_routing_profiles(
+        &self,
+        ctx: &RequestContext,
+        i: SearchRoutingProfilesRequest,
+    ) -> Result<SearchRoutingProfilesResponse, SearchRoutingProfilesError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let mut budget = Budget::default();
+        let filter = match i.search_filter.as_ref().and_then(|f| f.tag_filter.as_ref()) {
+            Some(f) => tag_filter(f, &mut budget).api()?,
+            None => Query::All,
+        };
+        let crit = match &i.search_criteria {
+            Some(c) => criteria("SearchCriteria", c, &ROUTING_PROFILE_FIELDS, 1).api()?,
+            None => Query::All,
+        };
+        let query = filter.and(crit);
+        let profiles = everything(
+            |page| {
+                let at = &at;
+                async move { self.store.list_routing_profiles(at, &page).await }
+            },
+            |p| p.id.clone(),
+        )
+        .await
+        .api()?;
+        let paging = Paging {
+            listing: "search-routing-profiles",
+            instance: &at.instance_id,
+            fingerprint: fingerprint(&at.instance_id, &i.search_filter, &i.search_criteria),
+            next_token: i.next_token.as_ref(),
+            max_results: i.max_results,
+        };
+        let found = paging.run(profiles, |p| p.id.as_str(), &query)?;
+        let mut out = Vec::with_capacity(found.items.len());
+        for p in found.items {
+            let users = self
+                .store
+                .routing_profile_user_count(&at, &p.id)
+                .await
+                .api()?;
+            out.push(render_routing_profile(&at, p, users));
+        }
+        Ok(SearchRoutingProfilesResponse {
+            routing_profiles: Some(out),
+            next_token: found.next_token,
+            approximate_total_count: Some(found.total),
         })
     }
 }

@@ -9,6 +9,7 @@ use roster_api::{
     UserSearchSummary,
 };
 use roster_domain::arn::ResourceKind;
+use roster_domain::resource_search::Query;
 use roster_domain::search::{
     Comparison, Condition, HierarchyMatch, LevelCondition, ProficiencyCondition, StringField,
     StringMatch, MAX_DEPTH, MAX_HIERARCHY_CONDITIONS, MAX_TAG_CONDITIONS,
@@ -23,13 +24,13 @@ use crate::{instance_ref, ConnectService};
 
 /// Counts of the conditions that have per-request caps.
 #[derive(Default)]
-struct Budget {
+pub(crate) struct Budget {
     tags: usize,
     hierarchy: usize,
 }
 
 impl Budget {
-    fn tag(&mut self) -> Result<(), DomainError> {
+    pub(crate) fn tag(&mut self) -> Result<(), DomainError> {
         self.tags += 1;
         if self.tags > MAX_TAG_CONDITIONS {
             return Err(DomainError::param(
@@ -51,17 +52,57 @@ impl Budget {
     }
 }
 
-fn tag(path: &str, t: &TagCondition, budget: &mut Budget) -> Result<Condition, DomainError> {
+/// A condition tree that tag filters build: SearchUsers' [`Condition`] and the
+/// resource searches' [`Query`], so that both decode tag filters with one function.
+pub(crate) trait Tree: Sized {
+    fn all() -> Self;
+    fn and(all: Vec<Self>) -> Self;
+    fn or(any: Vec<Self>) -> Self;
+    fn tag(key: String, value: Option<String>) -> Self;
+}
+
+impl Tree for Condition {
+    fn all() -> Self {
+        Condition::All
+    }
+    fn and(all: Vec<Self>) -> Self {
+        Condition::And(all)
+    }
+    fn or(any: Vec<Self>) -> Self {
+        Condition::Or(any)
+    }
+    fn tag(key: String, value: Option<String>) -> Self {
+        Condition::Tag { key, value }
+    }
+}
+
+impl Tree for Query {
+    fn all() -> Self {
+        Query::All
+    }
+    fn and(all: Vec<Self>) -> Self {
+        Query::And(all)
+    }
+    fn or(any: Vec<Self>) -> Self {
+        Query::Or(any)
+    }
+    fn tag(key: String, value: Option<String>) -> Self {
+        Query::Tag { key, value }
+    }
+}
+
+pub(crate) fn tag<T: Tree>(
+    path: &str,
+    t: &TagCondition,
+    budget: &mut Budget,
+) -> Result<T, DomainError> {
     budget.tag()?;
     let key = t
         .tag_key
         .clone()
         .filter(|k| !k.is_empty())
         .ok_or_else(|| DomainError::request(format!("{path}.TagKey"), "is required"))?;
-    Ok(Condition::Tag {
-        key,
-        value: t.tag_value.clone(),
-    })
+    Ok(T::tag(key, t.tag_value.clone()))
 }
 
 fn hierarchy(
@@ -88,14 +129,18 @@ fn hierarchy(
     Ok(Condition::Hierarchy { group_id, matching })
 }
 
-fn one_member(path: &str, set: usize, names: &str) -> Result<(), DomainError> {
+pub(crate) fn one_member(path: &str, set: usize, names: &str) -> Result<(), DomainError> {
     if set > 1 {
         return Err(DomainError::param(path, format!("set only one of {names}")));
     }
     Ok(())
 }
 
-fn tag_filter(f: &ControlPlaneTagFilter, budget: &mut Budget) -> Result<Condition, DomainError> {
+/// A `ControlPlaneTagFilter`, as every search that has one reads it.
+pub(crate) fn tag_filter<T: Tree>(
+    f: &ControlPlaneTagFilter,
+    budget: &mut Budget,
+) -> Result<T, DomainError> {
     let p = "SearchFilter.TagFilter";
     let set = [
         f.or_conditions.is_some(),
@@ -115,9 +160,9 @@ fn tag_filter(f: &ControlPlaneTagFilter, budget: &mut Budget) -> Result<Conditio
                 .enumerate()
                 .map(|(j, t)| tag(&format!("{p}.OrConditions[{i}][{j}]"), t, budget))
                 .collect::<Result<Vec<_>, _>>()?;
-            any.push(Condition::And(all));
+            any.push(T::and(all));
         }
-        return Ok(Condition::Or(any));
+        return Ok(T::or(any));
     }
     if let Some(and) = &f.and_conditions {
         let all = and
@@ -125,11 +170,11 @@ fn tag_filter(f: &ControlPlaneTagFilter, budget: &mut Budget) -> Result<Conditio
             .enumerate()
             .map(|(j, t)| tag(&format!("{p}.AndConditions[{j}]"), t, budget))
             .collect::<Result<Vec<_>, _>>()?;
-        return Ok(Condition::And(all));
+        return Ok(T::and(all));
     }
     match &f.tag_condition {
         Some(t) => tag(&format!("{p}.TagCondition"), t, budget),
-        None => Ok(Condition::All),
+        None => Ok(T::all()),
     }
 }
 
@@ -188,7 +233,7 @@ fn attribute_filter(
     }
 }
 
-fn string_match(
+pub(crate) fn string_match(
     path: &str,
     s: &StringCondition,
     case_insensitive: bool,
@@ -391,17 +436,17 @@ pub(crate) fn condition(
     Ok(f.and(c))
 }
 
-/// A stable 64-bit FNV-1a fingerprint of the query, so a token only resumes the query
+/// A stable 64-bit FNV-1a fingerprint of a search, so a token only resumes the query
 /// that made it.
-fn fingerprint(
+pub(crate) fn fingerprint(
     instance: &str,
-    filter: Option<&UserSearchFilter>,
-    crit: Option<&UserSearchCriteria>,
+    filter: &impl serde::Serialize,
+    crit: &impl serde::Serialize,
 ) -> String {
     let text = format!(
         "{instance}\n{}\n{}",
-        serde_json::to_string(&filter).unwrap_or_default(),
-        serde_json::to_string(&crit).unwrap_or_default()
+        serde_json::to_string(filter).unwrap_or_default(),
+        serde_json::to_string(crit).unwrap_or_default()
     );
     let mut h: u64 = 0xcbf29ce484222325;
     for b in text.bytes() {
@@ -448,11 +493,7 @@ impl ops::SearchUsers for ConnectService {
     ) -> Result<SearchUsersResponse, SearchUsersError> {
         let at = instance_ref(ctx, &i.instance_id)?;
         let condition = condition(i.search_filter.as_ref(), i.search_criteria.as_ref())?;
-        let fp = fingerprint(
-            &at.instance_id,
-            i.search_filter.as_ref(),
-            i.search_criteria.as_ref(),
-        );
+        let fp = fingerprint(&at.instance_id, &i.search_filter, &i.search_criteria);
         let after = i
             .next_token
             .as_deref()

@@ -1,0 +1,416 @@
+//! The searches of the resources around users (SearchUserHierarchyGroups,
+//! SearchRoutingProfiles, …): string conditions on each kind's documented fields, tag
+//! filters, And/Or nesting, paging and ApproximateTotalCount, with one engine.
+
+use std::collections::BTreeSet;
+
+use roster_tests::aws_sdk_connect::types::{
+    CommonAttributeAndCondition, ControlPlaneAttributeFilter, ControlPlaneTagFilter,
+    HierarchyLevelUpdate, HierarchyStructureUpdate, MediaConcurrency, RoutingProfileSearchCriteria,
+    RoutingProfileSearchFilter, StringComparisonType, StringCondition, TagCondition,
+    UserHierarchyGroupSearchCriteria, UserHierarchyGroupSearchFilter,
+};
+use roster_tests::*;
+
+fn string(field: &str, c: StringComparisonType, value: &str) -> StringCondition {
+    StringCondition::builder()
+        .field_name(field)
+        .value(value)
+        .comparison_type(c)
+        .build()
+}
+
+fn tag(key: &str, value: &str) -> TagCondition {
+    TagCondition::builder()
+        .tag_key(key)
+        .tag_value(value)
+        .build()
+}
+
+async fn groups_fixture(fx: &Fx) -> Vec<String> {
+    let level = |n: &str| Some(HierarchyLevelUpdate::builder().name(n).build().unwrap());
+    fx.client
+        .update_user_hierarchy_structure()
+        .instance_id(&fx.instance)
+        .hierarchy_structure(
+            HierarchyStructureUpdate::builder()
+                .set_level_one(level("Region"))
+                .set_level_two(level("Site"))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("structure");
+    let mut ids: Vec<String> = Vec::new();
+    for (name, parent, team) in [
+        ("North", None, "red"),
+        ("South", None, "blue"),
+        ("North Leeds", Some(0), "red"),
+        ("North York", Some(0), "blue"),
+        ("South Bath", Some(1), "red"),
+    ] {
+        let out = fx
+            .client
+            .create_user_hierarchy_group()
+            .instance_id(&fx.instance)
+            .name(name)
+            .set_parent_group_id(parent.map(|p: usize| ids[p].clone()))
+            .tags("team", team)
+            .send()
+            .await
+            .expect("create group");
+        ids.push(out.hierarchy_group_id.unwrap());
+    }
+    ids
+}
+
+async fn search_groups(
+    fx: &Fx,
+    filter: Option<UserHierarchyGroupSearchFilter>,
+    criteria: Option<UserHierarchyGroupSearchCriteria>,
+) -> (BTreeSet<String>, i64) {
+    let out = fx
+        .client
+        .search_user_hierarchy_groups()
+        .instance_id(&fx.instance)
+        .set_search_filter(filter)
+        .set_search_criteria(criteria)
+        .send()
+        .await
+        .expect("search groups");
+    let names = out
+        .user_hierarchy_groups()
+        .iter()
+        .map(|g| g.name().unwrap().to_string())
+        .collect();
+    (names, out.approximate_total_count.unwrap())
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn hierarchy_groups_by_name_parent_level_and_tag() {
+    let fx = Fx::new("SAML").await;
+    let ids = groups_fixture(&fx).await;
+    use StringComparisonType::*;
+    let by = |c| {
+        UserHierarchyGroupSearchCriteria::builder()
+            .string_condition(c)
+            .build()
+    };
+
+    let (names, total) = search_groups(&fx, None, None).await;
+    assert_eq!(names.len(), 5);
+    assert_eq!(total, 5);
+    let (names, _) = search_groups(&fx, None, Some(by(string("name", StartsWith, "north")))).await;
+    assert_eq!(
+        names,
+        set(&["North", "North Leeds", "North York"]),
+        "names ignore case"
+    );
+    let (names, _) = search_groups(&fx, None, Some(by(string("parentId", Exact, &ids[0])))).await;
+    assert_eq!(names, set(&["North Leeds", "North York"]));
+    let (names, _) = search_groups(&fx, None, Some(by(string("levelId", Exact, "1")))).await;
+    assert_eq!(names, set(&["North", "South"]));
+    let (names, _) = search_groups(&fx, None, Some(by(string("resourceID", Exact, &ids[4])))).await;
+    assert_eq!(names, set(&["South Bath"]));
+
+    // Nesting: (level 2 AND name contains "or") OR name is exactly "South".
+    let nested = UserHierarchyGroupSearchCriteria::builder()
+        .or_conditions(
+            UserHierarchyGroupSearchCriteria::builder()
+                .and_conditions(by(string("levelId", Exact, "2")))
+                .and_conditions(by(string("name", Contains, "or")))
+                .build(),
+        )
+        .or_conditions(by(string("name", Exact, "South")))
+        .build();
+    let (names, total) = search_groups(&fx, None, Some(nested.clone())).await;
+    assert_eq!(names, set(&["North Leeds", "North York", "South"]));
+    assert_eq!(total, 3);
+
+    // The tag filter and the criteria both hold.
+    let red = UserHierarchyGroupSearchFilter::builder()
+        .attribute_filter(
+            ControlPlaneAttributeFilter::builder()
+                .and_condition(
+                    CommonAttributeAndCondition::builder()
+                        .tag_conditions(tag("team", "red"))
+                        .build(),
+                )
+                .build(),
+        )
+        .build();
+    let (names, _) = search_groups(&fx, Some(red), Some(nested)).await;
+    assert_eq!(names, set(&["North Leeds"]));
+
+    // A described group and a searched one are the same answer.
+    let described = fx
+        .client
+        .describe_user_hierarchy_group()
+        .instance_id(&fx.instance)
+        .hierarchy_group_id(&ids[2])
+        .send()
+        .await
+        .unwrap()
+        .hierarchy_group
+        .unwrap();
+    let searched = fx
+        .client
+        .search_user_hierarchy_groups()
+        .instance_id(&fx.instance)
+        .search_criteria(by(string("resourceID", Exact, &ids[2])))
+        .send()
+        .await
+        .unwrap()
+        .user_hierarchy_groups
+        .unwrap();
+    assert_eq!(searched, vec![described]);
+}
+
+#[tokio::test]
+async fn searches_page_with_tokens_and_count_every_match() {
+    let fx = Fx::new("SAML").await;
+    groups_fixture(&fx).await;
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let out = fx
+            .client
+            .search_user_hierarchy_groups()
+            .instance_id(&fx.instance)
+            .max_results(2)
+            .set_next_token(token)
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(out.approximate_total_count, Some(5));
+        assert!(out.user_hierarchy_groups().len() <= 2);
+        seen.extend(
+            out.user_hierarchy_groups()
+                .iter()
+                .map(|g| g.id().unwrap().to_string()),
+        );
+        token = out.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 5);
+    assert_eq!(
+        seen.iter().collect::<BTreeSet<_>>().len(),
+        5,
+        "no group twice"
+    );
+
+    // A token resumes only the query that made it.
+    let first = fx
+        .client
+        .search_user_hierarchy_groups()
+        .instance_id(&fx.instance)
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
+    let other = UserHierarchyGroupSearchCriteria::builder()
+        .string_condition(string("name", StringComparisonType::Contains, "th"))
+        .build();
+    let e = rejected(
+        fx.client
+            .search_user_hierarchy_groups()
+            .instance_id(&fx.instance)
+            .search_criteria(other)
+            .set_next_token(first.next_token)
+            .send()
+            .await,
+        "InvalidRequestException",
+        400,
+    );
+    assert!(e.contains("NextToken"), "{e}");
+}
+
+#[tokio::test]
+async fn bad_criteria_name_the_member_and_the_rule() {
+    let fx = Fx::new("SAML").await;
+    let cases = [
+        (
+            UserHierarchyGroupSearchCriteria::builder()
+                .string_condition(string("Name", StringComparisonType::Exact, "x"))
+                .build(),
+            "InvalidParameterException",
+            "SearchCriteria.StringCondition.FieldName",
+            "name, parentId, levelId, resourceID",
+        ),
+        (
+            UserHierarchyGroupSearchCriteria::builder()
+                .string_condition(string("name", StringComparisonType::Contains, "x"))
+                .build(),
+            "InvalidParameterException",
+            "SearchCriteria.StringCondition.Value",
+            "CONTAINS",
+        ),
+        (
+            UserHierarchyGroupSearchCriteria::builder()
+                .string_condition(string("name", StringComparisonType::Exact, "x"))
+                .and_conditions(
+                    UserHierarchyGroupSearchCriteria::builder()
+                        .string_condition(string("name", StringComparisonType::Exact, "y"))
+                        .build(),
+                )
+                .build(),
+            "InvalidParameterException",
+            "SearchCriteria",
+            "only one of",
+        ),
+    ];
+    for (criteria, code, member, rule) in cases {
+        let e = rejected(
+            fx.client
+                .search_user_hierarchy_groups()
+                .instance_id(&fx.instance)
+                .search_criteria(criteria)
+                .send()
+                .await,
+            code,
+            400,
+        );
+        assert!(
+            e.contains(member) && e.contains(rule),
+            "{member} / {rule}: {e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn routing_profiles_by_queue_name_and_tag() {
+    let fx = Fx::new("SAML").await;
+    let basic = fx
+        .client
+        .describe_routing_profile()
+        .instance_id(&fx.instance)
+        .routing_profile_id(&fx.rp)
+        .send()
+        .await
+        .unwrap()
+        .routing_profile
+        .unwrap();
+    let basic_queue = basic.default_outbound_queue_id().unwrap().to_string();
+    let created = fx
+        .client
+        .create_routing_profile()
+        .instance_id(&fx.instance)
+        .name("Sales Agents")
+        .description("Outbound sales")
+        .default_outbound_queue_id(&basic_queue)
+        .media_concurrencies(
+            MediaConcurrency::builder()
+                .channel("VOICE".into())
+                .concurrency(1)
+                .build()
+                .unwrap(),
+        )
+        .tags("team", "sales")
+        .send()
+        .await
+        .expect("create profile")
+        .routing_profile_id
+        .unwrap();
+    use StringComparisonType::*;
+    let search = |filter: Option<RoutingProfileSearchFilter>, c: Option<StringCondition>| {
+        let client = fx.client.clone();
+        let instance = fx.instance.clone();
+        async move {
+            let out = client
+                .search_routing_profiles()
+                .instance_id(instance)
+                .set_search_filter(filter)
+                .set_search_criteria(c.map(|c| {
+                    RoutingProfileSearchCriteria::builder()
+                        .string_condition(c)
+                        .build()
+                }))
+                .send()
+                .await
+                .expect("search profiles");
+            let ids: BTreeSet<String> = out
+                .routing_profiles()
+                .iter()
+                .map(|p| p.routing_profile_id().unwrap().to_string())
+                .collect();
+            (
+                ids,
+                out.approximate_total_count.unwrap(),
+                out.routing_profiles.unwrap(),
+            )
+        }
+    };
+    let (ids, total, _) = search(None, None).await;
+    assert_eq!((ids.len(), total), (2, 2));
+    let (ids, _, _) = search(
+        None,
+        Some(string("associatedQueueIds", Exact, &basic_queue)),
+    )
+    .await;
+    assert_eq!(
+        ids,
+        set(&[fx.rp.as_str()]),
+        "only the basic profile routes BasicQueue"
+    );
+    let (ids, _, _) = search(None, Some(string("description", Contains, "SALES"))).await;
+    assert_eq!(ids, set(&[created.as_str()]));
+    let tagged = RoutingProfileSearchFilter::builder()
+        .tag_filter(
+            ControlPlaneTagFilter::builder()
+                .or_conditions(vec![tag("team", "sales")])
+                .or_conditions(vec![tag("team", "none")])
+                .build(),
+        )
+        .build();
+    let (ids, total, found) = search(Some(tagged), None).await;
+    assert_eq!((ids, total), (set(&[created.as_str()]), 1));
+    let described = fx
+        .client
+        .describe_routing_profile()
+        .instance_id(&fx.instance)
+        .routing_profile_id(&created)
+        .send()
+        .await
+        .unwrap()
+        .routing_profile
+        .unwrap();
+    assert_eq!(
+        found,
+        vec![described],
+        "a searched profile is its Describe answer"
+    );
+}
+
+#[tokio::test]
+async fn searches_see_only_their_instance() {
+    let fx = Fx::new("SAML").await;
+    groups_fixture(&fx).await;
+    let other = create_instance(&fx.client, "SAML").await;
+    let out = fx
+        .client
+        .search_user_hierarchy_groups()
+        .instance_id(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.approximate_total_count, Some(0));
+    let missing = rejected(
+        fx.client
+            .search_routing_profiles()
+            .instance_id("00000000-0000-4000-8000-000000000000")
+            .send()
+            .await,
+        "ResourceNotFoundException",
+        404,
+    );
+    assert!(
+        missing.contains("00000000-0000-4000-8000-000000000000"),
+        "{missing}"
+    );
+}
