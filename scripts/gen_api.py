@@ -34,7 +34,11 @@ SERVED = [
     # profiles and queues
     "CreateSecurityProfile", "DescribeSecurityProfile", "ListSecurityProfiles", "DeleteSecurityProfile",
     "CreateRoutingProfile", "DescribeRoutingProfile", "ListRoutingProfiles", "DeleteRoutingProfile",
-    "SearchRoutingProfiles",
+    "SearchRoutingProfiles", "UpdateRoutingProfileConcurrency",
+    "UpdateRoutingProfileDefaultOutboundQueue", "UpdateRoutingProfileName",
+    "UpdateRoutingProfileQueues", "UpdateRoutingProfileAgentAvailabilityTimer",
+    "AssociateRoutingProfileQueues", "DisassociateRoutingProfileQueues",
+    "ListRoutingProfileQueues", "ListRoutingProfileManualAssignmentQueues",
     "ListQueues",
     # tags
     "TagResource", "UntagResource", "ListTagsForResource",

@@ -1164,6 +1164,549 @@ impl crate::check::Validate for SearchRoutingProfilesResponse {
     }
 }
 
+impl crate::de::Input for UpdateRoutingProfileConcurrencyRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateRoutingProfileConcurrencyRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, routing_profile_id: crate::de::bound(b.label("RoutingProfileId"), "RoutingProfileId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateRoutingProfileConcurrencyRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `RoutingProfileId`.
+    #[serde(rename = "RoutingProfileId")]
+    pub routing_profile_id: String,
+    #[serde(rename = "MediaConcurrencies")]
+    pub media_concurrencies: Vec<MediaConcurrency>,
+}
+impl std::fmt::Debug for UpdateRoutingProfileConcurrencyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateRoutingProfileConcurrencyRequest").field("InstanceId", &self.instance_id).field("RoutingProfileId", &self.routing_profile_id).field("MediaConcurrencies", &self.media_concurrencies).finish()
+    }
+}
+impl crate::check::Validate for UpdateRoutingProfileConcurrencyRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.media_concurrencies; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("MediaConcurrencies").index(i0))?; } }
+        Ok(())
+    }
+}
+struct UpdateRoutingProfileConcurrencyRequestVisitor { instance_id: Option<String>, routing_profile_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateRoutingProfileConcurrencyRequestVisitor {
+    type Value = UpdateRoutingProfileConcurrencyRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateRoutingProfileConcurrencyRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateRoutingProfileConcurrencyRequest, A::Error> {
+        let mut media_concurrencies: Option<Vec<MediaConcurrency>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "MediaConcurrencies" => crate::de::member(&mut map, &mut media_concurrencies, "MediaConcurrencies")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateRoutingProfileConcurrencyRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, routing_profile_id: crate::de::required(self.routing_profile_id, "RoutingProfileId")?, media_concurrencies: crate::de::required(media_concurrencies, "MediaConcurrencies")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateRoutingProfileConcurrencyRequestVisitor {
+    type Value = UpdateRoutingProfileConcurrencyRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateRoutingProfileConcurrencyRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateRoutingProfileDefaultOutboundQueueRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateRoutingProfileDefaultOutboundQueueRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, routing_profile_id: crate::de::bound(b.label("RoutingProfileId"), "RoutingProfileId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateRoutingProfileDefaultOutboundQueueRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `RoutingProfileId`.
+    #[serde(rename = "RoutingProfileId")]
+    pub routing_profile_id: String,
+    #[serde(rename = "DefaultOutboundQueueId")]
+    pub default_outbound_queue_id: String,
+}
+impl std::fmt::Debug for UpdateRoutingProfileDefaultOutboundQueueRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateRoutingProfileDefaultOutboundQueueRequest").field("InstanceId", &self.instance_id).field("RoutingProfileId", &self.routing_profile_id).field("DefaultOutboundQueueId", &self.default_outbound_queue_id).finish()
+    }
+}
+impl crate::check::Validate for UpdateRoutingProfileDefaultOutboundQueueRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        Ok(())
+    }
+}
+struct UpdateRoutingProfileDefaultOutboundQueueRequestVisitor { instance_id: Option<String>, routing_profile_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateRoutingProfileDefaultOutboundQueueRequestVisitor {
+    type Value = UpdateRoutingProfileDefaultOutboundQueueRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateRoutingProfileDefaultOutboundQueueRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateRoutingProfileDefaultOutboundQueueRequest, A::Error> {
+        let mut default_outbound_queue_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "DefaultOutboundQueueId" => crate::de::member(&mut map, &mut default_outbound_queue_id, "DefaultOutboundQueueId")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateRoutingProfileDefaultOutboundQueueRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, routing_profile_id: crate::de::required(self.routing_profile_id, "RoutingProfileId")?, default_outbound_queue_id: crate::de::required(default_outbound_queue_id, "DefaultOutboundQueueId")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateRoutingProfileDefaultOutboundQueueRequestVisitor {
+    type Value = UpdateRoutingProfileDefaultOutboundQueueRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateRoutingProfileDefaultOutboundQueueRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateRoutingProfileNameRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateRoutingProfileNameRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, routing_profile_id: crate::de::bound(b.label("RoutingProfileId"), "RoutingProfileId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateRoutingProfileNameRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `RoutingProfileId`.
+    #[serde(rename = "RoutingProfileId")]
+    pub routing_profile_id: String,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+impl std::fmt::Debug for UpdateRoutingProfileNameRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateRoutingProfileNameRequest").field("InstanceId", &self.instance_id).field("RoutingProfileId", &self.routing_profile_id).field("Name", &self.name).field("Description", &self.description).finish()
+    }
+}
+impl crate::check::Validate for UpdateRoutingProfileNameRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.name { crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 1, 250)?; }
+        Ok(())
+    }
+}
+struct UpdateRoutingProfileNameRequestVisitor { instance_id: Option<String>, routing_profile_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateRoutingProfileNameRequestVisitor {
+    type Value = UpdateRoutingProfileNameRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateRoutingProfileNameRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateRoutingProfileNameRequest, A::Error> {
+        let mut name: Option<String> = None;
+        let mut description: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Name" => crate::de::member(&mut map, &mut name, "Name")?,
+                "Description" => crate::de::member(&mut map, &mut description, "Description")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateRoutingProfileNameRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, routing_profile_id: crate::de::required(self.routing_profile_id, "RoutingProfileId")?, name: name, description: description })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateRoutingProfileNameRequestVisitor {
+    type Value = UpdateRoutingProfileNameRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateRoutingProfileNameRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateRoutingProfileQueuesRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateRoutingProfileQueuesRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, routing_profile_id: crate::de::bound(b.label("RoutingProfileId"), "RoutingProfileId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateRoutingProfileQueuesRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `RoutingProfileId`.
+    #[serde(rename = "RoutingProfileId")]
+    pub routing_profile_id: String,
+    #[serde(rename = "QueueConfigs")]
+    pub queue_configs: Vec<RoutingProfileQueueConfig>,
+}
+impl std::fmt::Debug for UpdateRoutingProfileQueuesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateRoutingProfileQueuesRequest").field("InstanceId", &self.instance_id).field("RoutingProfileId", &self.routing_profile_id).field("QueueConfigs", &self.queue_configs).finish()
+    }
+}
+impl crate::check::Validate for UpdateRoutingProfileQueuesRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.queue_configs; crate::check::count(&path.member("QueueConfigs"), v.len(), 1, 10)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("QueueConfigs").index(i0))?; } }
+        Ok(())
+    }
+}
+struct UpdateRoutingProfileQueuesRequestVisitor { instance_id: Option<String>, routing_profile_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateRoutingProfileQueuesRequestVisitor {
+    type Value = UpdateRoutingProfileQueuesRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateRoutingProfileQueuesRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateRoutingProfileQueuesRequest, A::Error> {
+        let mut queue_configs: Option<Vec<RoutingProfileQueueConfig>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "QueueConfigs" => crate::de::member(&mut map, &mut queue_configs, "QueueConfigs")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateRoutingProfileQueuesRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, routing_profile_id: crate::de::required(self.routing_profile_id, "RoutingProfileId")?, queue_configs: crate::de::required(queue_configs, "QueueConfigs")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateRoutingProfileQueuesRequestVisitor {
+    type Value = UpdateRoutingProfileQueuesRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateRoutingProfileQueuesRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateRoutingProfileAgentAvailabilityTimerRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateRoutingProfileAgentAvailabilityTimerRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, routing_profile_id: crate::de::bound(b.label("RoutingProfileId"), "RoutingProfileId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateRoutingProfileAgentAvailabilityTimerRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `RoutingProfileId`.
+    #[serde(rename = "RoutingProfileId")]
+    pub routing_profile_id: String,
+    #[serde(rename = "AgentAvailabilityTimer")]
+    pub agent_availability_timer: String,
+}
+impl std::fmt::Debug for UpdateRoutingProfileAgentAvailabilityTimerRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateRoutingProfileAgentAvailabilityTimerRequest").field("InstanceId", &self.instance_id).field("RoutingProfileId", &self.routing_profile_id).field("AgentAvailabilityTimer", &self.agent_availability_timer).finish()
+    }
+}
+impl crate::check::Validate for UpdateRoutingProfileAgentAvailabilityTimerRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.agent_availability_timer; crate::check::one_of(&path.member("AgentAvailabilityTimer"), v, &["TIME_SINCE_LAST_ACTIVITY", "TIME_SINCE_LAST_INBOUND"])?; }
+        Ok(())
+    }
+}
+struct UpdateRoutingProfileAgentAvailabilityTimerRequestVisitor { instance_id: Option<String>, routing_profile_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateRoutingProfileAgentAvailabilityTimerRequestVisitor {
+    type Value = UpdateRoutingProfileAgentAvailabilityTimerRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateRoutingProfileAgentAvailabilityTimerRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateRoutingProfileAgentAvailabilityTimerRequest, A::Error> {
+        let mut agent_availability_timer: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "AgentAvailabilityTimer" => crate::de::member(&mut map, &mut agent_availability_timer, "AgentAvailabilityTimer")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateRoutingProfileAgentAvailabilityTimerRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, routing_profile_id: crate::de::required(self.routing_profile_id, "RoutingProfileId")?, agent_availability_timer: crate::de::required(agent_availability_timer, "AgentAvailabilityTimer")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateRoutingProfileAgentAvailabilityTimerRequestVisitor {
+    type Value = UpdateRoutingProfileAgentAvailabilityTimerRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateRoutingProfileAgentAvailabilityTimerRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for AssociateRoutingProfileQueuesRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, AssociateRoutingProfileQueuesRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, routing_profile_id: crate::de::bound(b.label("RoutingProfileId"), "RoutingProfileId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct AssociateRoutingProfileQueuesRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `RoutingProfileId`.
+    #[serde(rename = "RoutingProfileId")]
+    pub routing_profile_id: String,
+    #[serde(rename = "QueueConfigs", skip_serializing_if = "Option::is_none")]
+    pub queue_configs: Option<Vec<RoutingProfileQueueConfig>>,
+    #[serde(rename = "ManualAssignmentQueueConfigs", skip_serializing_if = "Option::is_none")]
+    pub manual_assignment_queue_configs: Option<Vec<RoutingProfileManualAssignmentQueueConfig>>,
+}
+impl std::fmt::Debug for AssociateRoutingProfileQueuesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssociateRoutingProfileQueuesRequest").field("InstanceId", &self.instance_id).field("RoutingProfileId", &self.routing_profile_id).field("QueueConfigs", &self.queue_configs).field("ManualAssignmentQueueConfigs", &self.manual_assignment_queue_configs).finish()
+    }
+}
+impl crate::check::Validate for AssociateRoutingProfileQueuesRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.queue_configs { crate::check::count(&path.member("QueueConfigs"), v.len(), 1, 10)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("QueueConfigs").index(i0))?; } }
+        if let Some(v) = &self.manual_assignment_queue_configs { crate::check::count(&path.member("ManualAssignmentQueueConfigs"), v.len(), 1, 10)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("ManualAssignmentQueueConfigs").index(i0))?; } }
+        Ok(())
+    }
+}
+struct AssociateRoutingProfileQueuesRequestVisitor { instance_id: Option<String>, routing_profile_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for AssociateRoutingProfileQueuesRequestVisitor {
+    type Value = AssociateRoutingProfileQueuesRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure AssociateRoutingProfileQueuesRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssociateRoutingProfileQueuesRequest, A::Error> {
+        let mut queue_configs: Option<Vec<RoutingProfileQueueConfig>> = None;
+        let mut manual_assignment_queue_configs: Option<Vec<RoutingProfileManualAssignmentQueueConfig>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "QueueConfigs" => crate::de::member(&mut map, &mut queue_configs, "QueueConfigs")?,
+                "ManualAssignmentQueueConfigs" => crate::de::member(&mut map, &mut manual_assignment_queue_configs, "ManualAssignmentQueueConfigs")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(AssociateRoutingProfileQueuesRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, routing_profile_id: crate::de::required(self.routing_profile_id, "RoutingProfileId")?, queue_configs: queue_configs, manual_assignment_queue_configs: manual_assignment_queue_configs })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for AssociateRoutingProfileQueuesRequestVisitor {
+    type Value = AssociateRoutingProfileQueuesRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<AssociateRoutingProfileQueuesRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for DisassociateRoutingProfileQueuesRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, DisassociateRoutingProfileQueuesRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, routing_profile_id: crate::de::bound(b.label("RoutingProfileId"), "RoutingProfileId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DisassociateRoutingProfileQueuesRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `RoutingProfileId`.
+    #[serde(rename = "RoutingProfileId")]
+    pub routing_profile_id: String,
+    #[serde(rename = "QueueReferences", skip_serializing_if = "Option::is_none")]
+    pub queue_references: Option<Vec<RoutingProfileQueueReference>>,
+    #[serde(rename = "ManualAssignmentQueueReferences", skip_serializing_if = "Option::is_none")]
+    pub manual_assignment_queue_references: Option<Vec<RoutingProfileQueueReference>>,
+}
+impl std::fmt::Debug for DisassociateRoutingProfileQueuesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DisassociateRoutingProfileQueuesRequest").field("InstanceId", &self.instance_id).field("RoutingProfileId", &self.routing_profile_id).field("QueueReferences", &self.queue_references).field("ManualAssignmentQueueReferences", &self.manual_assignment_queue_references).finish()
+    }
+}
+impl crate::check::Validate for DisassociateRoutingProfileQueuesRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.queue_references { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("QueueReferences").index(i0))?; } }
+        if let Some(v) = &self.manual_assignment_queue_references { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("ManualAssignmentQueueReferences").index(i0))?; } }
+        Ok(())
+    }
+}
+struct DisassociateRoutingProfileQueuesRequestVisitor { instance_id: Option<String>, routing_profile_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for DisassociateRoutingProfileQueuesRequestVisitor {
+    type Value = DisassociateRoutingProfileQueuesRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure DisassociateRoutingProfileQueuesRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DisassociateRoutingProfileQueuesRequest, A::Error> {
+        let mut queue_references: Option<Vec<RoutingProfileQueueReference>> = None;
+        let mut manual_assignment_queue_references: Option<Vec<RoutingProfileQueueReference>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "QueueReferences" => crate::de::member(&mut map, &mut queue_references, "QueueReferences")?,
+                "ManualAssignmentQueueReferences" => crate::de::member(&mut map, &mut manual_assignment_queue_references, "ManualAssignmentQueueReferences")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(DisassociateRoutingProfileQueuesRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, routing_profile_id: crate::de::required(self.routing_profile_id, "RoutingProfileId")?, queue_references: queue_references, manual_assignment_queue_references: manual_assignment_queue_references })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for DisassociateRoutingProfileQueuesRequestVisitor {
+    type Value = DisassociateRoutingProfileQueuesRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DisassociateRoutingProfileQueuesRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for ListRoutingProfileQueuesRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, ListRoutingProfileQueuesRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, routing_profile_id: crate::de::bound(b.label("RoutingProfileId"), "RoutingProfileId")?, next_token: crate::de::bound(b.query("nextToken"), "nextToken")?, max_results: crate::de::bound(b.query("maxResults"), "maxResults")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListRoutingProfileQueuesRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `RoutingProfileId`.
+    #[serde(rename = "RoutingProfileId")]
+    pub routing_profile_id: String,
+    /// Bound to the HTTP querystring `nextToken`.
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Bound to the HTTP querystring `maxResults`.
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl std::fmt::Debug for ListRoutingProfileQueuesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListRoutingProfileQueuesRequest").field("InstanceId", &self.instance_id).field("RoutingProfileId", &self.routing_profile_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).finish()
+    }
+}
+impl crate::check::Validate for ListRoutingProfileQueuesRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(100 as f64))?; }
+        Ok(())
+    }
+}
+struct ListRoutingProfileQueuesRequestVisitor { instance_id: Option<String>, routing_profile_id: Option<String>, next_token: Option<String>, max_results: Option<i32> }
+impl<'de> serde::de::Visitor<'de> for ListRoutingProfileQueuesRequestVisitor {
+    type Value = ListRoutingProfileQueuesRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ListRoutingProfileQueuesRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListRoutingProfileQueuesRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ListRoutingProfileQueuesRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, routing_profile_id: crate::de::required(self.routing_profile_id, "RoutingProfileId")?, next_token: self.next_token, max_results: self.max_results })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for ListRoutingProfileQueuesRequestVisitor {
+    type Value = ListRoutingProfileQueuesRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ListRoutingProfileQueuesRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListRoutingProfileQueuesResponse {
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "RoutingProfileQueueConfigSummaryList", skip_serializing_if = "Option::is_none")]
+    pub routing_profile_queue_config_summary_list: Option<Vec<RoutingProfileQueueConfigSummary>>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for ListRoutingProfileQueuesResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListRoutingProfileQueuesResponse").field("NextToken", &self.next_token).field("RoutingProfileQueueConfigSummaryList", &self.routing_profile_queue_config_summary_list).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for ListRoutingProfileQueuesResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.routing_profile_queue_config_summary_list { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("RoutingProfileQueueConfigSummaryList").index(i0))?; } }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for ListRoutingProfileManualAssignmentQueuesRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, ListRoutingProfileManualAssignmentQueuesRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, routing_profile_id: crate::de::bound(b.label("RoutingProfileId"), "RoutingProfileId")?, next_token: crate::de::bound(b.query("nextToken"), "nextToken")?, max_results: crate::de::bound(b.query("maxResults"), "maxResults")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListRoutingProfileManualAssignmentQueuesRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `RoutingProfileId`.
+    #[serde(rename = "RoutingProfileId")]
+    pub routing_profile_id: String,
+    /// Bound to the HTTP querystring `nextToken`.
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Bound to the HTTP querystring `maxResults`.
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl std::fmt::Debug for ListRoutingProfileManualAssignmentQueuesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListRoutingProfileManualAssignmentQueuesRequest").field("InstanceId", &self.instance_id).field("RoutingProfileId", &self.routing_profile_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).finish()
+    }
+}
+impl crate::check::Validate for ListRoutingProfileManualAssignmentQueuesRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(100 as f64))?; }
+        Ok(())
+    }
+}
+struct ListRoutingProfileManualAssignmentQueuesRequestVisitor { instance_id: Option<String>, routing_profile_id: Option<String>, next_token: Option<String>, max_results: Option<i32> }
+impl<'de> serde::de::Visitor<'de> for ListRoutingProfileManualAssignmentQueuesRequestVisitor {
+    type Value = ListRoutingProfileManualAssignmentQueuesRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ListRoutingProfileManualAssignmentQueuesRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListRoutingProfileManualAssignmentQueuesRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ListRoutingProfileManualAssignmentQueuesRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, routing_profile_id: crate::de::required(self.routing_profile_id, "RoutingProfileId")?, next_token: self.next_token, max_results: self.max_results })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for ListRoutingProfileManualAssignmentQueuesRequestVisitor {
+    type Value = ListRoutingProfileManualAssignmentQueuesRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ListRoutingProfileManualAssignmentQueuesRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListRoutingProfileManualAssignmentQueuesResponse {
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "RoutingProfileManualAssignmentQueueConfigSummaryList", skip_serializing_if = "Option::is_none")]
+    pub routing_profile_manual_assignment_queue_config_summary_list: Option<Vec<RoutingProfileManualAssignmentQueueConfigSummary>>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for ListRoutingProfileManualAssignmentQueuesResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListRoutingProfileManualAssignmentQueuesResponse").field("NextToken", &self.next_token).field("RoutingProfileManualAssignmentQueueConfigSummaryList", &self.routing_profile_manual_assignment_queue_config_summary_list).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for ListRoutingProfileManualAssignmentQueuesResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.routing_profile_manual_assignment_queue_config_summary_list { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("RoutingProfileManualAssignmentQueueConfigSummaryList").index(i0))?; } }
+        Ok(())
+    }
+}
+
 impl crate::de::Input for ListQueuesRequest {
     #[allow(unused_variables)]
     fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
@@ -3905,6 +4448,105 @@ impl crate::de::Wire for RoutingProfileSearchCriteria {
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct RoutingProfileQueueReference {
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "Channel")]
+    pub channel: String,
+}
+impl std::fmt::Debug for RoutingProfileQueueReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoutingProfileQueueReference").field("QueueId", &self.queue_id).field("Channel", &self.channel).finish()
+    }
+}
+impl crate::check::Validate for RoutingProfileQueueReference {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.channel; crate::check::one_of(&path.member("Channel"), v, &["VOICE", "CHAT", "TASK", "EMAIL"])?; }
+        Ok(())
+    }
+}
+struct RoutingProfileQueueReferenceVisitor;
+impl<'de> serde::de::Visitor<'de> for RoutingProfileQueueReferenceVisitor {
+    type Value = RoutingProfileQueueReference;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure RoutingProfileQueueReference)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoutingProfileQueueReference, A::Error> {
+        let mut queue_id: Option<String> = None;
+        let mut channel: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "QueueId" => crate::de::member(&mut map, &mut queue_id, "QueueId")?,
+                "Channel" => crate::de::member(&mut map, &mut channel, "Channel")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(RoutingProfileQueueReference { queue_id: crate::de::required(queue_id, "QueueId")?, channel: crate::de::required(channel, "Channel")? })
+    }
+}
+impl crate::de::Wire for RoutingProfileQueueReference {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(RoutingProfileQueueReferenceVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct RoutingProfileQueueConfigSummary {
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "QueueArn")]
+    pub queue_arn: String,
+    #[serde(rename = "QueueName")]
+    pub queue_name: String,
+    #[serde(rename = "Priority")]
+    pub priority: i32,
+    #[serde(rename = "Delay")]
+    pub delay: i32,
+    #[serde(rename = "Channel")]
+    pub channel: String,
+}
+impl std::fmt::Debug for RoutingProfileQueueConfigSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoutingProfileQueueConfigSummary").field("QueueId", &self.queue_id).field("QueueArn", &self.queue_arn).field("QueueName", &self.queue_name).field("Priority", &self.priority).field("Delay", &self.delay).field("Channel", &self.channel).finish()
+    }
+}
+impl crate::check::Validate for RoutingProfileQueueConfigSummary {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.queue_name; crate::check::str_len(&path.member("QueueName"), v, 1, 256)?; }
+        { let v = &self.priority; crate::check::range(&path.member("Priority"), *v as f64, Some(1 as f64), Some(99 as f64))?; }
+        { let v = &self.delay; crate::check::range(&path.member("Delay"), *v as f64, Some(0 as f64), Some(9999 as f64))?; }
+        { let v = &self.channel; crate::check::one_of(&path.member("Channel"), v, &["VOICE", "CHAT", "TASK", "EMAIL"])?; }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct RoutingProfileManualAssignmentQueueConfigSummary {
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "QueueArn")]
+    pub queue_arn: String,
+    #[serde(rename = "QueueName")]
+    pub queue_name: String,
+    #[serde(rename = "Channel")]
+    pub channel: String,
+}
+impl std::fmt::Debug for RoutingProfileManualAssignmentQueueConfigSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoutingProfileManualAssignmentQueueConfigSummary").field("QueueId", &self.queue_id).field("QueueArn", &self.queue_arn).field("QueueName", &self.queue_name).field("Channel", &self.channel).finish()
+    }
+}
+impl crate::check::Validate for RoutingProfileManualAssignmentQueueConfigSummary {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.queue_name; crate::check::str_len(&path.member("QueueName"), v, 1, 256)?; }
+        { let v = &self.channel; crate::check::one_of(&path.member("Channel"), v, &["VOICE", "CHAT", "TASK", "EMAIL"])?; }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct QueueSummary {
     #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -5055,49 +5697,6 @@ impl<'de> serde::de::Visitor<'de> for DataTableAccessControlConfigurationVisitor
 }
 impl crate::de::Wire for DataTableAccessControlConfiguration {
     fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(DataTableAccessControlConfigurationVisitor) }
-}
-
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
-pub struct RoutingProfileQueueReference {
-    #[serde(rename = "QueueId")]
-    pub queue_id: String,
-    #[serde(rename = "Channel")]
-    pub channel: String,
-}
-impl std::fmt::Debug for RoutingProfileQueueReference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RoutingProfileQueueReference").field("QueueId", &self.queue_id).field("Channel", &self.channel).finish()
-    }
-}
-impl crate::check::Validate for RoutingProfileQueueReference {
-    #[allow(unused_variables)]
-    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
-        { let v = &self.channel; crate::check::one_of(&path.member("Channel"), v, &["VOICE", "CHAT", "TASK", "EMAIL"])?; }
-        Ok(())
-    }
-}
-struct RoutingProfileQueueReferenceVisitor;
-impl<'de> serde::de::Visitor<'de> for RoutingProfileQueueReferenceVisitor {
-    type Value = RoutingProfileQueueReference;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON object (structure RoutingProfileQueueReference)")
-    }
-    #[allow(unused_mut)]
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoutingProfileQueueReference, A::Error> {
-        let mut queue_id: Option<String> = None;
-        let mut channel: Option<String> = None;
-        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-            match key.as_str() {
-                "QueueId" => crate::de::member(&mut map, &mut queue_id, "QueueId")?,
-                "Channel" => crate::de::member(&mut map, &mut channel, "Channel")?,
-                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
-            }
-        }
-        Ok(RoutingProfileQueueReference { queue_id: crate::de::required(queue_id, "QueueId")?, channel: crate::de::required(channel, "Channel")? })
-    }
-}
-impl crate::de::Wire for RoutingProfileQueueReference {
-    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(RoutingProfileQueueReferenceVisitor) }
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
@@ -6520,7 +7119,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "AssociatePhoneNumberContactFlow", method: "PUT", uri: "/phone-number/{PhoneNumberId}/contact-flow", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "AssociateQueueEmailAddresses", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/associate-email-addresses", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "AssociateQueueQuickConnects", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/associate-quick-connects", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "AssociateRoutingProfileQueues", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/associate-queues", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "AssociateRoutingProfileQueues", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/associate-queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "AssociateSecurityKey", method: "PUT", uri: "/instance/{InstanceId}/security-key", served: false, errors: &["ResourceNotFoundException", "ResourceConflictException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ServiceQuotaExceededException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "AssociateSecurityProfiles", method: "POST", uri: "/associate-security-profiles/{InstanceId}", served: false, errors: &["ResourceNotFoundException", "InvalidRequestException", "InvalidParameterException", "AccessDeniedException", "InternalServiceException", "ConditionalOperationFailedException", "ResourceConflictException"] },
     crate::spec::OperationSpec { name: "AssociateTrafficDistributionGroupUser", method: "PUT", uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user", served: false, errors: &["InvalidRequestException", "AccessDeniedException", "ThrottlingException", "ResourceNotFoundException", "ResourceConflictException", "InternalServiceException"] },
@@ -6671,7 +7270,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "DisassociatePhoneNumberContactFlow", method: "DELETE", uri: "/phone-number/{PhoneNumberId}/contact-flow", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "DisassociateQueueEmailAddresses", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/disassociate-email-addresses", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "DisassociateQueueQuickConnects", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "DisassociateRoutingProfileQueues", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/disassociate-queues", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "DisassociateRoutingProfileQueues", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/disassociate-queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DisassociateSecurityKey", method: "DELETE", uri: "/instance/{InstanceId}/security-key/{AssociationId}", served: false, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "DisassociateSecurityProfiles", method: "POST", uri: "/disassociate-security-profiles/{InstanceId}", served: false, errors: &["ResourceNotFoundException", "InvalidRequestException", "InvalidParameterException", "AccessDeniedException", "InternalServiceException", "ConditionalOperationFailedException", "ResourceConflictException"] },
     crate::spec::OperationSpec { name: "DisassociateTrafficDistributionGroupUser", method: "DELETE", uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user", served: false, errors: &["InvalidRequestException", "AccessDeniedException", "ThrottlingException", "ResourceNotFoundException", "ResourceConflictException", "InternalServiceException"] },
@@ -6745,8 +7344,8 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "ListQuickConnects", method: "GET", uri: "/quick-connects/{InstanceId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListRealtimeContactAnalysisSegmentsV2", method: "POST", uri: "/contact/list-real-time-analysis-segments-v2/{InstanceId}/{ContactId}", served: false, errors: &["OutputTypeNotFoundException", "AccessDeniedException", "ResourceNotFoundException", "InvalidRequestException", "InternalServiceException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "ListReplicationFindings", method: "GET", uri: "/replication-findings/{InstanceId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException"] },
-    crate::spec::OperationSpec { name: "ListRoutingProfileManualAssignmentQueues", method: "GET", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/manual-assignment-queues", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "ListRoutingProfileQueues", method: "GET", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "ListRoutingProfileManualAssignmentQueues", method: "GET", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/manual-assignment-queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "ListRoutingProfileQueues", method: "GET", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListRoutingProfiles", method: "GET", uri: "/routing-profiles-summary/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListRules", method: "GET", uri: "/rules/{InstanceId}", served: false, errors: &["InvalidRequestException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceNotFoundException"] },
     crate::spec::OperationSpec { name: "ListSecurityKeys", method: "GET", uri: "/instance/{InstanceId}/security-keys", served: false, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
@@ -6884,11 +7483,11 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "UpdateQueueStatus", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/status", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateQuickConnectConfig", method: "POST", uri: "/quick-connects/{InstanceId}/{QuickConnectId}/config", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateQuickConnectName", method: "POST", uri: "/quick-connects/{InstanceId}/{QuickConnectId}/name", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateRoutingProfileAgentAvailabilityTimer", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/agent-availability-timer", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateRoutingProfileConcurrency", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/concurrency", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateRoutingProfileDefaultOutboundQueue", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/default-outbound-queue", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateRoutingProfileName", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/name", served: false, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateRoutingProfileQueues", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateRoutingProfileAgentAvailabilityTimer", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/agent-availability-timer", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateRoutingProfileConcurrency", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/concurrency", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateRoutingProfileDefaultOutboundQueue", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/default-outbound-queue", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateRoutingProfileName", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/name", served: true, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateRoutingProfileQueues", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateRule", method: "PUT", uri: "/rules/{InstanceId}/{RuleId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceConflictException"] },
     crate::spec::OperationSpec { name: "UpdateSecurityProfile", method: "POST", uri: "/security-profiles/{InstanceId}/{SecurityProfileId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateTaskTemplate", method: "POST", uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}", served: false, errors: &["PropertyValidationException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "ServiceQuotaExceededException", "InternalServiceException"] },
@@ -7408,6 +8007,288 @@ impl From<Failure> for SearchRoutingProfilesError {
             ErrorCode::Throttling => SearchRoutingProfilesError::Throttling(ThrottlingException(e)),
             ErrorCode::InternalService => SearchRoutingProfilesError::InternalService(InternalServiceException(e)),
             _ => SearchRoutingProfilesError::InternalService(InternalServiceException(crate::error::outside_model("SearchRoutingProfiles", e))),
+        }
+    }
+}
+
+/// What `UpdateRoutingProfileConcurrency` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateRoutingProfileConcurrencyError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateRoutingProfileConcurrencyError { fn from(e: InvalidRequestException) -> Self { UpdateRoutingProfileConcurrencyError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateRoutingProfileConcurrencyError { fn from(e: InvalidParameterException) -> Self { UpdateRoutingProfileConcurrencyError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateRoutingProfileConcurrencyError { fn from(e: ResourceNotFoundException) -> Self { UpdateRoutingProfileConcurrencyError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateRoutingProfileConcurrencyError { fn from(e: ThrottlingException) -> Self { UpdateRoutingProfileConcurrencyError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateRoutingProfileConcurrencyError { fn from(e: InternalServiceException) -> Self { UpdateRoutingProfileConcurrencyError::InternalService(e) } }
+impl From<UpdateRoutingProfileConcurrencyError> for ApiError {
+    fn from(e: UpdateRoutingProfileConcurrencyError) -> ApiError { match e { UpdateRoutingProfileConcurrencyError::InvalidRequest(e) => e.0, UpdateRoutingProfileConcurrencyError::InvalidParameter(e) => e.0, UpdateRoutingProfileConcurrencyError::ResourceNotFound(e) => e.0, UpdateRoutingProfileConcurrencyError::Throttling(e) => e.0, UpdateRoutingProfileConcurrencyError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateRoutingProfileConcurrencyError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateRoutingProfileConcurrencyError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateRoutingProfileConcurrencyError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateRoutingProfileConcurrencyError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateRoutingProfileConcurrencyError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateRoutingProfileConcurrencyError::InternalService(InternalServiceException(e)),
+            _ => UpdateRoutingProfileConcurrencyError::InternalService(InternalServiceException(crate::error::outside_model("UpdateRoutingProfileConcurrency", e))),
+        }
+    }
+}
+
+/// What `UpdateRoutingProfileDefaultOutboundQueue` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateRoutingProfileDefaultOutboundQueueError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateRoutingProfileDefaultOutboundQueueError { fn from(e: InvalidRequestException) -> Self { UpdateRoutingProfileDefaultOutboundQueueError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateRoutingProfileDefaultOutboundQueueError { fn from(e: InvalidParameterException) -> Self { UpdateRoutingProfileDefaultOutboundQueueError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateRoutingProfileDefaultOutboundQueueError { fn from(e: ResourceNotFoundException) -> Self { UpdateRoutingProfileDefaultOutboundQueueError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateRoutingProfileDefaultOutboundQueueError { fn from(e: ThrottlingException) -> Self { UpdateRoutingProfileDefaultOutboundQueueError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateRoutingProfileDefaultOutboundQueueError { fn from(e: InternalServiceException) -> Self { UpdateRoutingProfileDefaultOutboundQueueError::InternalService(e) } }
+impl From<UpdateRoutingProfileDefaultOutboundQueueError> for ApiError {
+    fn from(e: UpdateRoutingProfileDefaultOutboundQueueError) -> ApiError { match e { UpdateRoutingProfileDefaultOutboundQueueError::InvalidRequest(e) => e.0, UpdateRoutingProfileDefaultOutboundQueueError::InvalidParameter(e) => e.0, UpdateRoutingProfileDefaultOutboundQueueError::ResourceNotFound(e) => e.0, UpdateRoutingProfileDefaultOutboundQueueError::Throttling(e) => e.0, UpdateRoutingProfileDefaultOutboundQueueError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateRoutingProfileDefaultOutboundQueueError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateRoutingProfileDefaultOutboundQueueError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateRoutingProfileDefaultOutboundQueueError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateRoutingProfileDefaultOutboundQueueError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateRoutingProfileDefaultOutboundQueueError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateRoutingProfileDefaultOutboundQueueError::InternalService(InternalServiceException(e)),
+            _ => UpdateRoutingProfileDefaultOutboundQueueError::InternalService(InternalServiceException(crate::error::outside_model("UpdateRoutingProfileDefaultOutboundQueue", e))),
+        }
+    }
+}
+
+/// What `UpdateRoutingProfileName` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateRoutingProfileNameError {
+    DuplicateResource(DuplicateResourceException),
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<DuplicateResourceException> for UpdateRoutingProfileNameError { fn from(e: DuplicateResourceException) -> Self { UpdateRoutingProfileNameError::DuplicateResource(e) } }
+impl From<InvalidRequestException> for UpdateRoutingProfileNameError { fn from(e: InvalidRequestException) -> Self { UpdateRoutingProfileNameError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateRoutingProfileNameError { fn from(e: InvalidParameterException) -> Self { UpdateRoutingProfileNameError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateRoutingProfileNameError { fn from(e: ResourceNotFoundException) -> Self { UpdateRoutingProfileNameError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateRoutingProfileNameError { fn from(e: ThrottlingException) -> Self { UpdateRoutingProfileNameError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateRoutingProfileNameError { fn from(e: InternalServiceException) -> Self { UpdateRoutingProfileNameError::InternalService(e) } }
+impl From<UpdateRoutingProfileNameError> for ApiError {
+    fn from(e: UpdateRoutingProfileNameError) -> ApiError { match e { UpdateRoutingProfileNameError::DuplicateResource(e) => e.0, UpdateRoutingProfileNameError::InvalidRequest(e) => e.0, UpdateRoutingProfileNameError::InvalidParameter(e) => e.0, UpdateRoutingProfileNameError::ResourceNotFound(e) => e.0, UpdateRoutingProfileNameError::Throttling(e) => e.0, UpdateRoutingProfileNameError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateRoutingProfileNameError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::DuplicateResource => UpdateRoutingProfileNameError::DuplicateResource(DuplicateResourceException(e)),
+            ErrorCode::InvalidRequest => UpdateRoutingProfileNameError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateRoutingProfileNameError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateRoutingProfileNameError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateRoutingProfileNameError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateRoutingProfileNameError::InternalService(InternalServiceException(e)),
+            _ => UpdateRoutingProfileNameError::InternalService(InternalServiceException(crate::error::outside_model("UpdateRoutingProfileName", e))),
+        }
+    }
+}
+
+/// What `UpdateRoutingProfileQueues` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateRoutingProfileQueuesError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateRoutingProfileQueuesError { fn from(e: InvalidRequestException) -> Self { UpdateRoutingProfileQueuesError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateRoutingProfileQueuesError { fn from(e: InvalidParameterException) -> Self { UpdateRoutingProfileQueuesError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateRoutingProfileQueuesError { fn from(e: ResourceNotFoundException) -> Self { UpdateRoutingProfileQueuesError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateRoutingProfileQueuesError { fn from(e: ThrottlingException) -> Self { UpdateRoutingProfileQueuesError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateRoutingProfileQueuesError { fn from(e: InternalServiceException) -> Self { UpdateRoutingProfileQueuesError::InternalService(e) } }
+impl From<UpdateRoutingProfileQueuesError> for ApiError {
+    fn from(e: UpdateRoutingProfileQueuesError) -> ApiError { match e { UpdateRoutingProfileQueuesError::InvalidRequest(e) => e.0, UpdateRoutingProfileQueuesError::InvalidParameter(e) => e.0, UpdateRoutingProfileQueuesError::ResourceNotFound(e) => e.0, UpdateRoutingProfileQueuesError::Throttling(e) => e.0, UpdateRoutingProfileQueuesError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateRoutingProfileQueuesError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateRoutingProfileQueuesError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateRoutingProfileQueuesError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateRoutingProfileQueuesError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateRoutingProfileQueuesError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateRoutingProfileQueuesError::InternalService(InternalServiceException(e)),
+            _ => UpdateRoutingProfileQueuesError::InternalService(InternalServiceException(crate::error::outside_model("UpdateRoutingProfileQueues", e))),
+        }
+    }
+}
+
+/// What `UpdateRoutingProfileAgentAvailabilityTimer` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateRoutingProfileAgentAvailabilityTimerError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateRoutingProfileAgentAvailabilityTimerError { fn from(e: InvalidRequestException) -> Self { UpdateRoutingProfileAgentAvailabilityTimerError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateRoutingProfileAgentAvailabilityTimerError { fn from(e: InvalidParameterException) -> Self { UpdateRoutingProfileAgentAvailabilityTimerError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateRoutingProfileAgentAvailabilityTimerError { fn from(e: ResourceNotFoundException) -> Self { UpdateRoutingProfileAgentAvailabilityTimerError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateRoutingProfileAgentAvailabilityTimerError { fn from(e: ThrottlingException) -> Self { UpdateRoutingProfileAgentAvailabilityTimerError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateRoutingProfileAgentAvailabilityTimerError { fn from(e: InternalServiceException) -> Self { UpdateRoutingProfileAgentAvailabilityTimerError::InternalService(e) } }
+impl From<UpdateRoutingProfileAgentAvailabilityTimerError> for ApiError {
+    fn from(e: UpdateRoutingProfileAgentAvailabilityTimerError) -> ApiError { match e { UpdateRoutingProfileAgentAvailabilityTimerError::InvalidRequest(e) => e.0, UpdateRoutingProfileAgentAvailabilityTimerError::InvalidParameter(e) => e.0, UpdateRoutingProfileAgentAvailabilityTimerError::ResourceNotFound(e) => e.0, UpdateRoutingProfileAgentAvailabilityTimerError::Throttling(e) => e.0, UpdateRoutingProfileAgentAvailabilityTimerError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateRoutingProfileAgentAvailabilityTimerError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateRoutingProfileAgentAvailabilityTimerError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateRoutingProfileAgentAvailabilityTimerError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateRoutingProfileAgentAvailabilityTimerError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateRoutingProfileAgentAvailabilityTimerError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateRoutingProfileAgentAvailabilityTimerError::InternalService(InternalServiceException(e)),
+            _ => UpdateRoutingProfileAgentAvailabilityTimerError::InternalService(InternalServiceException(crate::error::outside_model("UpdateRoutingProfileAgentAvailabilityTimer", e))),
+        }
+    }
+}
+
+/// What `AssociateRoutingProfileQueues` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssociateRoutingProfileQueuesError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for AssociateRoutingProfileQueuesError { fn from(e: InvalidRequestException) -> Self { AssociateRoutingProfileQueuesError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for AssociateRoutingProfileQueuesError { fn from(e: InvalidParameterException) -> Self { AssociateRoutingProfileQueuesError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for AssociateRoutingProfileQueuesError { fn from(e: ResourceNotFoundException) -> Self { AssociateRoutingProfileQueuesError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for AssociateRoutingProfileQueuesError { fn from(e: ThrottlingException) -> Self { AssociateRoutingProfileQueuesError::Throttling(e) } }
+impl From<InternalServiceException> for AssociateRoutingProfileQueuesError { fn from(e: InternalServiceException) -> Self { AssociateRoutingProfileQueuesError::InternalService(e) } }
+impl From<AssociateRoutingProfileQueuesError> for ApiError {
+    fn from(e: AssociateRoutingProfileQueuesError) -> ApiError { match e { AssociateRoutingProfileQueuesError::InvalidRequest(e) => e.0, AssociateRoutingProfileQueuesError::InvalidParameter(e) => e.0, AssociateRoutingProfileQueuesError::ResourceNotFound(e) => e.0, AssociateRoutingProfileQueuesError::Throttling(e) => e.0, AssociateRoutingProfileQueuesError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for AssociateRoutingProfileQueuesError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => AssociateRoutingProfileQueuesError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => AssociateRoutingProfileQueuesError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => AssociateRoutingProfileQueuesError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => AssociateRoutingProfileQueuesError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => AssociateRoutingProfileQueuesError::InternalService(InternalServiceException(e)),
+            _ => AssociateRoutingProfileQueuesError::InternalService(InternalServiceException(crate::error::outside_model("AssociateRoutingProfileQueues", e))),
+        }
+    }
+}
+
+/// What `DisassociateRoutingProfileQueues` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DisassociateRoutingProfileQueuesError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for DisassociateRoutingProfileQueuesError { fn from(e: InvalidRequestException) -> Self { DisassociateRoutingProfileQueuesError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for DisassociateRoutingProfileQueuesError { fn from(e: InvalidParameterException) -> Self { DisassociateRoutingProfileQueuesError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for DisassociateRoutingProfileQueuesError { fn from(e: ResourceNotFoundException) -> Self { DisassociateRoutingProfileQueuesError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for DisassociateRoutingProfileQueuesError { fn from(e: ThrottlingException) -> Self { DisassociateRoutingProfileQueuesError::Throttling(e) } }
+impl From<InternalServiceException> for DisassociateRoutingProfileQueuesError { fn from(e: InternalServiceException) -> Self { DisassociateRoutingProfileQueuesError::InternalService(e) } }
+impl From<DisassociateRoutingProfileQueuesError> for ApiError {
+    fn from(e: DisassociateRoutingProfileQueuesError) -> ApiError { match e { DisassociateRoutingProfileQueuesError::InvalidRequest(e) => e.0, DisassociateRoutingProfileQueuesError::InvalidParameter(e) => e.0, DisassociateRoutingProfileQueuesError::ResourceNotFound(e) => e.0, DisassociateRoutingProfileQueuesError::Throttling(e) => e.0, DisassociateRoutingProfileQueuesError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for DisassociateRoutingProfileQueuesError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => DisassociateRoutingProfileQueuesError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => DisassociateRoutingProfileQueuesError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => DisassociateRoutingProfileQueuesError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => DisassociateRoutingProfileQueuesError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => DisassociateRoutingProfileQueuesError::InternalService(InternalServiceException(e)),
+            _ => DisassociateRoutingProfileQueuesError::InternalService(InternalServiceException(crate::error::outside_model("DisassociateRoutingProfileQueues", e))),
+        }
+    }
+}
+
+/// What `ListRoutingProfileQueues` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListRoutingProfileQueuesError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for ListRoutingProfileQueuesError { fn from(e: InvalidRequestException) -> Self { ListRoutingProfileQueuesError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for ListRoutingProfileQueuesError { fn from(e: InvalidParameterException) -> Self { ListRoutingProfileQueuesError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for ListRoutingProfileQueuesError { fn from(e: ResourceNotFoundException) -> Self { ListRoutingProfileQueuesError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for ListRoutingProfileQueuesError { fn from(e: ThrottlingException) -> Self { ListRoutingProfileQueuesError::Throttling(e) } }
+impl From<InternalServiceException> for ListRoutingProfileQueuesError { fn from(e: InternalServiceException) -> Self { ListRoutingProfileQueuesError::InternalService(e) } }
+impl From<ListRoutingProfileQueuesError> for ApiError {
+    fn from(e: ListRoutingProfileQueuesError) -> ApiError { match e { ListRoutingProfileQueuesError::InvalidRequest(e) => e.0, ListRoutingProfileQueuesError::InvalidParameter(e) => e.0, ListRoutingProfileQueuesError::ResourceNotFound(e) => e.0, ListRoutingProfileQueuesError::Throttling(e) => e.0, ListRoutingProfileQueuesError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for ListRoutingProfileQueuesError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => ListRoutingProfileQueuesError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => ListRoutingProfileQueuesError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => ListRoutingProfileQueuesError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => ListRoutingProfileQueuesError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => ListRoutingProfileQueuesError::InternalService(InternalServiceException(e)),
+            _ => ListRoutingProfileQueuesError::InternalService(InternalServiceException(crate::error::outside_model("ListRoutingProfileQueues", e))),
+        }
+    }
+}
+
+/// What `ListRoutingProfileManualAssignmentQueues` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListRoutingProfileManualAssignmentQueuesError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for ListRoutingProfileManualAssignmentQueuesError { fn from(e: InvalidRequestException) -> Self { ListRoutingProfileManualAssignmentQueuesError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for ListRoutingProfileManualAssignmentQueuesError { fn from(e: InvalidParameterException) -> Self { ListRoutingProfileManualAssignmentQueuesError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for ListRoutingProfileManualAssignmentQueuesError { fn from(e: ResourceNotFoundException) -> Self { ListRoutingProfileManualAssignmentQueuesError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for ListRoutingProfileManualAssignmentQueuesError { fn from(e: ThrottlingException) -> Self { ListRoutingProfileManualAssignmentQueuesError::Throttling(e) } }
+impl From<InternalServiceException> for ListRoutingProfileManualAssignmentQueuesError { fn from(e: InternalServiceException) -> Self { ListRoutingProfileManualAssignmentQueuesError::InternalService(e) } }
+impl From<ListRoutingProfileManualAssignmentQueuesError> for ApiError {
+    fn from(e: ListRoutingProfileManualAssignmentQueuesError) -> ApiError { match e { ListRoutingProfileManualAssignmentQueuesError::InvalidRequest(e) => e.0, ListRoutingProfileManualAssignmentQueuesError::InvalidParameter(e) => e.0, ListRoutingProfileManualAssignmentQueuesError::ResourceNotFound(e) => e.0, ListRoutingProfileManualAssignmentQueuesError::Throttling(e) => e.0, ListRoutingProfileManualAssignmentQueuesError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for ListRoutingProfileManualAssignmentQueuesError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => ListRoutingProfileManualAssignmentQueuesError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => ListRoutingProfileManualAssignmentQueuesError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => ListRoutingProfileManualAssignmentQueuesError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => ListRoutingProfileManualAssignmentQueuesError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => ListRoutingProfileManualAssignmentQueuesError::InternalService(InternalServiceException(e)),
+            _ => ListRoutingProfileManualAssignmentQueuesError::InternalService(InternalServiceException(crate::error::outside_model("ListRoutingProfileManualAssignmentQueues", e))),
         }
     }
 }
@@ -8508,6 +9389,42 @@ pub mod ops {
     pub trait SearchRoutingProfiles: Send + Sync {
         fn search_routing_profiles(&self, ctx: &RequestContext, input: SearchRoutingProfilesRequest) -> impl std::future::Future<Output = Result<SearchRoutingProfilesResponse, SearchRoutingProfilesError>> + Send;
     }
+    /// `UpdateRoutingProfileConcurrency`: POST `/routing-profiles/{InstanceId}/{RoutingProfileId}/concurrency`.
+    pub trait UpdateRoutingProfileConcurrency: Send + Sync {
+        fn update_routing_profile_concurrency(&self, ctx: &RequestContext, input: UpdateRoutingProfileConcurrencyRequest) -> impl std::future::Future<Output = Result<(), UpdateRoutingProfileConcurrencyError>> + Send;
+    }
+    /// `UpdateRoutingProfileDefaultOutboundQueue`: POST `/routing-profiles/{InstanceId}/{RoutingProfileId}/default-outbound-queue`.
+    pub trait UpdateRoutingProfileDefaultOutboundQueue: Send + Sync {
+        fn update_routing_profile_default_outbound_queue(&self, ctx: &RequestContext, input: UpdateRoutingProfileDefaultOutboundQueueRequest) -> impl std::future::Future<Output = Result<(), UpdateRoutingProfileDefaultOutboundQueueError>> + Send;
+    }
+    /// `UpdateRoutingProfileName`: POST `/routing-profiles/{InstanceId}/{RoutingProfileId}/name`.
+    pub trait UpdateRoutingProfileName: Send + Sync {
+        fn update_routing_profile_name(&self, ctx: &RequestContext, input: UpdateRoutingProfileNameRequest) -> impl std::future::Future<Output = Result<(), UpdateRoutingProfileNameError>> + Send;
+    }
+    /// `UpdateRoutingProfileQueues`: POST `/routing-profiles/{InstanceId}/{RoutingProfileId}/queues`.
+    pub trait UpdateRoutingProfileQueues: Send + Sync {
+        fn update_routing_profile_queues(&self, ctx: &RequestContext, input: UpdateRoutingProfileQueuesRequest) -> impl std::future::Future<Output = Result<(), UpdateRoutingProfileQueuesError>> + Send;
+    }
+    /// `UpdateRoutingProfileAgentAvailabilityTimer`: POST `/routing-profiles/{InstanceId}/{RoutingProfileId}/agent-availability-timer`.
+    pub trait UpdateRoutingProfileAgentAvailabilityTimer: Send + Sync {
+        fn update_routing_profile_agent_availability_timer(&self, ctx: &RequestContext, input: UpdateRoutingProfileAgentAvailabilityTimerRequest) -> impl std::future::Future<Output = Result<(), UpdateRoutingProfileAgentAvailabilityTimerError>> + Send;
+    }
+    /// `AssociateRoutingProfileQueues`: POST `/routing-profiles/{InstanceId}/{RoutingProfileId}/associate-queues`.
+    pub trait AssociateRoutingProfileQueues: Send + Sync {
+        fn associate_routing_profile_queues(&self, ctx: &RequestContext, input: AssociateRoutingProfileQueuesRequest) -> impl std::future::Future<Output = Result<(), AssociateRoutingProfileQueuesError>> + Send;
+    }
+    /// `DisassociateRoutingProfileQueues`: POST `/routing-profiles/{InstanceId}/{RoutingProfileId}/disassociate-queues`.
+    pub trait DisassociateRoutingProfileQueues: Send + Sync {
+        fn disassociate_routing_profile_queues(&self, ctx: &RequestContext, input: DisassociateRoutingProfileQueuesRequest) -> impl std::future::Future<Output = Result<(), DisassociateRoutingProfileQueuesError>> + Send;
+    }
+    /// `ListRoutingProfileQueues`: GET `/routing-profiles/{InstanceId}/{RoutingProfileId}/queues`.
+    pub trait ListRoutingProfileQueues: Send + Sync {
+        fn list_routing_profile_queues(&self, ctx: &RequestContext, input: ListRoutingProfileQueuesRequest) -> impl std::future::Future<Output = Result<ListRoutingProfileQueuesResponse, ListRoutingProfileQueuesError>> + Send;
+    }
+    /// `ListRoutingProfileManualAssignmentQueues`: GET `/routing-profiles/{InstanceId}/{RoutingProfileId}/manual-assignment-queues`.
+    pub trait ListRoutingProfileManualAssignmentQueues: Send + Sync {
+        fn list_routing_profile_manual_assignment_queues(&self, ctx: &RequestContext, input: ListRoutingProfileManualAssignmentQueuesRequest) -> impl std::future::Future<Output = Result<ListRoutingProfileManualAssignmentQueuesResponse, ListRoutingProfileManualAssignmentQueuesError>> + Send;
+    }
     /// `ListQueues`: GET `/queues-summary/{InstanceId}`.
     pub trait ListQueues: Send + Sync {
         fn list_queues(&self, ctx: &RequestContext, input: ListQueuesRequest) -> impl std::future::Future<Output = Result<ListQueuesResponse, ListQueuesError>> + Send;
@@ -8639,8 +9556,8 @@ pub mod ops {
 }
 
 /// The Connect API as roster serves it: every served operation's trait.
-pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static {}
-impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static> Connect for T {}
+pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static {}
+impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static> Connect for T {}
 
 /// Decodes the operation's input in one pass (body and bound members), checks the
 /// model's constraints, runs the operation and encodes its output.
@@ -8725,6 +9642,51 @@ pub async fn dispatch<S: Connect>(svc: &S, ctx: &RequestContext, op: Operation, 
             let input = <SearchRoutingProfilesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<SearchRoutingProfilesError>)?;
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(SearchRoutingProfilesError::from(Failure::from(v))))?;
             crate::encode(&ops::SearchRoutingProfiles::search_routing_profiles(svc, ctx, input).await?)
+        }
+        Operation::UpdateRoutingProfileConcurrency => {
+            let input = <UpdateRoutingProfileConcurrencyRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateRoutingProfileConcurrencyError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateRoutingProfileConcurrencyError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateRoutingProfileConcurrency::update_routing_profile_concurrency(svc, ctx, input).await?)
+        }
+        Operation::UpdateRoutingProfileDefaultOutboundQueue => {
+            let input = <UpdateRoutingProfileDefaultOutboundQueueRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateRoutingProfileDefaultOutboundQueueError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateRoutingProfileDefaultOutboundQueueError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateRoutingProfileDefaultOutboundQueue::update_routing_profile_default_outbound_queue(svc, ctx, input).await?)
+        }
+        Operation::UpdateRoutingProfileName => {
+            let input = <UpdateRoutingProfileNameRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateRoutingProfileNameError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateRoutingProfileNameError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateRoutingProfileName::update_routing_profile_name(svc, ctx, input).await?)
+        }
+        Operation::UpdateRoutingProfileQueues => {
+            let input = <UpdateRoutingProfileQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateRoutingProfileQueuesError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateRoutingProfileQueuesError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateRoutingProfileQueues::update_routing_profile_queues(svc, ctx, input).await?)
+        }
+        Operation::UpdateRoutingProfileAgentAvailabilityTimer => {
+            let input = <UpdateRoutingProfileAgentAvailabilityTimerRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateRoutingProfileAgentAvailabilityTimerError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateRoutingProfileAgentAvailabilityTimerError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateRoutingProfileAgentAvailabilityTimer::update_routing_profile_agent_availability_timer(svc, ctx, input).await?)
+        }
+        Operation::AssociateRoutingProfileQueues => {
+            let input = <AssociateRoutingProfileQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<AssociateRoutingProfileQueuesError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(AssociateRoutingProfileQueuesError::from(Failure::from(v))))?;
+            crate::encode(&ops::AssociateRoutingProfileQueues::associate_routing_profile_queues(svc, ctx, input).await?)
+        }
+        Operation::DisassociateRoutingProfileQueues => {
+            let input = <DisassociateRoutingProfileQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DisassociateRoutingProfileQueuesError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DisassociateRoutingProfileQueuesError::from(Failure::from(v))))?;
+            crate::encode(&ops::DisassociateRoutingProfileQueues::disassociate_routing_profile_queues(svc, ctx, input).await?)
+        }
+        Operation::ListRoutingProfileQueues => {
+            let input = <ListRoutingProfileQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListRoutingProfileQueuesError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListRoutingProfileQueuesError::from(Failure::from(v))))?;
+            crate::encode(&ops::ListRoutingProfileQueues::list_routing_profile_queues(svc, ctx, input).await?)
+        }
+        Operation::ListRoutingProfileManualAssignmentQueues => {
+            let input = <ListRoutingProfileManualAssignmentQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListRoutingProfileManualAssignmentQueuesError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListRoutingProfileManualAssignmentQueuesError::from(Failure::from(v))))?;
+            crate::encode(&ops::ListRoutingProfileManualAssignmentQueues::list_routing_profile_manual_assignment_queues(svc, ctx, input).await?)
         }
         Operation::ListQueues => {
             let input = <ListQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListQueuesError>)?;

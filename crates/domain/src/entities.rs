@@ -38,8 +38,12 @@ pub struct RoutingProfile {
     pub default_outbound_queue_id: String,
     pub media_concurrencies: Vec<MediaConcurrency>,
     pub queues: Vec<RoutingProfileQueue>,
+    /// Queues agents pick contacts from themselves (CHAT, TASK or EMAIL).
+    pub manual_queues: Vec<crate::routing::QueueRef>,
     /// `TIME_SINCE_LAST_ACTIVITY` or `TIME_SINCE_LAST_INBOUND`, when set.
     pub agent_availability_timer: Option<String>,
+    /// The instance's own Basic Routing Profile.
+    pub is_default: bool,
     pub tags: Tags,
     pub modified: Modified,
 }

@@ -10,6 +10,7 @@ pub mod instance;
 pub mod password;
 pub mod proficiency;
 pub mod resource_search;
+pub mod routing;
 pub mod search;
 pub mod tags;
 pub mod time;

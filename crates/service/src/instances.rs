@@ -107,7 +107,9 @@ impl ops::CreateInstance for ConnectService {
                     delay: 0,
                 })
                 .collect(),
+            manual_queues: Vec::new(),
             agent_availability_timer: None,
+            is_default: true,
             tags: Tags::new(),
             modified: m.clone(),
         };

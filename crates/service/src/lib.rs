@@ -10,6 +10,7 @@ mod instances;
 mod proficiencies;
 mod profiles;
 mod resource_search;
+mod routing;
 mod search;
 mod tagging;
 mod token;

@@ -6,6 +6,9 @@ use std::time::Duration;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
+use roster_domain::DomainError;
+use roster_store::StoreError;
+
 use crate::error::Result;
 
 /// A transaction on a pooled connection.
@@ -142,6 +145,49 @@ pub(crate) async fn begin(client: &mut deadpool_postgres::Client, mode: Mode) ->
     .start()
     .await?;
     Ok(tx)
+}
+
+/// An edit that may have to be applied in more than one attempt of its transaction.
+///
+/// The edit itself can run only once. The first attempt runs it on the value as
+/// read (and locked) in that attempt, and keeps the user it read and the result. A
+/// later attempt, after a serialization failure, reads and locks the value again: if
+/// it is unchanged the result is still the edit's result and is written again; if
+/// another writer changed it in between, the update fails rather than overwrite
+/// that change.
+pub(crate) struct PendingEdit<T> {
+    edit: Option<Edit<T>>,
+    applied: Option<(T, T)>,
+}
+
+/// A pure change to a stored value (`UserEdit`, `RoutingProfileEdit`).
+pub(crate) type Edit<T> = Box<dyn FnOnce(&mut T) -> Result<(), DomainError> + Send>;
+
+impl<T: Clone + PartialEq> PendingEdit<T> {
+    pub(crate) fn new(edit: Edit<T>) -> Self {
+        PendingEdit {
+            edit: Some(edit),
+            applied: None,
+        }
+    }
+
+    pub(crate) fn apply(&mut self, before: &T) -> Result<T> {
+        if let Some(edit) = self.edit.take() {
+            let mut after = before.clone();
+            edit(&mut after)?;
+            self.applied = Some((before.clone(), after.clone()));
+            return Ok(after);
+        }
+        match &self.applied {
+            Some((read, after)) if read == before => Ok(after.clone()),
+            _ => Err(StoreError::Backend(
+                "the value was changed by another request while this update was being retried; \
+                 nothing was changed"
+                    .into(),
+            )
+            .into()),
+        }
+    }
 }
 
 #[cfg(test)]

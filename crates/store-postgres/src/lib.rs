@@ -26,6 +26,7 @@ mod hierarchy;
 mod instances;
 mod proficiencies;
 mod profiles;
+mod routing;
 mod schema;
 mod scope;
 mod search;
@@ -47,8 +48,8 @@ use roster_domain::time::Modified;
 use roster_domain::user::User;
 use roster_domain::{InstanceRef, Scope, Timestamp};
 use roster_store::{
-    NewInstance, PageRequest, ResourceRef, SearchPage, SearchRequest, Store, StoreError,
-    StoreResult, UserEdit, UserSummary,
+    NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest, Store,
+    StoreError, StoreResult, UserEdit, UserSummary,
 };
 
 use crate::db::{transaction, Mode};
@@ -306,8 +307,23 @@ roster_store::sql_store_calls!(store! {
 
     async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User> {
         // The edit runs once, however often the transaction runs (see `PendingEdit`).
-        let mut pending = users::PendingEdit::new(edit);
+        let mut pending = db::PendingEdit::new(edit);
         transaction!(self, Mode::Write, |tx| users::update(
+            &tx,
+            at,
+            id,
+            &mut pending
+        ))
+    }
+
+    async fn update_routing_profile(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+        edit: RoutingProfileEdit,
+    ) -> StoreResult<RoutingProfile> {
+        let mut pending = db::PendingEdit::new(edit);
+        transaction!(self, Mode::Write, |tx| routing::update_routing_profile(
             &tx,
             at,
             id,

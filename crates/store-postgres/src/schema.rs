@@ -31,10 +31,26 @@ use crate::db::Tx;
 use crate::error::{Error, Result};
 
 /// `(version, SQL)`, in order. Never edit an applied migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (8, V8)];
 
 /// The highest schema version this build knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// Routing profiles: which one is the instance's default, and their manual assignment
+/// queues. The default is the profile every instance was created with, the only one
+/// named "Basic Routing Profile" unless renamed.
+const V8: &str = r#"
+ALTER TABLE routing_profiles ADD COLUMN is_default BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE routing_profiles SET is_default = TRUE WHERE name = 'Basic Routing Profile';
+
+CREATE TABLE routing_profile_manual_queues (
+    routing_profile_id TEXT COLLATE "C" NOT NULL REFERENCES routing_profiles (id) ON DELETE CASCADE,
+    position           BIGINT NOT NULL,
+    queue_id           TEXT COLLATE "C" NOT NULL,
+    channel            TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (routing_profile_id, position)
+);
+"#;
 
 const V1: &str = r#"
 CREATE TABLE instances (

@@ -11,10 +11,10 @@ use roster_domain::user::{SecurityProfileIds, User, Username};
 use roster_domain::{DomainError, InstanceRef, Timestamp};
 use roster_store::columns::{user_from_columns, USER_COLUMNS};
 use roster_store::sql::{duplicate, limit, missing, not_found};
-use roster_store::{PageRequest, StoreError, UserEdit, UserSummary};
+use roster_store::{PageRequest, StoreError, UserSummary};
 use tokio_postgres::Row;
 
-use crate::db::{execute, execute_raw, exists, lock_user_count, query, query_opt, Tx};
+use crate::db::{execute, execute_raw, exists, lock_user_count, query, query_opt, PendingEdit, Tx};
 use crate::error::{on_unique, Error, Result};
 use crate::scope;
 use crate::tags;
@@ -279,51 +279,11 @@ pub(crate) async fn list(
         .collect()
 }
 
-/// An edit that may have to be applied in more than one attempt of its transaction.
-///
-/// The edit itself can run only once. The first attempt runs it on the user as
-/// read (and locked) in that attempt, and keeps the user it read and the result. A
-/// later attempt, after a serialization failure, reads and locks the user again: if
-/// it is unchanged the result is still the edit's result and is written again; if
-/// another writer changed it in between, the update fails rather than overwrite
-/// that change.
-pub(crate) struct PendingEdit {
-    edit: Option<UserEdit>,
-    applied: Option<(User, User)>,
-}
-
-impl PendingEdit {
-    pub(crate) fn new(edit: UserEdit) -> Self {
-        PendingEdit {
-            edit: Some(edit),
-            applied: None,
-        }
-    }
-
-    fn apply(&mut self, before: &User) -> Result<User> {
-        if let Some(edit) = self.edit.take() {
-            let mut after = before.clone();
-            edit(&mut after)?;
-            self.applied = Some((before.clone(), after.clone()));
-            return Ok(after);
-        }
-        match &self.applied {
-            Some((read, after)) if read == before => Ok(after.clone()),
-            _ => Err(StoreError::Backend(
-                "the user was changed by another request while this update was being retried; \
-                 nothing was changed"
-                    .into(),
-            )
-            .into()),
-        }
-    }
-}
-
 pub(crate) async fn update(
     tx: &Tx<'_>,
     at: &InstanceRef,
     id: &str,
-    pending: &mut PendingEdit,
+    pending: &mut PendingEdit<User>,
 ) -> Result<User> {
     scope::check(tx, at).await?;
     // Locked first: a concurrent edit of the same user makes this attempt fail here,

@@ -8,7 +8,7 @@ use roster_store::{NewInstance, PageRequest};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::Result;
-use crate::{profiles, scope, tags};
+use crate::{profiles, routing, scope, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -106,7 +106,7 @@ pub(crate) fn create(conn: &Connection, new: &NewInstance) -> Result<()> {
         profiles::insert_queue(conn, &i.id, q)?;
     }
     for p in &new.routing_profiles {
-        profiles::insert_routing_profile(conn, &i.id, p)?;
+        routing::insert_routing_profile(conn, &i.id, p)?;
     }
     for p in &new.security_profiles {
         profiles::insert_security_profile(conn, &i.id, p)?;

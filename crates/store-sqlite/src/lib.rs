@@ -14,6 +14,7 @@ mod instances;
 mod proficiencies;
 mod profiles;
 mod reader;
+mod routing;
 mod schema;
 mod scope;
 mod search;
@@ -36,8 +37,8 @@ use roster_domain::time::Modified;
 use roster_domain::user::User;
 use roster_domain::{InstanceRef, Scope, Timestamp};
 use roster_store::{
-    NewInstance, PageRequest, ResourceRef, SearchPage, SearchRequest, Store, StoreError,
-    StoreResult, UserEdit, UserSummary,
+    NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest, Store,
+    StoreError, StoreResult, UserEdit, UserSummary,
 };
 use rusqlite::{Connection, OpenFlags, Transaction};
 
@@ -285,6 +286,17 @@ roster_store::sql_store_calls!(store! {
         // The edit is handed to the writer, not lent.
         let (at, id) = (at.clone(), id.to_string());
         self.write(move |tx| users::update(tx, &at, &id, edit))
+            .await
+    }
+
+    async fn update_routing_profile(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+        edit: RoutingProfileEdit,
+    ) -> StoreResult<RoutingProfile> {
+        let (at, id) = (at.clone(), id.to_string());
+        self.write(move |tx| routing::update_routing_profile(tx, &at, &id, edit))
             .await
     }
 

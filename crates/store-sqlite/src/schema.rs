@@ -17,7 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::error::Error;
 
 /// `(version, SQL)`, in order. Never edit an applied migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (8, V8)];
 
 /// The highest schema version this build knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -505,6 +505,22 @@ BEGIN
 END;
 "#;
 
+/// Routing profiles: which one is the instance's default, and their manual assignment
+/// queues. The default is the profile every instance was created with, the only one
+/// named "Basic Routing Profile" unless renamed.
+const V8: &str = r#"
+ALTER TABLE routing_profiles ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
+UPDATE routing_profiles SET is_default = 1 WHERE name = 'Basic Routing Profile';
+
+CREATE TABLE routing_profile_manual_queues (
+    routing_profile_id TEXT NOT NULL REFERENCES routing_profiles (id) ON DELETE CASCADE,
+    position           INTEGER NOT NULL,
+    queue_id           TEXT NOT NULL,
+    channel            TEXT NOT NULL,
+    PRIMARY KEY (routing_profile_id, position)
+) WITHOUT ROWID;
+"#;
+
 /// Applies the queued changes of the trigram index, in the order they were made, and
 /// empties the queue. Every write transaction runs it just before its `COMMIT`, so
 /// that no committed state has a queued change.
@@ -584,7 +600,7 @@ mod tests {
         conn.pragma_update(None, "foreign_keys", true).unwrap();
         assert_eq!(
             migrate(&mut conn, 1).unwrap(),
-            (1..=LATEST_VERSION).collect::<Vec<_>>()
+            MIGRATIONS.iter().map(|(v, _)| *v).collect::<Vec<_>>()
         );
         assert!(migrate(&mut conn, 2).unwrap().is_empty());
         assert_eq!(current_version(&conn).unwrap(), LATEST_VERSION);

@@ -93,6 +93,11 @@ pub struct NewInstance {
 /// read-modify-write is atomic. Returning `Err` leaves the user unchanged.
 pub type UserEdit = Box<dyn FnOnce(&mut User) -> Result<(), DomainError> + Send>;
 
+/// A pure change to a stored routing profile, applied inside the store's transaction.
+/// Returning `Err` leaves the profile unchanged.
+pub type RoutingProfileEdit =
+    Box<dyn FnOnce(&mut RoutingProfile) -> Result<(), DomainError> + Send>;
+
 /// Where a page of search results starts: after this user in (lowered username, id)
 /// order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,7 +203,17 @@ pub trait Store: Send + Sync + 'static {
         at: &InstanceRef,
         page: &PageRequest,
     ) -> StoreResult<Vec<RoutingProfile>>;
-    /// `InUse` while any user holds it.
+    /// Applies `edit` to the stored profile atomically and stores the result: a name
+    /// another profile of the instance has is `Duplicate`; every queue it names (the
+    /// default outbound queue, routed and manual assignment queues) must be a standard
+    /// queue of the instance (`MissingReference`). Tags are not changed by edits.
+    async fn update_routing_profile(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+        edit: RoutingProfileEdit,
+    ) -> StoreResult<RoutingProfile>;
+    /// `InUse` while any user holds it, and for the instance's default profile.
     async fn delete_routing_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
     /// How many users hold the routing profile.
     async fn routing_profile_user_count(&self, at: &InstanceRef, id: &str) -> StoreResult<u64>;

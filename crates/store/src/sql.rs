@@ -146,15 +146,15 @@ macro_rules! sql_store_calls {
             write delete_security_profile(at: &InstanceRef, id: &str) -> ()
                 = profiles::delete_security_profile;
             write create_routing_profile(at: &InstanceRef, profile: RoutingProfile) -> ()
-                = profiles::create_routing_profile;
+                = routing::create_routing_profile;
             read_point get_routing_profile(at: &InstanceRef, id: &str) -> RoutingProfile
-                = profiles::get_routing_profile;
+                = routing::get_routing_profile;
             read list_routing_profiles(at: &InstanceRef, page: &PageRequest) -> Vec<RoutingProfile>
-                = profiles::list_routing_profiles;
+                = routing::list_routing_profiles;
             write delete_routing_profile(at: &InstanceRef, id: &str) -> ()
-                = profiles::delete_routing_profile;
+                = routing::delete_routing_profile;
             read routing_profile_user_count(at: &InstanceRef, id: &str) -> u64
-                = profiles::routing_profile_user_count;
+                = routing::routing_profile_user_count;
             read list_queues(at: &InstanceRef, types: &[QueueType], page: &PageRequest)
                 -> Vec<Queue> = profiles::list_queues;
 

@@ -160,6 +160,8 @@ pub fn new_instance(scope: &Scope, alias: Option<&str>) -> (NewInstance, Fixture
             delay: 0,
         }],
         agent_availability_timer: Some("TIME_SINCE_LAST_ACTIVITY".into()),
+        manual_queues: vec![],
+        is_default: true,
         tags: Tags::new(),
         modified: m,
     };

@@ -35,6 +35,7 @@ pub mod hierarchy;
 pub mod instances;
 pub mod proficiencies;
 pub mod profiles;
+pub mod routing;
 pub mod search;
 pub mod tags;
 pub mod users;
@@ -52,6 +53,7 @@ pub async fn run_all(store: &dyn Store) {
     profiles::security_profiles(store).await;
     profiles::routing_profiles(store).await;
     profiles::queues_by_type(store).await;
+    routing::routing_profile_edits(store).await;
     tags::tags(store).await;
     tags::tag_limit(store).await;
     tags::tags_not_found(store).await;

@@ -201,6 +201,8 @@ pub async fn routing_profiles(store: &dyn Store) {
             },
         ],
         agent_availability_timer: None,
+        manual_queues: vec![],
+        is_default: false,
         tags: tags_of(&[("cost-center", "42")]),
         modified: modified_at(1_700_000_500_000),
     };

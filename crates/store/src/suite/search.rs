@@ -170,6 +170,8 @@ pub async fn search_matches_reference(store: &dyn Store) {
         }],
         queues: vec![],
         agent_availability_timer: None,
+        manual_queues: vec![],
+        is_default: false,
         tags: Tags::new(),
         modified: modified(),
     };
