@@ -2,6 +2,7 @@
 
 mod app;
 mod config;
+mod http;
 
 use std::process::ExitCode;
 
