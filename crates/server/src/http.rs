@@ -11,6 +11,8 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tracing::{debug, error};
 
+use crate::rejections::AwsRejections;
+
 /// The largest request head (request line and header fields) accepted, in bytes.
 /// A larger one is answered 431 `RequestHeaderFieldsTooLargeException`.
 pub const MAX_REQUEST_HEAD_BYTES: usize = 64 * 1024;
@@ -42,7 +44,7 @@ pub async fn serve(listener: TcpListener, app: axum::Router, shutdown: impl Futu
             () = &mut shutdown => break,
         };
         let conn = http.serve_connection(
-            TokioIo::new(stream),
+            TokioIo::new(AwsRejections::new(stream)),
             TowerToHyperService::new(app.clone()),
         );
         let conn = graceful.watch(conn);

@@ -3,6 +3,7 @@
 mod app;
 mod config;
 mod http;
+mod rejections;
 
 use std::process::ExitCode;
 
