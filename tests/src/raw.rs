@@ -121,3 +121,104 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// How long [`RawConnection`] waits for the server before failing the test.
+const RAW_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// One TCP connection to the server carrying bytes exactly as given, for requests no
+/// HTTP client would send (malformed heads, floods of header fields) and for several
+/// requests on one kept-alive connection. Responses are read one at a time by their
+/// `Content-Length`.
+pub struct RawConnection {
+    read: tokio::net::tcp::OwnedReadHalf,
+    write: tokio::net::tcp::OwnedWriteHalf,
+    buf: Vec<u8>,
+}
+
+impl RawConnection {
+    pub async fn connect(addr: &str) -> RawConnection {
+        let stream = tokio::net::TcpStream::connect(addr)
+            .await
+            .expect("connect to roster");
+        let (read, write) = stream.into_split();
+        RawConnection {
+            read,
+            write,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Writes `bytes` while reading the response, so that a server answering before
+    /// it has read everything does not block the test; returns the response, or
+    /// `None` if the server closed the connection without one.
+    pub async fn exchange(&mut self, bytes: &[u8]) -> Option<RawResponse> {
+        use tokio::io::AsyncWriteExt;
+
+        let RawConnection { read, write, buf } = self;
+        let write = async {
+            // A server that answered and closed may refuse the rest: the answer is
+            // what the test is about.
+            let _ = write.write_all(bytes).await;
+        };
+        let read = Self::read_response(read, buf);
+        let (_, response) = tokio::time::timeout(RAW_TIMEOUT, async { tokio::join!(write, read) })
+            .await
+            .expect("roster answered within 10 s");
+        response
+    }
+
+    /// Whether the server has closed the connection, with nothing more to read.
+    pub async fn is_closed(&mut self) -> bool {
+        use tokio::io::AsyncReadExt;
+
+        if !self.buf.is_empty() {
+            return false;
+        }
+        let mut scratch = [0u8; 1024];
+        match tokio::time::timeout(RAW_TIMEOUT, self.read.read(&mut scratch)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => true,
+            Ok(Ok(_)) | Err(_) => false,
+        }
+    }
+
+    async fn read_response(
+        read: &mut tokio::net::tcp::OwnedReadHalf,
+        buf: &mut Vec<u8>,
+    ) -> Option<RawResponse> {
+        use tokio::io::AsyncReadExt;
+
+        let mut scratch = [0u8; 16 * 1024];
+        loop {
+            if let Some((response, used)) = complete_response(buf) {
+                buf.drain(..used);
+                return Some(response);
+            }
+            match read.read(&mut scratch).await {
+                Ok(0) | Err(_) => {
+                    assert!(
+                        buf.is_empty(),
+                        "the connection closed in the middle of a response: {}",
+                        String::from_utf8_lossy(buf)
+                    );
+                    return None;
+                }
+                Ok(n) => buf.extend_from_slice(&scratch[..n]),
+            }
+        }
+    }
+}
+
+/// The first response in `buf` and the bytes it takes, once it is all there (its
+/// length from `Content-Length`, 0 without one).
+fn complete_response(buf: &[u8]) -> Option<(RawResponse, usize)> {
+    let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = String::from_utf8_lossy(&buf[..head_end]);
+    let length: usize = head
+        .split("\r\n")
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .map(|(_, v)| v.trim().parse().expect("a numeric Content-Length"))
+        .unwrap_or(0);
+    let end = head_end + length;
+    (buf.len() >= end).then(|| (parse_http_response(&buf[..end]), end))
+}

@@ -492,11 +492,14 @@ impl Rng {
     }
 }
 
-/// The characters RFC 3986 allows in a path segment besides percent escapes. Others
-/// (space, `"`, `<`, `` ` ``, `^`, `{`, ...) make the request line invalid HTTP, which
-/// the HTTP layer refuses before roster sees the request.
+/// The characters RFC 3986 allows in a path segment besides percent escapes.
 const PATH_CHARS: &[u8] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@";
+
+/// Characters a request target may not hold. The HTTP layer refuses most of them (a
+/// space ends the target) before any operation sees the request, with an error
+/// shaped like the others.
+const NOT_PATH_CHARS: &[u8] = b" \"<>\\^`{|}\x7f";
 
 /// A random request target: path characters and percent escapes of any byte,
 /// optionally with a query string.
@@ -515,6 +518,7 @@ fn random_target(rng: &mut Rng, prefixes: &[String]) -> Vec<u8> {
                 t.extend_from_slice(format!("%{byte:02X}").as_bytes());
             }
             1 => t.push(b'/'),
+            2 if rng.below(30) == 0 => t.push(*rng.pick(NOT_PATH_CHARS)),
             _ => t.push(*rng.pick(PATH_CHARS)),
         }
     }

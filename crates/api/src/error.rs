@@ -22,6 +22,9 @@ pub enum ErrorCode {
     Serialization,
     UnknownOperation,
     RequestEntityTooLarge,
+    /// A request head over the server's limits (size or number of header fields). No
+    /// model shape has status 431; the name follows `RequestEntityTooLargeException`.
+    RequestHeaderFieldsTooLarge,
     MissingAuthenticationToken,
     IncompleteSignature,
     UnrecognizedClient,
@@ -46,6 +49,7 @@ impl ErrorCode {
             ErrorCode::Serialization => "SerializationException",
             ErrorCode::UnknownOperation => "UnknownOperationException",
             ErrorCode::RequestEntityTooLarge => "RequestEntityTooLargeException",
+            ErrorCode::RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLargeException",
             ErrorCode::MissingAuthenticationToken => "MissingAuthenticationTokenException",
             ErrorCode::IncompleteSignature => "IncompleteSignatureException",
             ErrorCode::UnrecognizedClient => "UnrecognizedClientException",
@@ -61,6 +65,7 @@ impl ErrorCode {
             ErrorCode::Serialization
                 | ErrorCode::UnknownOperation
                 | ErrorCode::RequestEntityTooLarge
+                | ErrorCode::RequestHeaderFieldsTooLarge
                 | ErrorCode::MissingAuthenticationToken
                 | ErrorCode::IncompleteSignature
                 | ErrorCode::UnrecognizedClient
@@ -78,6 +83,7 @@ impl ErrorCode {
             ErrorCode::Serialization => 400,
             ErrorCode::UnknownOperation => 404,
             ErrorCode::RequestEntityTooLarge => 413,
+            ErrorCode::RequestHeaderFieldsTooLarge => 431,
             ErrorCode::MissingAuthenticationToken
             | ErrorCode::IncompleteSignature
             | ErrorCode::UnrecognizedClient

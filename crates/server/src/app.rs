@@ -1,5 +1,6 @@
-//! The HTTP server: one handler that authenticates, routes, decodes, dispatches and
-//! renders every API request, plus `/health` and graceful shutdown.
+//! The application: one handler that authenticates, routes, decodes, dispatches and
+//! renders every API request, plus `/health`; served by [`crate::http`] until the
+//! shutdown signal.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -105,9 +106,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // The ready line: tests and scripts wait for it on stdout.
     println!("roster listening on http://{addr}");
 
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    crate::http::serve(listener, app, shutdown_signal()).await;
     info!("shutting down: in-flight requests finished, closing the store");
     store.close().await;
     info!("stopped");

@@ -2,6 +2,8 @@
 
 mod app;
 mod config;
+mod http;
+mod rejections;
 
 use std::process::ExitCode;
 

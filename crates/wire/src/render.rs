@@ -94,5 +94,12 @@ mod tests {
             error_response(&ApiError::new(ErrorCode::InvalidSignature, "x"), "r").status,
             403
         );
+        let e = ApiError::new(ErrorCode::RequestHeaderFieldsTooLarge, "x");
+        let r = error_response(&e, "r");
+        assert_eq!(r.status, 431);
+        assert!(r.headers.contains(&(
+            "x-amzn-errortype",
+            "RequestHeaderFieldsTooLargeException".into()
+        )));
     }
 }
