@@ -1,9 +1,9 @@
 //! The user hierarchy: the levels of an instance and its groups.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure, MAX_LEVELS};
+use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure};
 use roster_domain::time::Modified;
-use roster_domain::{DomainError, InstanceRef, Timestamp};
+use roster_domain::{InstanceRef, Timestamp};
 use roster_store::sql::{corrupt, duplicate, in_use, limit, missing, not_found};
 use roster_store::{PageRequest, StoreError};
 use tokio_postgres::Row;
@@ -48,26 +48,7 @@ pub(crate) async fn set_structure(
 ) -> Result<()> {
     scope::check(tx, at).await?;
     let n = structure.levels.len();
-    if n > MAX_LEVELS {
-        return Err(DomainError::param(
-            "HierarchyStructure",
-            format!("can have at most {MAX_LEVELS} levels"),
-        )
-        .into());
-    }
-    for (i, level) in structure.levels.iter().enumerate() {
-        if level.id != (i + 1).to_string() {
-            return Err(DomainError::param(
-                "HierarchyStructure",
-                format!(
-                    "level {} has id {:?}; levels are numbered from 1 in order",
-                    i + 1,
-                    level.id
-                ),
-            )
-            .into());
-        }
-    }
+    // The domain's constructor numbered the levels from 1, at most five.
     let in_removed_level = query_opt(
         tx,
         "SELECT id, level FROM hierarchy_groups WHERE instance_id = $1 AND level > $2 \

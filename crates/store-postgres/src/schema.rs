@@ -501,8 +501,9 @@ mod tests {
 
     #[test]
     fn versions_are_increasing_from_one() {
-        for (i, (v, _)) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(*v, i as i64 + 1);
+        assert_eq!(MIGRATIONS[0].0, 1);
+        for pair in MIGRATIONS.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{} then {}", pair[0].0, pair[1].0);
         }
     }
 
