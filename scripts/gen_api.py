@@ -54,6 +54,9 @@ SERVED = [
     "CreatePredefinedAttribute", "DescribePredefinedAttribute", "ListPredefinedAttributes",
     "UpdatePredefinedAttribute", "DeletePredefinedAttribute", "AssociateUserProficiencies",
     "UpdateUserProficiencies", "DisassociateUserProficiencies", "ListUserProficiencies",
+    # hours of operation
+    "CreateHoursOfOperation", "DescribeHoursOfOperation", "ListHoursOfOperations",
+    "UpdateHoursOfOperation", "DeleteHoursOfOperation",
 ]
 
 # Errors an operation answers beyond its model list. Each entry has its reason in

@@ -3753,6 +3753,352 @@ impl crate::check::Validate for ListUserProficienciesResponse {
     }
 }
 
+impl crate::de::Input for CreateHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, CreateHoursOfOperationRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct CreateHoursOfOperationRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "TimeZone")]
+    pub time_zone: String,
+    #[serde(rename = "Config")]
+    pub config: Vec<HoursOfOperationConfig>,
+    #[serde(rename = "ParentHoursOfOperationConfigs", skip_serializing_if = "Option::is_none")]
+    pub parent_hours_of_operation_configs: Option<Vec<ParentHoursOfOperationConfig>>,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+}
+impl std::fmt::Debug for CreateHoursOfOperationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateHoursOfOperationRequest").field("InstanceId", &self.instance_id).field("Name", &self.name).field("Description", &self.description).field("TimeZone", &self.time_zone).field("Config", &self.config).field("ParentHoursOfOperationConfigs", &self.parent_hours_of_operation_configs).field("Tags", &self.tags).finish()
+    }
+}
+impl crate::check::Validate for CreateHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.name; crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 1, 250)?; }
+        { let v = &self.config; crate::check::count(&path.member("Config"), v.len(), 0, 100)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("Config").index(i0))?; } }
+        if let Some(v) = &self.parent_hours_of_operation_configs { crate::check::count(&path.member("ParentHoursOfOperationConfigs"), v.len(), 0, 3)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("ParentHoursOfOperationConfigs").index(i0))?; } }
+        if let Some(v) = &self.tags { crate::check::count(&path.member("Tags"), v.len(), 1, 50)?; for (k0, v0) in v.iter() { let _ = &v0; crate::check::str_len(&&path.member("Tags").key(k0), k0, 1, 128)?; crate::check::str_len(&&path.member("Tags").key(k0), v0, 0, 256)?; } }
+        Ok(())
+    }
+}
+struct CreateHoursOfOperationRequestVisitor { instance_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for CreateHoursOfOperationRequestVisitor {
+    type Value = CreateHoursOfOperationRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure CreateHoursOfOperationRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateHoursOfOperationRequest, A::Error> {
+        let mut name: Option<String> = None;
+        let mut description: Option<String> = None;
+        let mut time_zone: Option<String> = None;
+        let mut config: Option<Vec<HoursOfOperationConfig>> = None;
+        let mut parent_hours_of_operation_configs: Option<Vec<ParentHoursOfOperationConfig>> = None;
+        let mut tags: Option<std::collections::BTreeMap<String, String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Name" => crate::de::member(&mut map, &mut name, "Name")?,
+                "Description" => crate::de::member(&mut map, &mut description, "Description")?,
+                "TimeZone" => crate::de::member(&mut map, &mut time_zone, "TimeZone")?,
+                "Config" => crate::de::member(&mut map, &mut config, "Config")?,
+                "ParentHoursOfOperationConfigs" => crate::de::member(&mut map, &mut parent_hours_of_operation_configs, "ParentHoursOfOperationConfigs")?,
+                "Tags" => crate::de::member(&mut map, &mut tags, "Tags")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(CreateHoursOfOperationRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, name: crate::de::required(name, "Name")?, description: description, time_zone: crate::de::required(time_zone, "TimeZone")?, config: crate::de::required(config, "Config")?, parent_hours_of_operation_configs: parent_hours_of_operation_configs, tags: tags })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for CreateHoursOfOperationRequestVisitor {
+    type Value = CreateHoursOfOperationRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<CreateHoursOfOperationRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct CreateHoursOfOperationResponse {
+    #[serde(rename = "HoursOfOperationId", skip_serializing_if = "Option::is_none")]
+    pub hours_of_operation_id: Option<String>,
+    #[serde(rename = "HoursOfOperationArn", skip_serializing_if = "Option::is_none")]
+    pub hours_of_operation_arn: Option<String>,
+}
+impl std::fmt::Debug for CreateHoursOfOperationResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateHoursOfOperationResponse").field("HoursOfOperationId", &self.hours_of_operation_id).field("HoursOfOperationArn", &self.hours_of_operation_arn).finish()
+    }
+}
+impl crate::check::Validate for CreateHoursOfOperationResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        Ok(())
+    }
+}
+
+impl crate::de::Input for DescribeHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, DescribeHoursOfOperationRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, hours_of_operation_id: crate::de::bound(b.label("HoursOfOperationId"), "HoursOfOperationId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DescribeHoursOfOperationRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `HoursOfOperationId`.
+    #[serde(rename = "HoursOfOperationId")]
+    pub hours_of_operation_id: String,
+}
+impl std::fmt::Debug for DescribeHoursOfOperationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DescribeHoursOfOperationRequest").field("InstanceId", &self.instance_id).field("HoursOfOperationId", &self.hours_of_operation_id).finish()
+    }
+}
+impl crate::check::Validate for DescribeHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        Ok(())
+    }
+}
+struct DescribeHoursOfOperationRequestVisitor { instance_id: Option<String>, hours_of_operation_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for DescribeHoursOfOperationRequestVisitor {
+    type Value = DescribeHoursOfOperationRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure DescribeHoursOfOperationRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DescribeHoursOfOperationRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(DescribeHoursOfOperationRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, hours_of_operation_id: crate::de::required(self.hours_of_operation_id, "HoursOfOperationId")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for DescribeHoursOfOperationRequestVisitor {
+    type Value = DescribeHoursOfOperationRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DescribeHoursOfOperationRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DescribeHoursOfOperationResponse {
+    #[serde(rename = "HoursOfOperation", skip_serializing_if = "Option::is_none")]
+    pub hours_of_operation: Option<HoursOfOperation>,
+}
+impl std::fmt::Debug for DescribeHoursOfOperationResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DescribeHoursOfOperationResponse").field("HoursOfOperation", &self.hours_of_operation).finish()
+    }
+}
+impl crate::check::Validate for DescribeHoursOfOperationResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.hours_of_operation { v.validate_at(&path.member("HoursOfOperation"))?; }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for ListHoursOfOperationsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, ListHoursOfOperationsRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, next_token: crate::de::bound(b.query("nextToken"), "nextToken")?, max_results: crate::de::bound(b.query("maxResults"), "maxResults")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListHoursOfOperationsRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP querystring `nextToken`.
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Bound to the HTTP querystring `maxResults`.
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl std::fmt::Debug for ListHoursOfOperationsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListHoursOfOperationsRequest").field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).finish()
+    }
+}
+impl crate::check::Validate for ListHoursOfOperationsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(1000 as f64))?; }
+        Ok(())
+    }
+}
+struct ListHoursOfOperationsRequestVisitor { instance_id: Option<String>, next_token: Option<String>, max_results: Option<i32> }
+impl<'de> serde::de::Visitor<'de> for ListHoursOfOperationsRequestVisitor {
+    type Value = ListHoursOfOperationsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ListHoursOfOperationsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListHoursOfOperationsRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ListHoursOfOperationsRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, next_token: self.next_token, max_results: self.max_results })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for ListHoursOfOperationsRequestVisitor {
+    type Value = ListHoursOfOperationsRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ListHoursOfOperationsRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListHoursOfOperationsResponse {
+    #[serde(rename = "HoursOfOperationSummaryList", skip_serializing_if = "Option::is_none")]
+    pub hours_of_operation_summary_list: Option<Vec<HoursOfOperationSummary>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl std::fmt::Debug for ListHoursOfOperationsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListHoursOfOperationsResponse").field("HoursOfOperationSummaryList", &self.hours_of_operation_summary_list).field("NextToken", &self.next_token).finish()
+    }
+}
+impl crate::check::Validate for ListHoursOfOperationsResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.hours_of_operation_summary_list { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("HoursOfOperationSummaryList").index(i0))?; } }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for UpdateHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateHoursOfOperationRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, hours_of_operation_id: crate::de::bound(b.label("HoursOfOperationId"), "HoursOfOperationId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateHoursOfOperationRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `HoursOfOperationId`.
+    #[serde(rename = "HoursOfOperationId")]
+    pub hours_of_operation_id: String,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "TimeZone", skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    #[serde(rename = "Config", skip_serializing_if = "Option::is_none")]
+    pub config: Option<Vec<HoursOfOperationConfig>>,
+}
+impl std::fmt::Debug for UpdateHoursOfOperationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateHoursOfOperationRequest").field("InstanceId", &self.instance_id).field("HoursOfOperationId", &self.hours_of_operation_id).field("Name", &self.name).field("Description", &self.description).field("TimeZone", &self.time_zone).field("Config", &self.config).finish()
+    }
+}
+impl crate::check::Validate for UpdateHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.name { crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 0, 250)?; }
+        if let Some(v) = &self.config { crate::check::count(&path.member("Config"), v.len(), 0, 100)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("Config").index(i0))?; } }
+        Ok(())
+    }
+}
+struct UpdateHoursOfOperationRequestVisitor { instance_id: Option<String>, hours_of_operation_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateHoursOfOperationRequestVisitor {
+    type Value = UpdateHoursOfOperationRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateHoursOfOperationRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateHoursOfOperationRequest, A::Error> {
+        let mut name: Option<String> = None;
+        let mut description: Option<String> = None;
+        let mut time_zone: Option<String> = None;
+        let mut config: Option<Vec<HoursOfOperationConfig>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Name" => crate::de::member(&mut map, &mut name, "Name")?,
+                "Description" => crate::de::member(&mut map, &mut description, "Description")?,
+                "TimeZone" => crate::de::member(&mut map, &mut time_zone, "TimeZone")?,
+                "Config" => crate::de::member(&mut map, &mut config, "Config")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateHoursOfOperationRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, hours_of_operation_id: crate::de::required(self.hours_of_operation_id, "HoursOfOperationId")?, name: name, description: description, time_zone: time_zone, config: config })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateHoursOfOperationRequestVisitor {
+    type Value = UpdateHoursOfOperationRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateHoursOfOperationRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for DeleteHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, DeleteHoursOfOperationRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, hours_of_operation_id: crate::de::bound(b.label("HoursOfOperationId"), "HoursOfOperationId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DeleteHoursOfOperationRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `HoursOfOperationId`.
+    #[serde(rename = "HoursOfOperationId")]
+    pub hours_of_operation_id: String,
+}
+impl std::fmt::Debug for DeleteHoursOfOperationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeleteHoursOfOperationRequest").field("InstanceId", &self.instance_id).field("HoursOfOperationId", &self.hours_of_operation_id).finish()
+    }
+}
+impl crate::check::Validate for DeleteHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        Ok(())
+    }
+}
+struct DeleteHoursOfOperationRequestVisitor { instance_id: Option<String>, hours_of_operation_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for DeleteHoursOfOperationRequestVisitor {
+    type Value = DeleteHoursOfOperationRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure DeleteHoursOfOperationRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DeleteHoursOfOperationRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(DeleteHoursOfOperationRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, hours_of_operation_id: crate::de::required(self.hours_of_operation_id, "HoursOfOperationId")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for DeleteHoursOfOperationRequestVisitor {
+    type Value = DeleteHoursOfOperationRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DeleteHoursOfOperationRequest, D::Error> { d.deserialize_map(self) }
+}
+
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct Instance {
     #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
@@ -5620,6 +5966,158 @@ impl crate::de::Wire for UserProficiencyDisassociate {
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct HoursOfOperationConfig {
+    #[serde(rename = "Day")]
+    pub day: String,
+    #[serde(rename = "StartTime")]
+    pub start_time: HoursOfOperationTimeSlice,
+    #[serde(rename = "EndTime")]
+    pub end_time: HoursOfOperationTimeSlice,
+}
+impl std::fmt::Debug for HoursOfOperationConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HoursOfOperationConfig").field("Day", &self.day).field("StartTime", &self.start_time).field("EndTime", &self.end_time).finish()
+    }
+}
+impl crate::check::Validate for HoursOfOperationConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.day; crate::check::one_of(&path.member("Day"), v, &["SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"])?; }
+        { let v = &self.start_time; v.validate_at(&path.member("StartTime"))?; }
+        { let v = &self.end_time; v.validate_at(&path.member("EndTime"))?; }
+        Ok(())
+    }
+}
+struct HoursOfOperationConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for HoursOfOperationConfigVisitor {
+    type Value = HoursOfOperationConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure HoursOfOperationConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HoursOfOperationConfig, A::Error> {
+        let mut day: Option<String> = None;
+        let mut start_time: Option<HoursOfOperationTimeSlice> = None;
+        let mut end_time: Option<HoursOfOperationTimeSlice> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Day" => crate::de::member(&mut map, &mut day, "Day")?,
+                "StartTime" => crate::de::member(&mut map, &mut start_time, "StartTime")?,
+                "EndTime" => crate::de::member(&mut map, &mut end_time, "EndTime")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(HoursOfOperationConfig { day: crate::de::required(day, "Day")?, start_time: crate::de::required(start_time, "StartTime")?, end_time: crate::de::required(end_time, "EndTime")? })
+    }
+}
+impl crate::de::Wire for HoursOfOperationConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(HoursOfOperationConfigVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ParentHoursOfOperationConfig {
+    #[serde(rename = "HoursOfOperationId", skip_serializing_if = "Option::is_none")]
+    pub hours_of_operation_id: Option<String>,
+}
+impl std::fmt::Debug for ParentHoursOfOperationConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParentHoursOfOperationConfig").field("HoursOfOperationId", &self.hours_of_operation_id).finish()
+    }
+}
+impl crate::check::Validate for ParentHoursOfOperationConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        Ok(())
+    }
+}
+struct ParentHoursOfOperationConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for ParentHoursOfOperationConfigVisitor {
+    type Value = ParentHoursOfOperationConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ParentHoursOfOperationConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ParentHoursOfOperationConfig, A::Error> {
+        let mut hours_of_operation_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "HoursOfOperationId" => crate::de::member(&mut map, &mut hours_of_operation_id, "HoursOfOperationId")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ParentHoursOfOperationConfig { hours_of_operation_id: hours_of_operation_id })
+    }
+}
+impl crate::de::Wire for ParentHoursOfOperationConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(ParentHoursOfOperationConfigVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct HoursOfOperation {
+    #[serde(rename = "HoursOfOperationId", skip_serializing_if = "Option::is_none")]
+    pub hours_of_operation_id: Option<String>,
+    #[serde(rename = "HoursOfOperationArn", skip_serializing_if = "Option::is_none")]
+    pub hours_of_operation_arn: Option<String>,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "TimeZone", skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    #[serde(rename = "Config", skip_serializing_if = "Option::is_none")]
+    pub config: Option<Vec<HoursOfOperationConfig>>,
+    #[serde(rename = "ParentHoursOfOperations", skip_serializing_if = "Option::is_none")]
+    pub parent_hours_of_operations: Option<Vec<HoursOfOperationsIdentifier>>,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for HoursOfOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HoursOfOperation").field("HoursOfOperationId", &self.hours_of_operation_id).field("HoursOfOperationArn", &self.hours_of_operation_arn).field("Name", &self.name).field("Description", &self.description).field("TimeZone", &self.time_zone).field("Config", &self.config).field("ParentHoursOfOperations", &self.parent_hours_of_operations).field("Tags", &self.tags).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for HoursOfOperation {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.name { crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 1, 250)?; }
+        if let Some(v) = &self.config { crate::check::count(&path.member("Config"), v.len(), 0, 100)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("Config").index(i0))?; } }
+        if let Some(v) = &self.parent_hours_of_operations { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("ParentHoursOfOperations").index(i0))?; } }
+        if let Some(v) = &self.tags { crate::check::count(&path.member("Tags"), v.len(), 1, 50)?; for (k0, v0) in v.iter() { let _ = &v0; crate::check::str_len(&&path.member("Tags").key(k0), k0, 1, 128)?; crate::check::str_len(&&path.member("Tags").key(k0), v0, 0, 256)?; } }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct HoursOfOperationSummary {
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "Arn", skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for HoursOfOperationSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HoursOfOperationSummary").field("Id", &self.id).field("Arn", &self.arn).field("Name", &self.name).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for HoursOfOperationSummary {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct InstanceStatusReason {
     #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -6240,6 +6738,72 @@ impl std::fmt::Debug for PredefinedAttributeConfiguration {
 impl crate::check::Validate for PredefinedAttributeConfiguration {
     #[allow(unused_variables)]
     fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct HoursOfOperationTimeSlice {
+    #[serde(rename = "Hours")]
+    pub hours: i32,
+    #[serde(rename = "Minutes")]
+    pub minutes: i32,
+}
+impl std::fmt::Debug for HoursOfOperationTimeSlice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HoursOfOperationTimeSlice").field("Hours", &self.hours).field("Minutes", &self.minutes).finish()
+    }
+}
+impl crate::check::Validate for HoursOfOperationTimeSlice {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.hours; crate::check::range(&path.member("Hours"), *v as f64, Some(0 as f64), Some(23 as f64))?; }
+        { let v = &self.minutes; crate::check::range(&path.member("Minutes"), *v as f64, Some(0 as f64), Some(59 as f64))?; }
+        Ok(())
+    }
+}
+struct HoursOfOperationTimeSliceVisitor;
+impl<'de> serde::de::Visitor<'de> for HoursOfOperationTimeSliceVisitor {
+    type Value = HoursOfOperationTimeSlice;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure HoursOfOperationTimeSlice)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HoursOfOperationTimeSlice, A::Error> {
+        let mut hours: Option<i32> = None;
+        let mut minutes: Option<i32> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Hours" => crate::de::member(&mut map, &mut hours, "Hours")?,
+                "Minutes" => crate::de::member(&mut map, &mut minutes, "Minutes")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(HoursOfOperationTimeSlice { hours: crate::de::required(hours, "Hours")?, minutes: crate::de::required(minutes, "Minutes")? })
+    }
+}
+impl crate::de::Wire for HoursOfOperationTimeSlice {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(HoursOfOperationTimeSliceVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct HoursOfOperationsIdentifier {
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Id")]
+    pub id: String,
+    #[serde(rename = "Arn", skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+}
+impl std::fmt::Debug for HoursOfOperationsIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HoursOfOperationsIdentifier").field("Name", &self.name).field("Id", &self.id).field("Arn", &self.arn).finish()
+    }
+}
+impl crate::check::Validate for HoursOfOperationsIdentifier {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.name; crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
         Ok(())
     }
 }
@@ -7151,7 +7715,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "CreateEmailAddress", method: "PUT", uri: "/email-addresses/{InstanceId}", served: false, errors: &["InvalidParameterException", "InvalidRequestException", "ServiceQuotaExceededException", "ResourceNotFoundException", "ThrottlingException", "AccessDeniedException", "InternalServiceException", "IdempotencyException", "DuplicateResourceException", "ResourceConflictException"] },
     crate::spec::OperationSpec { name: "CreateEvaluationForm", method: "PUT", uri: "/evaluation-forms/{InstanceId}", served: false, errors: &["InternalServiceException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "ServiceQuotaExceededException", "ResourceConflictException"] },
     crate::spec::OperationSpec { name: "CreateExtractionDefinition", method: "POST", uri: "/extraction-definitions/{InstanceId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceConflictException", "ServiceQuotaExceededException"] },
-    crate::spec::OperationSpec { name: "CreateHoursOfOperation", method: "PUT", uri: "/hours-of-operations/{InstanceId}", served: false, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException", "ServiceQuotaExceededException"] },
+    crate::spec::OperationSpec { name: "CreateHoursOfOperation", method: "PUT", uri: "/hours-of-operations/{InstanceId}", served: true, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException", "ServiceQuotaExceededException"] },
     crate::spec::OperationSpec { name: "CreateHoursOfOperationOverride", method: "PUT", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides", served: false, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreateInstance", method: "PUT", uri: "/instance", served: true, errors: &["InvalidRequestException", "ServiceQuotaExceededException", "ThrottlingException", "ResourceNotFoundException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreateIntegrationAssociation", method: "PUT", uri: "/instance/{InstanceId}/integration-associations", served: false, errors: &["DuplicateResourceException", "ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "ThrottlingException"] },
@@ -7194,7 +7758,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "DeleteEmailAddress", method: "DELETE", uri: "/email-addresses/{InstanceId}/{EmailAddressId}", served: false, errors: &["ResourceNotFoundException", "ThrottlingException", "AccessDeniedException", "InvalidParameterException", "InvalidRequestException", "InternalServiceException", "ResourceConflictException"] },
     crate::spec::OperationSpec { name: "DeleteEvaluationForm", method: "DELETE", uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "ResourceConflictException"] },
     crate::spec::OperationSpec { name: "DeleteExtractionDefinition", method: "DELETE", uri: "/extraction-definitions/{InstanceId}/{ExtractionDefinitionId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException"] },
-    crate::spec::OperationSpec { name: "DeleteHoursOfOperation", method: "DELETE", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "DeleteHoursOfOperation", method: "DELETE", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeleteHoursOfOperationOverride", method: "DELETE", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeleteInstance", method: "DELETE", uri: "/instance/{InstanceId}", served: true, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException"] },
     crate::spec::OperationSpec { name: "DeleteIntegrationAssociation", method: "DELETE", uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}", served: false, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "ThrottlingException"] },
@@ -7235,7 +7799,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "DescribeEmailAddress", method: "GET", uri: "/email-addresses/{InstanceId}/{EmailAddressId}", served: false, errors: &["ResourceNotFoundException", "AccessDeniedException", "ThrottlingException", "InvalidParameterException", "InvalidRequestException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeEvaluationForm", method: "GET", uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeExtractionDefinition", method: "GET", uri: "/extraction-definitions/{InstanceId}/{ExtractionDefinitionId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException"] },
-    crate::spec::OperationSpec { name: "DescribeHoursOfOperation", method: "GET", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "DescribeHoursOfOperation", method: "GET", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeHoursOfOperationOverride", method: "GET", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeInstance", method: "GET", uri: "/instance/{InstanceId}", served: true, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeInstanceAttribute", method: "GET", uri: "/instance/{InstanceId}/attribute/{AttributeType}", served: true, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
@@ -7325,7 +7889,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "ListExtractionDefinitions", method: "GET", uri: "/extraction-definitions/{InstanceId}", served: false, errors: &["InvalidRequestException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceNotFoundException"] },
     crate::spec::OperationSpec { name: "ListFlowAssociations", method: "GET", uri: "/flow-associations-summary/{InstanceId}", served: false, errors: &["AccessDeniedException", "ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "ListHoursOfOperationOverrides", method: "GET", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "ListHoursOfOperations", method: "GET", uri: "/hours-of-operations-summary/{InstanceId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "ListHoursOfOperations", method: "GET", uri: "/hours-of-operations-summary/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListInstanceAttributes", method: "GET", uri: "/instance/{InstanceId}/attributes", served: true, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "ListInstanceStorageConfigs", method: "GET", uri: "/instance/{InstanceId}/storage-configs", served: false, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "ListInstances", method: "GET", uri: "/instance", served: true, errors: &["InvalidRequestException", "InternalServiceException"] },
@@ -7461,7 +8025,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "UpdateEmailAddressMetadata", method: "POST", uri: "/email-addresses/{InstanceId}/{EmailAddressId}", served: false, errors: &["ResourceNotFoundException", "AccessDeniedException", "ThrottlingException", "InvalidRequestException", "InvalidParameterException", "InternalServiceException", "IdempotencyException"] },
     crate::spec::OperationSpec { name: "UpdateEvaluationForm", method: "PUT", uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "ServiceQuotaExceededException", "ResourceConflictException"] },
     crate::spec::OperationSpec { name: "UpdateExtractionDefinition", method: "PUT", uri: "/extraction-definitions/{InstanceId}/{ExtractionDefinitionId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceConflictException"] },
-    crate::spec::OperationSpec { name: "UpdateHoursOfOperation", method: "POST", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}", served: false, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateHoursOfOperation", method: "POST", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}", served: true, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateHoursOfOperationOverride", method: "POST", uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}", served: false, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "ConditionalOperationFailedException"] },
     crate::spec::OperationSpec { name: "UpdateInstanceAttribute", method: "POST", uri: "/instance/{InstanceId}/attribute/{AttributeType}", served: true, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "UpdateInstanceStorageConfig", method: "POST", uri: "/instance/{InstanceId}/storage-config/{AssociationId}", served: false, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
@@ -9321,6 +9885,173 @@ impl From<Failure> for ListUserProficienciesError {
     }
 }
 
+/// What `CreateHoursOfOperation` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateHoursOfOperationError {
+    DuplicateResource(DuplicateResourceException),
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    LimitExceeded(LimitExceededException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+    ServiceQuotaExceeded(ServiceQuotaExceededException),
+}
+impl From<DuplicateResourceException> for CreateHoursOfOperationError { fn from(e: DuplicateResourceException) -> Self { CreateHoursOfOperationError::DuplicateResource(e) } }
+impl From<InvalidRequestException> for CreateHoursOfOperationError { fn from(e: InvalidRequestException) -> Self { CreateHoursOfOperationError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for CreateHoursOfOperationError { fn from(e: InvalidParameterException) -> Self { CreateHoursOfOperationError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for CreateHoursOfOperationError { fn from(e: ResourceNotFoundException) -> Self { CreateHoursOfOperationError::ResourceNotFound(e) } }
+impl From<LimitExceededException> for CreateHoursOfOperationError { fn from(e: LimitExceededException) -> Self { CreateHoursOfOperationError::LimitExceeded(e) } }
+impl From<ThrottlingException> for CreateHoursOfOperationError { fn from(e: ThrottlingException) -> Self { CreateHoursOfOperationError::Throttling(e) } }
+impl From<InternalServiceException> for CreateHoursOfOperationError { fn from(e: InternalServiceException) -> Self { CreateHoursOfOperationError::InternalService(e) } }
+impl From<ServiceQuotaExceededException> for CreateHoursOfOperationError { fn from(e: ServiceQuotaExceededException) -> Self { CreateHoursOfOperationError::ServiceQuotaExceeded(e) } }
+impl From<CreateHoursOfOperationError> for ApiError {
+    fn from(e: CreateHoursOfOperationError) -> ApiError { match e { CreateHoursOfOperationError::DuplicateResource(e) => e.0, CreateHoursOfOperationError::InvalidRequest(e) => e.0, CreateHoursOfOperationError::InvalidParameter(e) => e.0, CreateHoursOfOperationError::ResourceNotFound(e) => e.0, CreateHoursOfOperationError::LimitExceeded(e) => e.0, CreateHoursOfOperationError::Throttling(e) => e.0, CreateHoursOfOperationError::InternalService(e) => e.0, CreateHoursOfOperationError::ServiceQuotaExceeded(e) => e.0, } }
+}
+impl From<Failure> for CreateHoursOfOperationError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::DuplicateResource => CreateHoursOfOperationError::DuplicateResource(DuplicateResourceException(e)),
+            ErrorCode::InvalidRequest => CreateHoursOfOperationError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => CreateHoursOfOperationError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => CreateHoursOfOperationError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::LimitExceeded => CreateHoursOfOperationError::LimitExceeded(LimitExceededException(e)),
+            ErrorCode::Throttling => CreateHoursOfOperationError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => CreateHoursOfOperationError::InternalService(InternalServiceException(e)),
+            ErrorCode::ServiceQuotaExceeded => CreateHoursOfOperationError::ServiceQuotaExceeded(ServiceQuotaExceededException(e)),
+            _ => CreateHoursOfOperationError::InternalService(InternalServiceException(crate::error::outside_model("CreateHoursOfOperation", e))),
+        }
+    }
+}
+
+/// What `DescribeHoursOfOperation` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DescribeHoursOfOperationError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for DescribeHoursOfOperationError { fn from(e: InvalidRequestException) -> Self { DescribeHoursOfOperationError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for DescribeHoursOfOperationError { fn from(e: InvalidParameterException) -> Self { DescribeHoursOfOperationError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for DescribeHoursOfOperationError { fn from(e: ResourceNotFoundException) -> Self { DescribeHoursOfOperationError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for DescribeHoursOfOperationError { fn from(e: ThrottlingException) -> Self { DescribeHoursOfOperationError::Throttling(e) } }
+impl From<InternalServiceException> for DescribeHoursOfOperationError { fn from(e: InternalServiceException) -> Self { DescribeHoursOfOperationError::InternalService(e) } }
+impl From<DescribeHoursOfOperationError> for ApiError {
+    fn from(e: DescribeHoursOfOperationError) -> ApiError { match e { DescribeHoursOfOperationError::InvalidRequest(e) => e.0, DescribeHoursOfOperationError::InvalidParameter(e) => e.0, DescribeHoursOfOperationError::ResourceNotFound(e) => e.0, DescribeHoursOfOperationError::Throttling(e) => e.0, DescribeHoursOfOperationError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for DescribeHoursOfOperationError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => DescribeHoursOfOperationError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => DescribeHoursOfOperationError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => DescribeHoursOfOperationError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => DescribeHoursOfOperationError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => DescribeHoursOfOperationError::InternalService(InternalServiceException(e)),
+            _ => DescribeHoursOfOperationError::InternalService(InternalServiceException(crate::error::outside_model("DescribeHoursOfOperation", e))),
+        }
+    }
+}
+
+/// What `ListHoursOfOperations` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListHoursOfOperationsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for ListHoursOfOperationsError { fn from(e: InvalidRequestException) -> Self { ListHoursOfOperationsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for ListHoursOfOperationsError { fn from(e: InvalidParameterException) -> Self { ListHoursOfOperationsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for ListHoursOfOperationsError { fn from(e: ResourceNotFoundException) -> Self { ListHoursOfOperationsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for ListHoursOfOperationsError { fn from(e: ThrottlingException) -> Self { ListHoursOfOperationsError::Throttling(e) } }
+impl From<InternalServiceException> for ListHoursOfOperationsError { fn from(e: InternalServiceException) -> Self { ListHoursOfOperationsError::InternalService(e) } }
+impl From<ListHoursOfOperationsError> for ApiError {
+    fn from(e: ListHoursOfOperationsError) -> ApiError { match e { ListHoursOfOperationsError::InvalidRequest(e) => e.0, ListHoursOfOperationsError::InvalidParameter(e) => e.0, ListHoursOfOperationsError::ResourceNotFound(e) => e.0, ListHoursOfOperationsError::Throttling(e) => e.0, ListHoursOfOperationsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for ListHoursOfOperationsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => ListHoursOfOperationsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => ListHoursOfOperationsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => ListHoursOfOperationsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => ListHoursOfOperationsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => ListHoursOfOperationsError::InternalService(InternalServiceException(e)),
+            _ => ListHoursOfOperationsError::InternalService(InternalServiceException(crate::error::outside_model("ListHoursOfOperations", e))),
+        }
+    }
+}
+
+/// What `UpdateHoursOfOperation` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateHoursOfOperationError {
+    DuplicateResource(DuplicateResourceException),
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<DuplicateResourceException> for UpdateHoursOfOperationError { fn from(e: DuplicateResourceException) -> Self { UpdateHoursOfOperationError::DuplicateResource(e) } }
+impl From<InvalidRequestException> for UpdateHoursOfOperationError { fn from(e: InvalidRequestException) -> Self { UpdateHoursOfOperationError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateHoursOfOperationError { fn from(e: InvalidParameterException) -> Self { UpdateHoursOfOperationError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateHoursOfOperationError { fn from(e: ResourceNotFoundException) -> Self { UpdateHoursOfOperationError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateHoursOfOperationError { fn from(e: ThrottlingException) -> Self { UpdateHoursOfOperationError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateHoursOfOperationError { fn from(e: InternalServiceException) -> Self { UpdateHoursOfOperationError::InternalService(e) } }
+impl From<UpdateHoursOfOperationError> for ApiError {
+    fn from(e: UpdateHoursOfOperationError) -> ApiError { match e { UpdateHoursOfOperationError::DuplicateResource(e) => e.0, UpdateHoursOfOperationError::InvalidRequest(e) => e.0, UpdateHoursOfOperationError::InvalidParameter(e) => e.0, UpdateHoursOfOperationError::ResourceNotFound(e) => e.0, UpdateHoursOfOperationError::Throttling(e) => e.0, UpdateHoursOfOperationError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateHoursOfOperationError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::DuplicateResource => UpdateHoursOfOperationError::DuplicateResource(DuplicateResourceException(e)),
+            ErrorCode::InvalidRequest => UpdateHoursOfOperationError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateHoursOfOperationError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateHoursOfOperationError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateHoursOfOperationError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateHoursOfOperationError::InternalService(InternalServiceException(e)),
+            _ => UpdateHoursOfOperationError::InternalService(InternalServiceException(crate::error::outside_model("UpdateHoursOfOperation", e))),
+        }
+    }
+}
+
+/// What `DeleteHoursOfOperation` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteHoursOfOperationError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for DeleteHoursOfOperationError { fn from(e: InvalidRequestException) -> Self { DeleteHoursOfOperationError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for DeleteHoursOfOperationError { fn from(e: InvalidParameterException) -> Self { DeleteHoursOfOperationError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for DeleteHoursOfOperationError { fn from(e: ResourceNotFoundException) -> Self { DeleteHoursOfOperationError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for DeleteHoursOfOperationError { fn from(e: ThrottlingException) -> Self { DeleteHoursOfOperationError::Throttling(e) } }
+impl From<InternalServiceException> for DeleteHoursOfOperationError { fn from(e: InternalServiceException) -> Self { DeleteHoursOfOperationError::InternalService(e) } }
+impl From<DeleteHoursOfOperationError> for ApiError {
+    fn from(e: DeleteHoursOfOperationError) -> ApiError { match e { DeleteHoursOfOperationError::InvalidRequest(e) => e.0, DeleteHoursOfOperationError::InvalidParameter(e) => e.0, DeleteHoursOfOperationError::ResourceNotFound(e) => e.0, DeleteHoursOfOperationError::Throttling(e) => e.0, DeleteHoursOfOperationError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for DeleteHoursOfOperationError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => DeleteHoursOfOperationError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => DeleteHoursOfOperationError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => DeleteHoursOfOperationError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => DeleteHoursOfOperationError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => DeleteHoursOfOperationError::InternalService(InternalServiceException(e)),
+            _ => DeleteHoursOfOperationError::InternalService(InternalServiceException(crate::error::outside_model("DeleteHoursOfOperation", e))),
+        }
+    }
+}
+
 /// One trait per served operation; the service implements each where the
 /// operation's logic lives.
 pub mod ops {
@@ -9553,11 +10284,31 @@ pub mod ops {
     pub trait ListUserProficiencies: Send + Sync {
         fn list_user_proficiencies(&self, ctx: &RequestContext, input: ListUserProficienciesRequest) -> impl std::future::Future<Output = Result<ListUserProficienciesResponse, ListUserProficienciesError>> + Send;
     }
+    /// `CreateHoursOfOperation`: PUT `/hours-of-operations/{InstanceId}`.
+    pub trait CreateHoursOfOperation: Send + Sync {
+        fn create_hours_of_operation(&self, ctx: &RequestContext, input: CreateHoursOfOperationRequest) -> impl std::future::Future<Output = Result<CreateHoursOfOperationResponse, CreateHoursOfOperationError>> + Send;
+    }
+    /// `DescribeHoursOfOperation`: GET `/hours-of-operations/{InstanceId}/{HoursOfOperationId}`.
+    pub trait DescribeHoursOfOperation: Send + Sync {
+        fn describe_hours_of_operation(&self, ctx: &RequestContext, input: DescribeHoursOfOperationRequest) -> impl std::future::Future<Output = Result<DescribeHoursOfOperationResponse, DescribeHoursOfOperationError>> + Send;
+    }
+    /// `ListHoursOfOperations`: GET `/hours-of-operations-summary/{InstanceId}`.
+    pub trait ListHoursOfOperations: Send + Sync {
+        fn list_hours_of_operations(&self, ctx: &RequestContext, input: ListHoursOfOperationsRequest) -> impl std::future::Future<Output = Result<ListHoursOfOperationsResponse, ListHoursOfOperationsError>> + Send;
+    }
+    /// `UpdateHoursOfOperation`: POST `/hours-of-operations/{InstanceId}/{HoursOfOperationId}`.
+    pub trait UpdateHoursOfOperation: Send + Sync {
+        fn update_hours_of_operation(&self, ctx: &RequestContext, input: UpdateHoursOfOperationRequest) -> impl std::future::Future<Output = Result<(), UpdateHoursOfOperationError>> + Send;
+    }
+    /// `DeleteHoursOfOperation`: DELETE `/hours-of-operations/{InstanceId}/{HoursOfOperationId}`.
+    pub trait DeleteHoursOfOperation: Send + Sync {
+        fn delete_hours_of_operation(&self, ctx: &RequestContext, input: DeleteHoursOfOperationRequest) -> impl std::future::Future<Output = Result<(), DeleteHoursOfOperationError>> + Send;
+    }
 }
 
 /// The Connect API as roster serves it: every served operation's trait.
-pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static {}
-impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + Send + Sync + 'static> Connect for T {}
+pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + Send + Sync + 'static {}
+impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + Send + Sync + 'static> Connect for T {}
 
 /// Decodes the operation's input in one pass (body and bound members), checks the
 /// model's constraints, runs the operation and encodes its output.
@@ -9847,6 +10598,31 @@ pub async fn dispatch<S: Connect>(svc: &S, ctx: &RequestContext, op: Operation, 
             let input = <ListUserProficienciesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListUserProficienciesError>)?;
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListUserProficienciesError::from(Failure::from(v))))?;
             crate::encode(&ops::ListUserProficiencies::list_user_proficiencies(svc, ctx, input).await?)
+        }
+        Operation::CreateHoursOfOperation => {
+            let input = <CreateHoursOfOperationRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<CreateHoursOfOperationError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(CreateHoursOfOperationError::from(Failure::from(v))))?;
+            crate::encode(&ops::CreateHoursOfOperation::create_hours_of_operation(svc, ctx, input).await?)
+        }
+        Operation::DescribeHoursOfOperation => {
+            let input = <DescribeHoursOfOperationRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DescribeHoursOfOperationError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DescribeHoursOfOperationError::from(Failure::from(v))))?;
+            crate::encode(&ops::DescribeHoursOfOperation::describe_hours_of_operation(svc, ctx, input).await?)
+        }
+        Operation::ListHoursOfOperations => {
+            let input = <ListHoursOfOperationsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListHoursOfOperationsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListHoursOfOperationsError::from(Failure::from(v))))?;
+            crate::encode(&ops::ListHoursOfOperations::list_hours_of_operations(svc, ctx, input).await?)
+        }
+        Operation::UpdateHoursOfOperation => {
+            let input = <UpdateHoursOfOperationRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateHoursOfOperationError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateHoursOfOperationError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateHoursOfOperation::update_hours_of_operation(svc, ctx, input).await?)
+        }
+        Operation::DeleteHoursOfOperation => {
+            let input = <DeleteHoursOfOperationRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DeleteHoursOfOperationError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DeleteHoursOfOperationError::from(Failure::from(v))))?;
+            crate::encode(&ops::DeleteHoursOfOperation::delete_hours_of_operation(svc, ctx, input).await?)
         }
         other => Err(ApiError::not_implemented(other.name())),
     }

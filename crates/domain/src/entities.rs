@@ -1,4 +1,5 @@
-//! Security profiles, routing profiles, queues and hours of operation.
+//! Security profiles, routing profiles and queues. Hours of operation are in
+//! [`crate::hours`].
 
 use crate::tags::Tags;
 use crate::time::Modified;
@@ -76,13 +77,5 @@ pub struct Queue {
     pub name: String,
     pub queue_type: QueueType,
     pub hours_of_operation_id: String,
-    pub modified: Modified,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct HoursOfOperation {
-    pub id: String,
-    pub name: String,
-    pub time_zone: String,
     pub modified: Modified,
 }

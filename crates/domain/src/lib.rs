@@ -6,6 +6,7 @@ pub mod channel;
 pub mod entities;
 pub mod error;
 pub mod hierarchy;
+pub mod hours;
 pub mod instance;
 pub mod password;
 pub mod proficiency;

@@ -85,6 +85,13 @@ pub(crate) fn store(e: StoreError) -> Failure {
                 "The instance already has {limit} users, the most it may hold. Delete users, or start roster with --max-users-per-instance (or ROSTER_MAX_USERS_PER_INSTANCE) set higher."
             ),
         ),
+        StoreError::QuotaReached { kind, limit } => Failure::new(
+            ErrorCode::ServiceQuotaExceeded,
+            format!(
+                "The instance already has {limit} resources of kind {}, the most it may hold; delete some first.",
+                kind.as_str()
+            ),
+        ),
         StoreError::Rejected(d) => domain(d),
         StoreError::Backend(detail) => {
             tracing::error!(%detail, "storage failure");

@@ -4,9 +4,9 @@
 use roster_api::*;
 use roster_domain::arn::{instance_arn, resource_arn, ResourceKind};
 use roster_domain::entities::{
-    HoursOfOperation, MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue,
-    SecurityProfile,
+    MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue, SecurityProfile,
 };
+use roster_domain::hours::HoursOfOperation;
 use roster_domain::instance::{
     self as inst, IdentityManagementType, Instance, InstanceAttributeType,
 };
@@ -72,12 +72,7 @@ impl ops::CreateInstance for ConnectService {
             inbound_calls_enabled: inbound,
             outbound_calls_enabled: outbound,
         };
-        let hours = HoursOfOperation {
-            id: new_id(),
-            name: "Basic Hours".into(),
-            time_zone: "America/New_York".into(),
-            modified: m.clone(),
-        };
+        let hours = HoursOfOperation::basic(new_id(), m.clone());
         let queue = Queue {
             id: new_id(),
             name: "BasicQueue".into(),

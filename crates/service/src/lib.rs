@@ -6,6 +6,7 @@
 mod convert;
 mod errors;
 mod hierarchy;
+mod hours;
 mod instances;
 mod proficiencies;
 mod profiles;

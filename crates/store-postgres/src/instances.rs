@@ -9,7 +9,7 @@ use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_opt, Tx};
 use crate::error::{on_unique, Result};
-use crate::{profiles, routing, scope, tags};
+use crate::{hours, profiles, routing, scope, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -108,7 +108,7 @@ pub(crate) async fn create(tx: &Tx<'_>, new: &NewInstance) -> Result<()> {
         write_attribute(tx, &i.id, *attribute, *value).await?;
     }
     for h in &new.hours_of_operation {
-        profiles::insert_hours(tx, &i.id, h).await?;
+        hours::insert(tx, &i.id, h).await?;
     }
     for q in &new.queues {
         profiles::insert_queue(tx, &i.id, q).await?;

@@ -23,6 +23,7 @@
 mod db;
 mod error;
 mod hierarchy;
+mod hours;
 mod instances;
 mod proficiencies;
 mod profiles;
@@ -41,6 +42,7 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use roster_domain::entities::{Queue, QueueType, RoutingProfile, SecurityProfile};
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
+use roster_domain::hours::{HoursChange, HoursOfOperation};
 use roster_domain::instance::{Instance, InstanceAttributeType};
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::tags::Tags;
@@ -55,6 +57,7 @@ use roster_store::{
 use crate::db::{transaction, Mode};
 use crate::error::{Error, Result};
 
+pub use crate::schema::versions as schema_versions;
 pub use crate::schema::LATEST_VERSION as SCHEMA_VERSION;
 
 /// Prepared statements a connection keeps before it forgets them all. Searches

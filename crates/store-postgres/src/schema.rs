@@ -31,7 +31,7 @@ use crate::db::Tx;
 use crate::error::{Error, Result};
 
 /// `(version, SQL)`, in order. Never edit an applied migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (8, V8)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (5, V5), (8, V8)];
 
 /// The highest schema version this build knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -51,6 +51,12 @@ CREATE TABLE routing_profile_manual_queues (
     PRIMARY KEY (routing_profile_id, position)
 );
 "#;
+
+/// Every schema version this build knows, in order. They only increase: a number may
+/// be skipped.
+pub fn versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|(v, _)| *v).collect()
+}
 
 const V1: &str = r#"
 CREATE TABLE instances (
@@ -290,6 +296,46 @@ CREATE INDEX user_proficiencies_by_attribute
     ON user_proficiencies (instance_id, attribute_name, attribute_value, level, user_id);
 "#;
 
+/// Hours of operation in full: a description, unique names per instance, the
+/// openings of each (times in minutes since midnight, an end of 0 being the midnight
+/// that closes the day) and the parents each links to. Every hours of operation stored
+/// before this was an instance's default `Basic Hours`, which is open all day every
+/// day; they get those openings and their description. (Versions 2 to 4 are the
+/// embedded store's; the numbers are shared so that each names one change.)
+const V5: &str = r#"
+ALTER TABLE hours_of_operation ADD COLUMN description TEXT COLLATE "C";
+ALTER TABLE hours_of_operation
+    ADD CONSTRAINT hours_of_operation_name_unique UNIQUE (instance_id, name);
+
+CREATE TABLE hours_of_operation_config (
+    hours_id     TEXT COLLATE "C" NOT NULL REFERENCES hours_of_operation (id) ON DELETE CASCADE,
+    position     BIGINT NOT NULL,
+    day          TEXT COLLATE "C" NOT NULL,
+    start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+    end_minute   INTEGER NOT NULL CHECK (end_minute BETWEEN 0 AND 1439),
+    PRIMARY KEY (hours_id, position)
+);
+
+-- The hours of operation whose overrides `hours_id` takes, in the order given.
+CREATE TABLE hours_of_operation_parents (
+    hours_id  TEXT COLLATE "C" NOT NULL REFERENCES hours_of_operation (id) ON DELETE CASCADE,
+    position  BIGINT NOT NULL,
+    parent_id TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (hours_id, position)
+);
+CREATE INDEX hours_of_operation_parents_by_parent ON hours_of_operation_parents (parent_id, hours_id);
+
+-- "Which queues use these hours", asked before they are deleted.
+CREATE INDEX queues_by_hours ON queues (instance_id, hours_of_operation_id, id);
+
+UPDATE hours_of_operation SET description = 'Basic Hours' WHERE name = 'Basic Hours';
+INSERT INTO hours_of_operation_config (hours_id, position, day, start_minute, end_minute)
+SELECT h.id, d.position, d.day, 0, 0
+FROM hours_of_operation h,
+     (VALUES (0, 'SUNDAY'), (1, 'MONDAY'), (2, 'TUESDAY'), (3, 'WEDNESDAY'), (4, 'THURSDAY'),
+             (5, 'FRIDAY'), (6, 'SATURDAY')) AS d (position, day);
+"#;
+
 /// Trigram indexes of the lowered names, which `pg_trgm` provides: they answer
 /// `LIKE '%needle%'` (CONTAINS) for needles of three characters or more. Made at
 /// start-up when the extension is there or can be created, outside the numbered
@@ -500,10 +546,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn versions_are_increasing_from_one() {
+    fn versions_increase_from_one() {
         assert_eq!(MIGRATIONS[0].0, 1);
         for pair in MIGRATIONS.windows(2) {
-            assert!(pair[0].0 < pair[1].0, "{} then {}", pair[0].0, pair[1].0);
+            assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].0, pair[1].0);
         }
     }
 

@@ -8,7 +8,7 @@ use roster_store::{NewInstance, PageRequest};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::Result;
-use crate::{profiles, routing, scope, tags};
+use crate::{hours, profiles, routing, scope, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -100,7 +100,7 @@ pub(crate) fn create(conn: &Connection, new: &NewInstance) -> Result<()> {
         write_attribute(conn, &i.id, *attribute, *value)?;
     }
     for h in &new.hours_of_operation {
-        profiles::insert_hours(conn, &i.id, h)?;
+        hours::insert(conn, &i.id, h)?;
     }
     for q in &new.queues {
         profiles::insert_queue(conn, &i.id, q)?;

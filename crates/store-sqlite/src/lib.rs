@@ -10,6 +10,7 @@
 
 mod error;
 mod hierarchy;
+mod hours;
 mod instances;
 mod proficiencies;
 mod profiles;
@@ -30,6 +31,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use roster_domain::entities::{Queue, QueueType, RoutingProfile, SecurityProfile};
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
+use roster_domain::hours::{HoursChange, HoursOfOperation};
 use roster_domain::instance::{Instance, InstanceAttributeType};
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::tags::Tags;

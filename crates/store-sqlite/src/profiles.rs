@@ -1,7 +1,7 @@
-//! Security profiles, routing profiles, queues and hours of operation.
+//! Security profiles, routing profiles and queues.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::entities::{HoursOfOperation, Queue, QueueType, SecurityProfile};
+use roster_domain::entities::{Queue, QueueType, SecurityProfile};
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
 use roster_store::sql::{corrupt, duplicate, holders, in_use, limit, missing, not_found};
@@ -143,20 +143,7 @@ pub(crate) fn delete_security_profile(conn: &Connection, at: &InstanceRef, id: &
     Ok(())
 }
 
-// ---- hours of operation and queues --------------------------------------------------
-
-pub(crate) fn insert_hours(
-    conn: &Connection,
-    instance_id: &str,
-    h: &HoursOfOperation,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO hours_of_operation (id, instance_id, name, time_zone, modified_ms, modified_region) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![h.id, instance_id, h.name, h.time_zone, h.modified.time.0, h.modified.region])?;
-    Ok(())
-}
+// ---- queues -------------------------------------------------------------------------
 
 pub(crate) fn insert_queue(conn: &Connection, instance_id: &str, q: &Queue) -> Result<()> {
     if !scope::exists_in(

@@ -17,7 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::error::Error;
 
 /// `(version, SQL)`, in order. Never edit an applied migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (8, V8)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (8, V8)];
 
 /// The highest schema version this build knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -505,6 +505,45 @@ BEGIN
 END;
 "#;
 
+/// Hours of operation in full: a description, unique names per instance, the
+/// openings of each (times in minutes since midnight, an end of 0 being the midnight
+/// that closes the day) and the parents each links to. Every hours of operation stored
+/// before this was an instance's default `Basic Hours`, which is open all day every
+/// day; they get those openings and their description.
+const V5: &str = r#"
+ALTER TABLE hours_of_operation ADD COLUMN description TEXT;
+CREATE UNIQUE INDEX hours_of_operation_name ON hours_of_operation (instance_id, name);
+
+CREATE TABLE hours_of_operation_config (
+    hours_id     TEXT NOT NULL REFERENCES hours_of_operation (id) ON DELETE CASCADE,
+    position     INTEGER NOT NULL,
+    day          TEXT NOT NULL,
+    start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+    end_minute   INTEGER NOT NULL CHECK (end_minute BETWEEN 0 AND 1439),
+    PRIMARY KEY (hours_id, position)
+) WITHOUT ROWID;
+
+-- The hours of operation whose overrides `hours_id` takes, in the order given.
+CREATE TABLE hours_of_operation_parents (
+    hours_id  TEXT NOT NULL REFERENCES hours_of_operation (id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    parent_id TEXT NOT NULL,
+    PRIMARY KEY (hours_id, position)
+) WITHOUT ROWID;
+CREATE INDEX hours_of_operation_parents_by_parent ON hours_of_operation_parents (parent_id, hours_id);
+
+-- "Which queues use these hours", asked before they are deleted.
+CREATE INDEX queues_by_hours ON queues (instance_id, hours_of_operation_id, id);
+
+UPDATE hours_of_operation SET description = 'Basic Hours' WHERE name = 'Basic Hours';
+INSERT INTO hours_of_operation_config (hours_id, position, day, start_minute, end_minute)
+SELECT h.id, d.position, d.day, 0, 0
+FROM hours_of_operation h,
+     (SELECT 0 AS position, 'SUNDAY' AS day UNION ALL SELECT 1, 'MONDAY' UNION ALL SELECT 2, 'TUESDAY'
+      UNION ALL SELECT 3, 'WEDNESDAY' UNION ALL SELECT 4, 'THURSDAY' UNION ALL SELECT 5, 'FRIDAY'
+      UNION ALL SELECT 6, 'SATURDAY') d;
+"#;
+
 /// Routing profiles: which one is the instance's default, and their manual assignment
 /// queues. The default is the profile every instance was created with, the only one
 /// named "Basic Routing Profile" unless renamed.
@@ -588,9 +627,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn versions_are_increasing_from_one() {
-        for (i, (v, _)) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(*v, i as i64 + 1);
+    fn versions_increase_from_one() {
+        assert_eq!(MIGRATIONS[0].0, 1);
+        for pair in MIGRATIONS.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].0, pair[1].0);
         }
     }
 
@@ -651,7 +691,12 @@ mod tests {
                  VALUES ('u', 'i', 'Language', 'English', 4.0);",
         )
         .unwrap();
-        assert_eq!(migrate(&mut conn, 1).unwrap(), vec![3, 4]);
+        let later: Vec<i64> = MIGRATIONS
+            .iter()
+            .map(|(v, _)| *v)
+            .filter(|v| *v > 2)
+            .collect();
+        assert_eq!(migrate(&mut conn, 1).unwrap(), later);
 
         let terms: Vec<(String, String, String, String)> = conn
             .prepare("SELECT kind, a, b, uname FROM search_terms ORDER BY kind, a")
@@ -690,6 +735,50 @@ mod tests {
             )
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn hours_stored_before_v5_are_the_default_open_all_week() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+        )
+        .unwrap();
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v < 5) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
+                [version],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO instances (id, account_id, region, identity_management_type, created_ms, \
+                 inbound_calls_enabled, outbound_calls_enabled) VALUES ('i', 'a', 'r', 'SAML', 0, 1, 1);
+             INSERT INTO hours_of_operation (id, instance_id, name, time_zone, modified_ms, modified_region) \
+                 VALUES ('h', 'i', 'Basic Hours', 'America/New_York', 0, 'r');",
+        )
+        .unwrap();
+        migrate(&mut conn, 1).unwrap();
+        let description: Option<String> = conn
+            .query_row("SELECT description FROM hours_of_operation", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(description.as_deref(), Some("Basic Hours"));
+        let openings: Vec<(String, i64, i64)> = conn
+            .prepare(
+                "SELECT day, start_minute, end_minute FROM hours_of_operation_config \
+                 WHERE hours_id = 'h' ORDER BY position",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let week = roster_domain::hours::WeeklyHours::from_stored(openings).unwrap();
+        assert_eq!(week, roster_domain::hours::WeeklyHours::always_open());
     }
 
     fn trigram_hits(conn: &Connection, needle: &str) -> i64 {

@@ -9,10 +9,9 @@
 
 use async_trait::async_trait;
 use roster_domain::arn::ResourceKind;
-use roster_domain::entities::{
-    HoursOfOperation, Queue, QueueType, RoutingProfile, SecurityProfile,
-};
+use roster_domain::entities::{Queue, QueueType, RoutingProfile, SecurityProfile};
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
+use roster_domain::hours::{HoursChange, HoursOfOperation};
 use roster_domain::instance::{Instance, InstanceAttributeType};
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::search::Condition;
@@ -51,6 +50,9 @@ pub enum StoreError {
     /// The instance holds as many users as it may.
     #[error("the instance already has {limit} users")]
     UserLimit { limit: u64 },
+    /// The instance holds as many resources of this kind as it may.
+    #[error("the instance already has {limit} of kind {}", kind.as_str())]
+    QuotaReached { kind: ResourceKind, limit: u64 },
     /// An edit refused the stored state.
     #[error(transparent)]
     Rejected(#[from] DomainError),
@@ -225,6 +227,39 @@ pub trait Store: Send + Sync + 'static {
         types: &[QueueType],
         page: &PageRequest,
     ) -> StoreResult<Vec<Queue>>;
+
+    // ---- hours of operation -------------------------------------------------------------
+
+    /// Creates hours of operation. A name already used in the instance is `Duplicate`;
+    /// a parent that is not hours of operation of the instance is `MissingReference`;
+    /// an instance already holding [`roster_domain::hours::MAX_PER_INSTANCE`] is
+    /// `QuotaReached`.
+    async fn create_hours_of_operation(
+        &self,
+        at: &InstanceRef,
+        hours: HoursOfOperation,
+    ) -> StoreResult<()>;
+    async fn get_hours_of_operation(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+    ) -> StoreResult<HoursOfOperation>;
+    async fn list_hours_of_operations(
+        &self,
+        at: &InstanceRef,
+        page: &PageRequest,
+    ) -> StoreResult<Vec<HoursOfOperation>>;
+    /// Applies `change` to the stored hours atomically, stamped with `modified`. A name
+    /// used by other hours of the instance is `Duplicate`.
+    async fn update_hours_of_operation(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+        change: HoursChange,
+        modified: &Modified,
+    ) -> StoreResult<()>;
+    /// `InUse` while a queue uses the hours or other hours name them as a parent.
+    async fn delete_hours_of_operation(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
 
     // ---- tags -------------------------------------------------------------------------
 

@@ -60,6 +60,22 @@ pub fn holders(n: i64) -> String {
     }
 }
 
+/// Why hours of operation are in use by `n` queues, `first` (in id order) among them.
+pub fn queues_use(n: i64, first: &str) -> String {
+    match n {
+        1 => format!("queue {first} uses it"),
+        _ => format!("{n} queues use it, queue {first} among them"),
+    }
+}
+
+/// Why hours of operation are in use as the parent of `n` others, `first` among them.
+pub fn linked_as_parent(n: i64, first: &str) -> String {
+    match n {
+        1 => format!("hours of operation {first} link to it as a parent"),
+        _ => format!("{n} hours of operation link to it as a parent, {first} among them"),
+    }
+}
+
 /// `Rejected` when a resource would carry `count` tags, more than [`MAX_TAGS`].
 pub fn tag_limit(count: usize) -> Result<(), StoreError> {
     if count <= MAX_TAGS {
@@ -157,6 +173,22 @@ macro_rules! sql_store_calls {
                 = routing::routing_profile_user_count;
             read list_queues(at: &InstanceRef, types: &[QueueType], page: &PageRequest)
                 -> Vec<Queue> = profiles::list_queues;
+
+            // ---- hours of operation -------------------------------------------------------
+
+            write create_hours_of_operation(at: &InstanceRef, hours: HoursOfOperation) -> ()
+                = hours::create;
+            read_point get_hours_of_operation(at: &InstanceRef, id: &str) -> HoursOfOperation
+                = hours::get;
+            read list_hours_of_operations(at: &InstanceRef, page: &PageRequest)
+                -> Vec<HoursOfOperation> = hours::list;
+            write update_hours_of_operation(
+                at: &InstanceRef,
+                id: &str,
+                change: HoursChange,
+                modified: &Modified,
+            ) -> () = hours::update;
+            write delete_hours_of_operation(at: &InstanceRef, id: &str) -> () = hours::delete;
 
             // ---- tags -------------------------------------------------------------------------
 

@@ -12,10 +12,10 @@ use roster_domain::channel::{
     PhoneType, UserConfig, VoiceEnhancementMode,
 };
 use roster_domain::entities::{
-    HoursOfOperation, MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue,
-    SecurityProfile,
+    MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue, SecurityProfile,
 };
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure};
+use roster_domain::hours::HoursOfOperation;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
@@ -116,12 +116,7 @@ pub fn new_instance(scope: &Scope, alias: Option<&str>) -> (NewInstance, Fixture
         profile("CallCenterManager", &["Users.View"]),
         profile("QualityAnalyst", &[]),
     ];
-    let hours = HoursOfOperation {
-        id: new_id(),
-        name: "Basic Hours".into(),
-        time_zone: "America/New_York".into(),
-        modified: m.clone(),
-    };
+    let hours = HoursOfOperation::basic(new_id(), m.clone());
     let standard = Queue {
         id: new_id(),
         name: "BasicQueue".into(),
