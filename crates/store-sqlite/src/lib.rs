@@ -48,6 +48,7 @@ use crate::error::Error;
 use crate::reader::ReadPool;
 use crate::writer::Writer;
 
+pub use crate::schema::versions as schema_versions;
 pub use crate::schema::LATEST_VERSION as SCHEMA_VERSION;
 pub use crate::writer::WriteStats;
 

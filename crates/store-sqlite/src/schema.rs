@@ -19,6 +19,12 @@ use crate::error::Error;
 /// `(version, SQL)`, in order. Never edit an applied migration; add a new one.
 const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (8, V8)];
 
+/// Every schema version this build knows, in order. They only increase: a number may
+/// be skipped.
+pub fn versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|(v, _)| *v).collect()
+}
+
 /// The highest schema version this build knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
