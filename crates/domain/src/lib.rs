@@ -10,6 +10,7 @@ pub mod instance;
 pub mod password;
 pub mod proficiency;
 pub mod search;
+pub mod security;
 pub mod tags;
 pub mod time;
 pub mod user;
