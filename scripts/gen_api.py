@@ -35,6 +35,9 @@ SERVED = [
     "CreateSecurityProfile", "DescribeSecurityProfile", "ListSecurityProfiles", "DeleteSecurityProfile",
     "CreateRoutingProfile", "DescribeRoutingProfile", "ListRoutingProfiles", "DeleteRoutingProfile",
     "ListQueues",
+    # security profiles
+    "UpdateSecurityProfile", "ListSecurityProfilePermissions", "ListSecurityProfileApplications",
+    "ListSecurityProfileFlowModules", "ListSecurityProfileAIAgents",
     # tags
     "TagResource", "UntagResource", "ListTagsForResource",
     # users

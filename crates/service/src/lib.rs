@@ -10,6 +10,7 @@ mod instances;
 mod proficiencies;
 mod profiles;
 mod search;
+mod security_profiles;
 mod tagging;
 mod token;
 mod users;

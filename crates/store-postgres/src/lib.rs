@@ -29,6 +29,7 @@ mod profiles;
 mod schema;
 mod scope;
 mod search;
+mod security_profiles;
 mod tags;
 mod users;
 
@@ -42,6 +43,7 @@ use roster_domain::entities::{Queue, QueueType, RoutingProfile, SecurityProfile}
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
 use roster_domain::instance::{Instance, InstanceAttributeType};
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
+use roster_domain::security::SecurityProfileUpdate;
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
 use roster_domain::user::User;
@@ -54,6 +56,7 @@ use roster_store::{
 use crate::db::{transaction, Mode};
 use crate::error::{Error, Result};
 
+pub use crate::schema::versions as schema_versions;
 pub use crate::schema::LATEST_VERSION as SCHEMA_VERSION;
 
 /// Prepared statements a connection keeps before it forgets them all. Searches

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use roster_scratch_db::{admin_url, ScratchDatabase};
 use roster_store::suite::{new_instance, plain_user, setup};
 use roster_store::{PageRequest, Store, StoreError};
-use roster_store_postgres::{PostgresOptions, PostgresStore, SCHEMA_VERSION};
+use roster_store_postgres::{schema_versions, PostgresOptions, PostgresStore, SCHEMA_VERSION};
 use tokio_postgres::NoTls;
 
 async fn sql(url: &str) -> tokio_postgres::Client {
@@ -47,7 +47,7 @@ async fn stores_starting_together_migrate_once() {
         .await
         .unwrap();
     let versions: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
-    assert_eq!(versions, (1..=SCHEMA_VERSION).collect::<Vec<_>>());
+    assert_eq!(versions, schema_versions());
     assert!(stores.iter().all(|s| s.trigram_indexes()));
     // Each store works on the schema the first one made.
     let fx = setup(&stores[0]).await;
@@ -79,7 +79,7 @@ async fn stores_starting_together_migrate_once() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(n, SCHEMA_VERSION);
+    assert_eq!(n, schema_versions().len() as i64);
     again.close();
     for s in &stores {
         s.close();

@@ -17,6 +17,7 @@ mod reader;
 mod schema;
 mod scope;
 mod search;
+mod security_profiles;
 mod tags;
 mod users;
 mod writer;
@@ -31,6 +32,7 @@ use roster_domain::entities::{Queue, QueueType, RoutingProfile, SecurityProfile}
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
 use roster_domain::instance::{Instance, InstanceAttributeType};
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
+use roster_domain::security::SecurityProfileUpdate;
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
 use roster_domain::user::User;
@@ -45,6 +47,7 @@ use crate::error::Error;
 use crate::reader::ReadPool;
 use crate::writer::Writer;
 
+pub use crate::schema::versions as schema_versions;
 pub use crate::schema::LATEST_VERSION as SCHEMA_VERSION;
 pub use crate::writer::WriteStats;
 
