@@ -40,6 +40,9 @@ SERVED = [
     "AssociateRoutingProfileQueues", "DisassociateRoutingProfileQueues",
     "ListRoutingProfileQueues", "ListRoutingProfileManualAssignmentQueues",
     "ListQueues",
+    # security profiles
+    "UpdateSecurityProfile", "ListSecurityProfilePermissions", "ListSecurityProfileApplications",
+    "ListSecurityProfileFlowModules", "ListSecurityProfileAIAgents",
     # tags
     "TagResource", "UntagResource", "ListTagsForResource",
     # users

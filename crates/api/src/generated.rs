@@ -1783,6 +1783,419 @@ impl crate::check::Validate for ListQueuesResponse {
     }
 }
 
+impl crate::de::Input for UpdateSecurityProfileRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateSecurityProfileRequestVisitor { security_profile_id: crate::de::bound(b.label("SecurityProfileId"), "SecurityProfileId")?, instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateSecurityProfileRequest {
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Permissions", skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<String>>,
+    /// Bound to the HTTP uri `SecurityProfileId`.
+    #[serde(rename = "SecurityProfileId")]
+    pub security_profile_id: String,
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "AllowedAccessControlTags", skip_serializing_if = "Option::is_none")]
+    pub allowed_access_control_tags: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "TagRestrictedResources", skip_serializing_if = "Option::is_none")]
+    pub tag_restricted_resources: Option<Vec<String>>,
+    #[serde(rename = "Applications", skip_serializing_if = "Option::is_none")]
+    pub applications: Option<Vec<Application>>,
+    #[serde(rename = "HierarchyRestrictedResources", skip_serializing_if = "Option::is_none")]
+    pub hierarchy_restricted_resources: Option<Vec<String>>,
+    #[serde(rename = "AllowedAccessControlHierarchyGroupId", skip_serializing_if = "Option::is_none")]
+    pub allowed_access_control_hierarchy_group_id: Option<String>,
+    #[serde(rename = "AllowedFlowModules", skip_serializing_if = "Option::is_none")]
+    pub allowed_flow_modules: Option<Vec<FlowModule>>,
+    #[serde(rename = "AllowedAIAgents", skip_serializing_if = "Option::is_none")]
+    pub allowed_ai_agents: Option<Vec<AIAgent>>,
+    #[serde(rename = "GranularAccessControlConfiguration", skip_serializing_if = "Option::is_none")]
+    pub granular_access_control_configuration: Option<GranularAccessControlConfiguration>,
+}
+impl std::fmt::Debug for UpdateSecurityProfileRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateSecurityProfileRequest").field("Description", &self.description).field("Permissions", &self.permissions).field("SecurityProfileId", &self.security_profile_id).field("InstanceId", &self.instance_id).field("AllowedAccessControlTags", &self.allowed_access_control_tags).field("TagRestrictedResources", &self.tag_restricted_resources).field("Applications", &self.applications).field("HierarchyRestrictedResources", &self.hierarchy_restricted_resources).field("AllowedAccessControlHierarchyGroupId", &self.allowed_access_control_hierarchy_group_id).field("AllowedFlowModules", &self.allowed_flow_modules).field("AllowedAIAgents", &self.allowed_ai_agents).field("GranularAccessControlConfiguration", &self.granular_access_control_configuration).finish()
+    }
+}
+impl crate::check::Validate for UpdateSecurityProfileRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 0, 250)?; }
+        if let Some(v) = &self.permissions { crate::check::count(&path.member("Permissions"), v.len(), 0, 500)?; for (i0, item0) in v.iter().enumerate() { crate::check::str_len(&&path.member("Permissions").index(i0), item0, 1, 128)?; } }
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.allowed_access_control_tags { crate::check::count(&path.member("AllowedAccessControlTags"), v.len(), 0, 4)?; for (k0, v0) in v.iter() { let _ = &v0; crate::check::str_len(&&path.member("AllowedAccessControlTags").key(k0), k0, 1, 128)?; crate::check::str_len(&&path.member("AllowedAccessControlTags").key(k0), v0, 0, 256)?; } }
+        if let Some(v) = &self.tag_restricted_resources { crate::check::count(&path.member("TagRestrictedResources"), v.len(), 0, 10)?; for (i0, item0) in v.iter().enumerate() { crate::check::str_len(&&path.member("TagRestrictedResources").index(i0), item0, 1, 128)?; } }
+        if let Some(v) = &self.applications { crate::check::count(&path.member("Applications"), v.len(), 0, 10)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("Applications").index(i0))?; } }
+        if let Some(v) = &self.hierarchy_restricted_resources { for (i0, item0) in v.iter().enumerate() { crate::check::str_len(&&path.member("HierarchyRestrictedResources").index(i0), item0, 1, 128)?; } }
+        if let Some(v) = &self.allowed_flow_modules { crate::check::count(&path.member("AllowedFlowModules"), v.len(), 0, 10)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AllowedFlowModules").index(i0))?; } }
+        if let Some(v) = &self.allowed_ai_agents { crate::check::count(&path.member("AllowedAIAgents"), v.len(), 0, 100)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AllowedAIAgents").index(i0))?; } }
+        if let Some(v) = &self.granular_access_control_configuration { v.validate_at(&path.member("GranularAccessControlConfiguration"))?; }
+        Ok(())
+    }
+}
+struct UpdateSecurityProfileRequestVisitor { security_profile_id: Option<String>, instance_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateSecurityProfileRequestVisitor {
+    type Value = UpdateSecurityProfileRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateSecurityProfileRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateSecurityProfileRequest, A::Error> {
+        let mut description: Option<String> = None;
+        let mut permissions: Option<Vec<String>> = None;
+        let mut allowed_access_control_tags: Option<std::collections::BTreeMap<String, String>> = None;
+        let mut tag_restricted_resources: Option<Vec<String>> = None;
+        let mut applications: Option<Vec<Application>> = None;
+        let mut hierarchy_restricted_resources: Option<Vec<String>> = None;
+        let mut allowed_access_control_hierarchy_group_id: Option<String> = None;
+        let mut allowed_flow_modules: Option<Vec<FlowModule>> = None;
+        let mut allowed_ai_agents: Option<Vec<AIAgent>> = None;
+        let mut granular_access_control_configuration: Option<GranularAccessControlConfiguration> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Description" => crate::de::member(&mut map, &mut description, "Description")?,
+                "Permissions" => crate::de::member(&mut map, &mut permissions, "Permissions")?,
+                "AllowedAccessControlTags" => crate::de::member(&mut map, &mut allowed_access_control_tags, "AllowedAccessControlTags")?,
+                "TagRestrictedResources" => crate::de::member(&mut map, &mut tag_restricted_resources, "TagRestrictedResources")?,
+                "Applications" => crate::de::member(&mut map, &mut applications, "Applications")?,
+                "HierarchyRestrictedResources" => crate::de::member(&mut map, &mut hierarchy_restricted_resources, "HierarchyRestrictedResources")?,
+                "AllowedAccessControlHierarchyGroupId" => crate::de::member(&mut map, &mut allowed_access_control_hierarchy_group_id, "AllowedAccessControlHierarchyGroupId")?,
+                "AllowedFlowModules" => crate::de::member(&mut map, &mut allowed_flow_modules, "AllowedFlowModules")?,
+                "AllowedAIAgents" => crate::de::member(&mut map, &mut allowed_ai_agents, "AllowedAIAgents")?,
+                "GranularAccessControlConfiguration" => crate::de::member(&mut map, &mut granular_access_control_configuration, "GranularAccessControlConfiguration")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateSecurityProfileRequest { description: description, permissions: permissions, security_profile_id: crate::de::required(self.security_profile_id, "SecurityProfileId")?, instance_id: crate::de::required(self.instance_id, "InstanceId")?, allowed_access_control_tags: allowed_access_control_tags, tag_restricted_resources: tag_restricted_resources, applications: applications, hierarchy_restricted_resources: hierarchy_restricted_resources, allowed_access_control_hierarchy_group_id: allowed_access_control_hierarchy_group_id, allowed_flow_modules: allowed_flow_modules, allowed_ai_agents: allowed_ai_agents, granular_access_control_configuration: granular_access_control_configuration })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateSecurityProfileRequestVisitor {
+    type Value = UpdateSecurityProfileRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateSecurityProfileRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for ListSecurityProfilePermissionsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, ListSecurityProfilePermissionsRequestVisitor { security_profile_id: crate::de::bound(b.label("SecurityProfileId"), "SecurityProfileId")?, instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, next_token: crate::de::bound(b.query("nextToken"), "nextToken")?, max_results: crate::de::bound(b.query("maxResults"), "maxResults")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListSecurityProfilePermissionsRequest {
+    /// Bound to the HTTP uri `SecurityProfileId`.
+    #[serde(rename = "SecurityProfileId")]
+    pub security_profile_id: String,
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP querystring `nextToken`.
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Bound to the HTTP querystring `maxResults`.
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl std::fmt::Debug for ListSecurityProfilePermissionsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListSecurityProfilePermissionsRequest").field("SecurityProfileId", &self.security_profile_id).field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).finish()
+    }
+}
+impl crate::check::Validate for ListSecurityProfilePermissionsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(1000 as f64))?; }
+        Ok(())
+    }
+}
+struct ListSecurityProfilePermissionsRequestVisitor { security_profile_id: Option<String>, instance_id: Option<String>, next_token: Option<String>, max_results: Option<i32> }
+impl<'de> serde::de::Visitor<'de> for ListSecurityProfilePermissionsRequestVisitor {
+    type Value = ListSecurityProfilePermissionsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ListSecurityProfilePermissionsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListSecurityProfilePermissionsRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ListSecurityProfilePermissionsRequest { security_profile_id: crate::de::required(self.security_profile_id, "SecurityProfileId")?, instance_id: crate::de::required(self.instance_id, "InstanceId")?, next_token: self.next_token, max_results: self.max_results })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for ListSecurityProfilePermissionsRequestVisitor {
+    type Value = ListSecurityProfilePermissionsRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ListSecurityProfilePermissionsRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListSecurityProfilePermissionsResponse {
+    #[serde(rename = "Permissions", skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<String>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for ListSecurityProfilePermissionsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListSecurityProfilePermissionsResponse").field("Permissions", &self.permissions).field("NextToken", &self.next_token).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for ListSecurityProfilePermissionsResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.permissions { crate::check::count(&path.member("Permissions"), v.len(), 0, 500)?; for (i0, item0) in v.iter().enumerate() { crate::check::str_len(&&path.member("Permissions").index(i0), item0, 1, 128)?; } }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for ListSecurityProfileApplicationsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, ListSecurityProfileApplicationsRequestVisitor { security_profile_id: crate::de::bound(b.label("SecurityProfileId"), "SecurityProfileId")?, instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, next_token: crate::de::bound(b.query("nextToken"), "nextToken")?, max_results: crate::de::bound(b.query("maxResults"), "maxResults")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListSecurityProfileApplicationsRequest {
+    /// Bound to the HTTP uri `SecurityProfileId`.
+    #[serde(rename = "SecurityProfileId")]
+    pub security_profile_id: String,
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP querystring `nextToken`.
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Bound to the HTTP querystring `maxResults`.
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl std::fmt::Debug for ListSecurityProfileApplicationsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListSecurityProfileApplicationsRequest").field("SecurityProfileId", &self.security_profile_id).field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).finish()
+    }
+}
+impl crate::check::Validate for ListSecurityProfileApplicationsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(1000 as f64))?; }
+        Ok(())
+    }
+}
+struct ListSecurityProfileApplicationsRequestVisitor { security_profile_id: Option<String>, instance_id: Option<String>, next_token: Option<String>, max_results: Option<i32> }
+impl<'de> serde::de::Visitor<'de> for ListSecurityProfileApplicationsRequestVisitor {
+    type Value = ListSecurityProfileApplicationsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ListSecurityProfileApplicationsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListSecurityProfileApplicationsRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ListSecurityProfileApplicationsRequest { security_profile_id: crate::de::required(self.security_profile_id, "SecurityProfileId")?, instance_id: crate::de::required(self.instance_id, "InstanceId")?, next_token: self.next_token, max_results: self.max_results })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for ListSecurityProfileApplicationsRequestVisitor {
+    type Value = ListSecurityProfileApplicationsRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ListSecurityProfileApplicationsRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListSecurityProfileApplicationsResponse {
+    #[serde(rename = "Applications", skip_serializing_if = "Option::is_none")]
+    pub applications: Option<Vec<Application>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for ListSecurityProfileApplicationsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListSecurityProfileApplicationsResponse").field("Applications", &self.applications).field("NextToken", &self.next_token).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for ListSecurityProfileApplicationsResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.applications { crate::check::count(&path.member("Applications"), v.len(), 0, 10)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("Applications").index(i0))?; } }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for ListSecurityProfileFlowModulesRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, ListSecurityProfileFlowModulesRequestVisitor { security_profile_id: crate::de::bound(b.label("SecurityProfileId"), "SecurityProfileId")?, instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, next_token: crate::de::bound(b.query("nextToken"), "nextToken")?, max_results: crate::de::bound(b.query("maxResults"), "maxResults")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListSecurityProfileFlowModulesRequest {
+    /// Bound to the HTTP uri `SecurityProfileId`.
+    #[serde(rename = "SecurityProfileId")]
+    pub security_profile_id: String,
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP querystring `nextToken`.
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Bound to the HTTP querystring `maxResults`.
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl std::fmt::Debug for ListSecurityProfileFlowModulesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListSecurityProfileFlowModulesRequest").field("SecurityProfileId", &self.security_profile_id).field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).finish()
+    }
+}
+impl crate::check::Validate for ListSecurityProfileFlowModulesRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(1000 as f64))?; }
+        Ok(())
+    }
+}
+struct ListSecurityProfileFlowModulesRequestVisitor { security_profile_id: Option<String>, instance_id: Option<String>, next_token: Option<String>, max_results: Option<i32> }
+impl<'de> serde::de::Visitor<'de> for ListSecurityProfileFlowModulesRequestVisitor {
+    type Value = ListSecurityProfileFlowModulesRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ListSecurityProfileFlowModulesRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListSecurityProfileFlowModulesRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ListSecurityProfileFlowModulesRequest { security_profile_id: crate::de::required(self.security_profile_id, "SecurityProfileId")?, instance_id: crate::de::required(self.instance_id, "InstanceId")?, next_token: self.next_token, max_results: self.max_results })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for ListSecurityProfileFlowModulesRequestVisitor {
+    type Value = ListSecurityProfileFlowModulesRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ListSecurityProfileFlowModulesRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListSecurityProfileFlowModulesResponse {
+    #[serde(rename = "AllowedFlowModules", skip_serializing_if = "Option::is_none")]
+    pub allowed_flow_modules: Option<Vec<FlowModule>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for ListSecurityProfileFlowModulesResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListSecurityProfileFlowModulesResponse").field("AllowedFlowModules", &self.allowed_flow_modules).field("NextToken", &self.next_token).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for ListSecurityProfileFlowModulesResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.allowed_flow_modules { crate::check::count(&path.member("AllowedFlowModules"), v.len(), 0, 10)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AllowedFlowModules").index(i0))?; } }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for ListSecurityProfileAIAgentsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, ListSecurityProfileAIAgentsRequestVisitor { security_profile_id: crate::de::bound(b.label("SecurityProfileId"), "SecurityProfileId")?, instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, next_token: crate::de::bound(b.query("nextToken"), "nextToken")?, max_results: crate::de::bound(b.query("maxResults"), "maxResults")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListSecurityProfileAIAgentsRequest {
+    /// Bound to the HTTP uri `SecurityProfileId`.
+    #[serde(rename = "SecurityProfileId")]
+    pub security_profile_id: String,
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP querystring `nextToken`.
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Bound to the HTTP querystring `maxResults`.
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl std::fmt::Debug for ListSecurityProfileAIAgentsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListSecurityProfileAIAgentsRequest").field("SecurityProfileId", &self.security_profile_id).field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).finish()
+    }
+}
+impl crate::check::Validate for ListSecurityProfileAIAgentsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(1000 as f64))?; }
+        Ok(())
+    }
+}
+struct ListSecurityProfileAIAgentsRequestVisitor { security_profile_id: Option<String>, instance_id: Option<String>, next_token: Option<String>, max_results: Option<i32> }
+impl<'de> serde::de::Visitor<'de> for ListSecurityProfileAIAgentsRequestVisitor {
+    type Value = ListSecurityProfileAIAgentsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ListSecurityProfileAIAgentsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListSecurityProfileAIAgentsRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ListSecurityProfileAIAgentsRequest { security_profile_id: crate::de::required(self.security_profile_id, "SecurityProfileId")?, instance_id: crate::de::required(self.instance_id, "InstanceId")?, next_token: self.next_token, max_results: self.max_results })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for ListSecurityProfileAIAgentsRequestVisitor {
+    type Value = ListSecurityProfileAIAgentsRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ListSecurityProfileAIAgentsRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListSecurityProfileAIAgentsResponse {
+    #[serde(rename = "AllowedAIAgents", skip_serializing_if = "Option::is_none")]
+    pub allowed_ai_agents: Option<Vec<AIAgent>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for ListSecurityProfileAIAgentsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListSecurityProfileAIAgentsResponse").field("AllowedAIAgents", &self.allowed_ai_agents).field("NextToken", &self.next_token).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for ListSecurityProfileAIAgentsResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.allowed_ai_agents { crate::check::count(&path.member("AllowedAIAgents"), v.len(), 0, 100)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AllowedAIAgents").index(i0))?; } }
+        Ok(())
+    }
+}
+
 impl crate::de::Input for TagResourceRequest {
     #[allow(unused_variables)]
     fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
@@ -7913,10 +8326,10 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "ListRoutingProfiles", method: "GET", uri: "/routing-profiles-summary/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListRules", method: "GET", uri: "/rules/{InstanceId}", served: false, errors: &["InvalidRequestException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceNotFoundException"] },
     crate::spec::OperationSpec { name: "ListSecurityKeys", method: "GET", uri: "/instance/{InstanceId}/security-keys", served: false, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
-    crate::spec::OperationSpec { name: "ListSecurityProfileAIAgents", method: "GET", uri: "/security-profiles-ai-agents/{InstanceId}/{SecurityProfileId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "ListSecurityProfileApplications", method: "GET", uri: "/security-profiles-applications/{InstanceId}/{SecurityProfileId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "ListSecurityProfileFlowModules", method: "GET", uri: "/security-profiles-flow-modules/{InstanceId}/{SecurityProfileId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "ListSecurityProfilePermissions", method: "GET", uri: "/security-profiles-permissions/{InstanceId}/{SecurityProfileId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "ListSecurityProfileAIAgents", method: "GET", uri: "/security-profiles-ai-agents/{InstanceId}/{SecurityProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "ListSecurityProfileApplications", method: "GET", uri: "/security-profiles-applications/{InstanceId}/{SecurityProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "ListSecurityProfileFlowModules", method: "GET", uri: "/security-profiles-flow-modules/{InstanceId}/{SecurityProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "ListSecurityProfilePermissions", method: "GET", uri: "/security-profiles-permissions/{InstanceId}/{SecurityProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListSecurityProfiles", method: "GET", uri: "/security-profiles-summary/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListTagsForResource", method: "GET", uri: "/tags/{resourceArn}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "InternalServiceException", "ResourceNotFoundException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "ListTaskTemplates", method: "GET", uri: "/instance/{InstanceId}/task/template", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
@@ -8053,7 +8466,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "UpdateRoutingProfileName", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/name", served: true, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateRoutingProfileQueues", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateRule", method: "PUT", uri: "/rules/{InstanceId}/{RuleId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceConflictException"] },
-    crate::spec::OperationSpec { name: "UpdateSecurityProfile", method: "POST", uri: "/security-profiles/{InstanceId}/{SecurityProfileId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateSecurityProfile", method: "POST", uri: "/security-profiles/{InstanceId}/{SecurityProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateTaskTemplate", method: "POST", uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}", served: false, errors: &["PropertyValidationException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "ServiceQuotaExceededException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateTestCase", method: "POST", uri: "/test-cases/{InstanceId}/{TestCaseId}", served: false, errors: &["InvalidRequestException", "DuplicateResourceException", "InvalidTestCaseException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "UpdateTrafficDistribution", method: "PUT", uri: "/traffic-distribution/{Id}", served: false, errors: &["InvalidRequestException", "AccessDeniedException", "ResourceNotFoundException", "ResourceConflictException", "ThrottlingException", "InternalServiceException"] },
@@ -8884,6 +9297,161 @@ impl From<Failure> for ListQueuesError {
             ErrorCode::Throttling => ListQueuesError::Throttling(ThrottlingException(e)),
             ErrorCode::InternalService => ListQueuesError::InternalService(InternalServiceException(e)),
             _ => ListQueuesError::InternalService(InternalServiceException(crate::error::outside_model("ListQueues", e))),
+        }
+    }
+}
+
+/// What `UpdateSecurityProfile` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateSecurityProfileError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateSecurityProfileError { fn from(e: InvalidRequestException) -> Self { UpdateSecurityProfileError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateSecurityProfileError { fn from(e: InvalidParameterException) -> Self { UpdateSecurityProfileError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateSecurityProfileError { fn from(e: ResourceNotFoundException) -> Self { UpdateSecurityProfileError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateSecurityProfileError { fn from(e: ThrottlingException) -> Self { UpdateSecurityProfileError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateSecurityProfileError { fn from(e: InternalServiceException) -> Self { UpdateSecurityProfileError::InternalService(e) } }
+impl From<UpdateSecurityProfileError> for ApiError {
+    fn from(e: UpdateSecurityProfileError) -> ApiError { match e { UpdateSecurityProfileError::InvalidRequest(e) => e.0, UpdateSecurityProfileError::InvalidParameter(e) => e.0, UpdateSecurityProfileError::ResourceNotFound(e) => e.0, UpdateSecurityProfileError::Throttling(e) => e.0, UpdateSecurityProfileError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateSecurityProfileError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateSecurityProfileError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateSecurityProfileError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateSecurityProfileError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateSecurityProfileError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateSecurityProfileError::InternalService(InternalServiceException(e)),
+            _ => UpdateSecurityProfileError::InternalService(InternalServiceException(crate::error::outside_model("UpdateSecurityProfile", e))),
+        }
+    }
+}
+
+/// What `ListSecurityProfilePermissions` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListSecurityProfilePermissionsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for ListSecurityProfilePermissionsError { fn from(e: InvalidRequestException) -> Self { ListSecurityProfilePermissionsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for ListSecurityProfilePermissionsError { fn from(e: InvalidParameterException) -> Self { ListSecurityProfilePermissionsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for ListSecurityProfilePermissionsError { fn from(e: ResourceNotFoundException) -> Self { ListSecurityProfilePermissionsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for ListSecurityProfilePermissionsError { fn from(e: ThrottlingException) -> Self { ListSecurityProfilePermissionsError::Throttling(e) } }
+impl From<InternalServiceException> for ListSecurityProfilePermissionsError { fn from(e: InternalServiceException) -> Self { ListSecurityProfilePermissionsError::InternalService(e) } }
+impl From<ListSecurityProfilePermissionsError> for ApiError {
+    fn from(e: ListSecurityProfilePermissionsError) -> ApiError { match e { ListSecurityProfilePermissionsError::InvalidRequest(e) => e.0, ListSecurityProfilePermissionsError::InvalidParameter(e) => e.0, ListSecurityProfilePermissionsError::ResourceNotFound(e) => e.0, ListSecurityProfilePermissionsError::Throttling(e) => e.0, ListSecurityProfilePermissionsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for ListSecurityProfilePermissionsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => ListSecurityProfilePermissionsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => ListSecurityProfilePermissionsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => ListSecurityProfilePermissionsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => ListSecurityProfilePermissionsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => ListSecurityProfilePermissionsError::InternalService(InternalServiceException(e)),
+            _ => ListSecurityProfilePermissionsError::InternalService(InternalServiceException(crate::error::outside_model("ListSecurityProfilePermissions", e))),
+        }
+    }
+}
+
+/// What `ListSecurityProfileApplications` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListSecurityProfileApplicationsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for ListSecurityProfileApplicationsError { fn from(e: InvalidRequestException) -> Self { ListSecurityProfileApplicationsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for ListSecurityProfileApplicationsError { fn from(e: InvalidParameterException) -> Self { ListSecurityProfileApplicationsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for ListSecurityProfileApplicationsError { fn from(e: ResourceNotFoundException) -> Self { ListSecurityProfileApplicationsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for ListSecurityProfileApplicationsError { fn from(e: ThrottlingException) -> Self { ListSecurityProfileApplicationsError::Throttling(e) } }
+impl From<InternalServiceException> for ListSecurityProfileApplicationsError { fn from(e: InternalServiceException) -> Self { ListSecurityProfileApplicationsError::InternalService(e) } }
+impl From<ListSecurityProfileApplicationsError> for ApiError {
+    fn from(e: ListSecurityProfileApplicationsError) -> ApiError { match e { ListSecurityProfileApplicationsError::InvalidRequest(e) => e.0, ListSecurityProfileApplicationsError::InvalidParameter(e) => e.0, ListSecurityProfileApplicationsError::ResourceNotFound(e) => e.0, ListSecurityProfileApplicationsError::Throttling(e) => e.0, ListSecurityProfileApplicationsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for ListSecurityProfileApplicationsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => ListSecurityProfileApplicationsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => ListSecurityProfileApplicationsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => ListSecurityProfileApplicationsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => ListSecurityProfileApplicationsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => ListSecurityProfileApplicationsError::InternalService(InternalServiceException(e)),
+            _ => ListSecurityProfileApplicationsError::InternalService(InternalServiceException(crate::error::outside_model("ListSecurityProfileApplications", e))),
+        }
+    }
+}
+
+/// What `ListSecurityProfileFlowModules` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListSecurityProfileFlowModulesError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for ListSecurityProfileFlowModulesError { fn from(e: InvalidRequestException) -> Self { ListSecurityProfileFlowModulesError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for ListSecurityProfileFlowModulesError { fn from(e: InvalidParameterException) -> Self { ListSecurityProfileFlowModulesError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for ListSecurityProfileFlowModulesError { fn from(e: ResourceNotFoundException) -> Self { ListSecurityProfileFlowModulesError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for ListSecurityProfileFlowModulesError { fn from(e: ThrottlingException) -> Self { ListSecurityProfileFlowModulesError::Throttling(e) } }
+impl From<InternalServiceException> for ListSecurityProfileFlowModulesError { fn from(e: InternalServiceException) -> Self { ListSecurityProfileFlowModulesError::InternalService(e) } }
+impl From<ListSecurityProfileFlowModulesError> for ApiError {
+    fn from(e: ListSecurityProfileFlowModulesError) -> ApiError { match e { ListSecurityProfileFlowModulesError::InvalidRequest(e) => e.0, ListSecurityProfileFlowModulesError::InvalidParameter(e) => e.0, ListSecurityProfileFlowModulesError::ResourceNotFound(e) => e.0, ListSecurityProfileFlowModulesError::Throttling(e) => e.0, ListSecurityProfileFlowModulesError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for ListSecurityProfileFlowModulesError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => ListSecurityProfileFlowModulesError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => ListSecurityProfileFlowModulesError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => ListSecurityProfileFlowModulesError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => ListSecurityProfileFlowModulesError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => ListSecurityProfileFlowModulesError::InternalService(InternalServiceException(e)),
+            _ => ListSecurityProfileFlowModulesError::InternalService(InternalServiceException(crate::error::outside_model("ListSecurityProfileFlowModules", e))),
+        }
+    }
+}
+
+/// What `ListSecurityProfileAIAgents` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListSecurityProfileAIAgentsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for ListSecurityProfileAIAgentsError { fn from(e: InvalidRequestException) -> Self { ListSecurityProfileAIAgentsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for ListSecurityProfileAIAgentsError { fn from(e: InvalidParameterException) -> Self { ListSecurityProfileAIAgentsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for ListSecurityProfileAIAgentsError { fn from(e: ResourceNotFoundException) -> Self { ListSecurityProfileAIAgentsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for ListSecurityProfileAIAgentsError { fn from(e: ThrottlingException) -> Self { ListSecurityProfileAIAgentsError::Throttling(e) } }
+impl From<InternalServiceException> for ListSecurityProfileAIAgentsError { fn from(e: InternalServiceException) -> Self { ListSecurityProfileAIAgentsError::InternalService(e) } }
+impl From<ListSecurityProfileAIAgentsError> for ApiError {
+    fn from(e: ListSecurityProfileAIAgentsError) -> ApiError { match e { ListSecurityProfileAIAgentsError::InvalidRequest(e) => e.0, ListSecurityProfileAIAgentsError::InvalidParameter(e) => e.0, ListSecurityProfileAIAgentsError::ResourceNotFound(e) => e.0, ListSecurityProfileAIAgentsError::Throttling(e) => e.0, ListSecurityProfileAIAgentsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for ListSecurityProfileAIAgentsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => ListSecurityProfileAIAgentsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => ListSecurityProfileAIAgentsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => ListSecurityProfileAIAgentsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => ListSecurityProfileAIAgentsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => ListSecurityProfileAIAgentsError::InternalService(InternalServiceException(e)),
+            _ => ListSecurityProfileAIAgentsError::InternalService(InternalServiceException(crate::error::outside_model("ListSecurityProfileAIAgents", e))),
         }
     }
 }
@@ -10160,6 +10728,26 @@ pub mod ops {
     pub trait ListQueues: Send + Sync {
         fn list_queues(&self, ctx: &RequestContext, input: ListQueuesRequest) -> impl std::future::Future<Output = Result<ListQueuesResponse, ListQueuesError>> + Send;
     }
+    /// `UpdateSecurityProfile`: POST `/security-profiles/{InstanceId}/{SecurityProfileId}`.
+    pub trait UpdateSecurityProfile: Send + Sync {
+        fn update_security_profile(&self, ctx: &RequestContext, input: UpdateSecurityProfileRequest) -> impl std::future::Future<Output = Result<(), UpdateSecurityProfileError>> + Send;
+    }
+    /// `ListSecurityProfilePermissions`: GET `/security-profiles-permissions/{InstanceId}/{SecurityProfileId}`.
+    pub trait ListSecurityProfilePermissions: Send + Sync {
+        fn list_security_profile_permissions(&self, ctx: &RequestContext, input: ListSecurityProfilePermissionsRequest) -> impl std::future::Future<Output = Result<ListSecurityProfilePermissionsResponse, ListSecurityProfilePermissionsError>> + Send;
+    }
+    /// `ListSecurityProfileApplications`: GET `/security-profiles-applications/{InstanceId}/{SecurityProfileId}`.
+    pub trait ListSecurityProfileApplications: Send + Sync {
+        fn list_security_profile_applications(&self, ctx: &RequestContext, input: ListSecurityProfileApplicationsRequest) -> impl std::future::Future<Output = Result<ListSecurityProfileApplicationsResponse, ListSecurityProfileApplicationsError>> + Send;
+    }
+    /// `ListSecurityProfileFlowModules`: GET `/security-profiles-flow-modules/{InstanceId}/{SecurityProfileId}`.
+    pub trait ListSecurityProfileFlowModules: Send + Sync {
+        fn list_security_profile_flow_modules(&self, ctx: &RequestContext, input: ListSecurityProfileFlowModulesRequest) -> impl std::future::Future<Output = Result<ListSecurityProfileFlowModulesResponse, ListSecurityProfileFlowModulesError>> + Send;
+    }
+    /// `ListSecurityProfileAIAgents`: GET `/security-profiles-ai-agents/{InstanceId}/{SecurityProfileId}`.
+    pub trait ListSecurityProfileAIAgents: Send + Sync {
+        fn list_security_profile_ai_agents(&self, ctx: &RequestContext, input: ListSecurityProfileAIAgentsRequest) -> impl std::future::Future<Output = Result<ListSecurityProfileAIAgentsResponse, ListSecurityProfileAIAgentsError>> + Send;
+    }
     /// `TagResource`: POST `/tags/{resourceArn}`.
     pub trait TagResource: Send + Sync {
         fn tag_resource(&self, ctx: &RequestContext, input: TagResourceRequest) -> impl std::future::Future<Output = Result<(), TagResourceError>> + Send;
@@ -10307,8 +10895,8 @@ pub mod ops {
 }
 
 /// The Connect API as roster serves it: every served operation's trait.
-pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + Send + Sync + 'static {}
-impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + Send + Sync + 'static> Connect for T {}
+pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + Send + Sync + 'static {}
+impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + Send + Sync + 'static> Connect for T {}
 
 /// Decodes the operation's input in one pass (body and bound members), checks the
 /// model's constraints, runs the operation and encodes its output.
@@ -10443,6 +11031,31 @@ pub async fn dispatch<S: Connect>(svc: &S, ctx: &RequestContext, op: Operation, 
             let input = <ListQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListQueuesError>)?;
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListQueuesError::from(Failure::from(v))))?;
             crate::encode(&ops::ListQueues::list_queues(svc, ctx, input).await?)
+        }
+        Operation::UpdateSecurityProfile => {
+            let input = <UpdateSecurityProfileRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateSecurityProfileError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateSecurityProfileError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateSecurityProfile::update_security_profile(svc, ctx, input).await?)
+        }
+        Operation::ListSecurityProfilePermissions => {
+            let input = <ListSecurityProfilePermissionsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListSecurityProfilePermissionsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListSecurityProfilePermissionsError::from(Failure::from(v))))?;
+            crate::encode(&ops::ListSecurityProfilePermissions::list_security_profile_permissions(svc, ctx, input).await?)
+        }
+        Operation::ListSecurityProfileApplications => {
+            let input = <ListSecurityProfileApplicationsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListSecurityProfileApplicationsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListSecurityProfileApplicationsError::from(Failure::from(v))))?;
+            crate::encode(&ops::ListSecurityProfileApplications::list_security_profile_applications(svc, ctx, input).await?)
+        }
+        Operation::ListSecurityProfileFlowModules => {
+            let input = <ListSecurityProfileFlowModulesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListSecurityProfileFlowModulesError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListSecurityProfileFlowModulesError::from(Failure::from(v))))?;
+            crate::encode(&ops::ListSecurityProfileFlowModules::list_security_profile_flow_modules(svc, ctx, input).await?)
+        }
+        Operation::ListSecurityProfileAIAgents => {
+            let input = <ListSecurityProfileAIAgentsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListSecurityProfileAIAgentsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListSecurityProfileAIAgentsError::from(Failure::from(v))))?;
+            crate::encode(&ops::ListSecurityProfileAIAgents::list_security_profile_ai_agents(svc, ctx, input).await?)
         }
         Operation::TagResource => {
             let input = <TagResourceRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<TagResourceError>)?;

@@ -4,15 +4,8 @@
 use crate::tags::Tags;
 use crate::time::Modified;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct SecurityProfile {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub permissions: Vec<String>,
-    pub tags: Tags,
-    pub modified: Modified,
-}
+/// Security profiles and their rules live in [`crate::security`].
+pub use crate::security::SecurityProfile;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MediaConcurrency {

@@ -13,6 +13,7 @@ pub mod proficiency;
 pub mod resource_search;
 pub mod routing;
 pub mod search;
+pub mod security;
 pub mod tags;
 pub mod time;
 pub mod user;

@@ -4,7 +4,7 @@
 use roster_api::*;
 use roster_domain::arn::{instance_arn, resource_arn, ResourceKind};
 use roster_domain::entities::{
-    MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue, SecurityProfile,
+    MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue,
 };
 use roster_domain::hours::HoursOfOperation;
 use roster_domain::instance::{
@@ -16,10 +16,6 @@ use roster_store::NewInstance;
 
 use crate::errors::OrApi;
 use crate::{instance_ref, modified, scope, token, ConnectService};
-
-/// The security profiles every new instance has.
-pub const DEFAULT_SECURITY_PROFILES: [&str; 4] =
-    ["Admin", "Agent", "CallCenterManager", "QualityAnalyst"];
 
 impl ops::CreateInstance for ConnectService {
     async fn create_instance(
@@ -108,17 +104,8 @@ impl ops::CreateInstance for ConnectService {
             tags: Tags::new(),
             modified: m.clone(),
         };
-        let security_profiles = DEFAULT_SECURITY_PROFILES
-            .iter()
-            .map(|name| SecurityProfile {
-                id: new_id(),
-                name: name.to_string(),
-                description: None,
-                permissions: Vec::new(),
-                tags: Tags::new(),
-                modified: m.clone(),
-            })
-            .collect();
+        // Admin, Agent, CallCenterManager and QualityAnalyst, with their permissions.
+        let security_profiles = roster_domain::security::default_profiles(&m);
         let attributes = InstanceAttributeType::ALL
             .iter()
             .map(|a| (*a, a.default_value(inbound, outbound)))

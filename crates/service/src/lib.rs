@@ -13,6 +13,7 @@ mod profiles;
 mod resource_search;
 mod routing;
 mod search;
+mod security_profiles;
 mod tagging;
 mod token;
 mod users;

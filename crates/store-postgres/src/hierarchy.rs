@@ -4,7 +4,9 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure};
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
-use roster_store::sql::{corrupt, duplicate, in_use, limit, missing, not_found};
+use roster_store::sql::{
+    corrupt, duplicate, in_use, limit, missing, not_found, restricting_profiles,
+};
 use roster_store::{PageRequest, StoreError};
 use tokio_postgres::Row;
 
@@ -292,6 +294,20 @@ pub(crate) async fn delete_group(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Res
             format!("{users} users are assigned to it")
         };
         return Err(in_use(ResourceKind::HierarchyGroup, id, why));
+    }
+    let profiles: i64 = query_one(
+        tx,
+        "SELECT COUNT(*) FROM security_profiles WHERE instance_id = $1 AND allowed_hierarchy_group_id = $2",
+        &[&at.instance_id, &id],
+    )
+    .await?
+    .try_get(0)?;
+    if profiles > 0 {
+        return Err(in_use(
+            ResourceKind::HierarchyGroup,
+            id,
+            restricting_profiles(profiles),
+        ));
     }
     tags::delete_all(tx, ResourceKind::HierarchyGroup, id).await?;
     execute(tx, "DELETE FROM hierarchy_groups WHERE id = $1", &[&id]).await?;

@@ -9,7 +9,7 @@ use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_opt, Tx};
 use crate::error::{on_unique, Result};
-use crate::{hours, profiles, routing, scope, tags};
+use crate::{hours, profiles, routing, scope, security_profiles, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -117,7 +117,7 @@ pub(crate) async fn create(tx: &Tx<'_>, new: &NewInstance) -> Result<()> {
         routing::insert_routing_profile(tx, &i.id, p).await?;
     }
     for p in &new.security_profiles {
-        profiles::insert_security_profile(tx, &i.id, p).await?;
+        security_profiles::insert(tx, &i.id, p).await?;
     }
     Ok(())
 }

@@ -31,6 +31,7 @@ mod routing;
 mod schema;
 mod scope;
 mod search;
+mod security_profiles;
 mod tags;
 mod users;
 
@@ -45,6 +46,7 @@ use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
 use roster_domain::hours::{HoursChange, HoursOfOperation};
 use roster_domain::instance::{Instance, InstanceAttributeType};
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
+use roster_domain::security::SecurityProfileUpdate;
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
 use roster_domain::user::User;

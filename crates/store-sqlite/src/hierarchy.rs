@@ -4,7 +4,9 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure};
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Timestamp};
-use roster_store::sql::{corrupt, duplicate, in_use, limit, missing, not_found};
+use roster_store::sql::{
+    corrupt, duplicate, in_use, limit, missing, not_found, restricting_profiles,
+};
 use roster_store::{PageRequest, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -245,6 +247,18 @@ pub(crate) fn delete_group(conn: &Connection, at: &InstanceRef, id: &str) -> Res
             format!("{users} users are assigned to it")
         };
         return Err(in_use(ResourceKind::HierarchyGroup, id, why));
+    }
+    let profiles: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM security_profiles WHERE instance_id = ?1 AND allowed_hierarchy_group_id = ?2",
+        )?
+        .query_row(params![at.instance_id, id], |r| r.get(0))?;
+    if profiles > 0 {
+        return Err(in_use(
+            ResourceKind::HierarchyGroup,
+            id,
+            restricting_profiles(profiles),
+        ));
     }
     tags::delete_all(conn, ResourceKind::HierarchyGroup, id)?;
     conn.prepare_cached("DELETE FROM hierarchy_groups WHERE id = ?1")?

@@ -8,7 +8,7 @@ use roster_store::{NewInstance, PageRequest};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::Result;
-use crate::{hours, profiles, routing, scope, tags};
+use crate::{hours, profiles, routing, scope, security_profiles, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -109,7 +109,7 @@ pub(crate) fn create(conn: &Connection, new: &NewInstance) -> Result<()> {
         routing::insert_routing_profile(conn, &i.id, p)?;
     }
     for p in &new.security_profiles {
-        profiles::insert_security_profile(conn, &i.id, p)?;
+        security_profiles::insert(conn, &i.id, p)?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use roster_domain::hours::{HoursChange, HoursOfOperation};
 use roster_domain::instance::{Instance, InstanceAttributeType};
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
 use roster_domain::search::Condition;
+use roster_domain::security::SecurityProfileUpdate;
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
 use roster_domain::user::User;
@@ -174,7 +175,8 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- security profiles, routing profiles, queues ---------------------------------
 
-    /// A name already used by a profile of the instance is `Duplicate`.
+    /// A name already used by a profile of the instance is `Duplicate`; a hierarchy
+    /// group it restricts access to must exist in the instance (`MissingReference`).
     async fn create_security_profile(
         &self,
         at: &InstanceRef,
@@ -192,6 +194,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<SecurityProfile>>;
     /// `InUse` while any user holds it.
     async fn delete_security_profile(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+
+    // ---- security profiles: updates --------------------------------------------------
+
+    /// Applies `update` to the stored profile atomically. A hierarchy group the result
+    /// restricts access to must exist in the instance (`MissingReference`).
+    async fn update_security_profile(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+        update: SecurityProfileUpdate,
+    ) -> StoreResult<()>;
 
     /// A name already used is `Duplicate`; queues it names must exist (`MissingReference`).
     async fn create_routing_profile(
@@ -329,7 +342,8 @@ pub trait Store: Send + Sync + 'static {
         name: &str,
         modified: &Modified,
     ) -> StoreResult<()>;
-    /// `InUse` while the group has child groups or users.
+    /// `InUse` while the group has child groups or users, or a security profile
+    /// restricts access to it.
     async fn delete_hierarchy_group(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
 
     // ---- proficiencies ----------------------------------------------------------------

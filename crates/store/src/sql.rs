@@ -76,6 +76,15 @@ pub fn linked_as_parent(n: i64, first: &str) -> String {
     }
 }
 
+/// Why a hierarchy group that `n` security profiles restrict access to is in use.
+pub fn restricting_profiles(n: i64) -> String {
+    if n == 1 {
+        "1 security profile restricts access to it".to_string()
+    } else {
+        format!("{n} security profiles restrict access to it")
+    }
+}
+
 /// `Rejected` when a resource would carry `count` tags, more than [`MAX_TAGS`].
 pub fn tag_limit(count: usize) -> Result<(), StoreError> {
     if count <= MAX_TAGS {
@@ -154,13 +163,18 @@ macro_rules! sql_store_calls {
             // ---- security profiles, routing profiles, queues ---------------------------------
 
             write create_security_profile(at: &InstanceRef, profile: SecurityProfile) -> ()
-                = profiles::create_security_profile;
+                = security_profiles::create;
             read_point get_security_profile(at: &InstanceRef, id: &str) -> SecurityProfile
-                = profiles::get_security_profile;
+                = security_profiles::get;
             read list_security_profiles(at: &InstanceRef, page: &PageRequest)
-                -> Vec<SecurityProfile> = profiles::list_security_profiles;
+                -> Vec<SecurityProfile> = security_profiles::list;
             write delete_security_profile(at: &InstanceRef, id: &str) -> ()
-                = profiles::delete_security_profile;
+                = security_profiles::delete;
+            write update_security_profile(
+                at: &InstanceRef,
+                id: &str,
+                update: SecurityProfileUpdate,
+            ) -> () = security_profiles::update;
             write create_routing_profile(at: &InstanceRef, profile: RoutingProfile) -> ()
                 = routing::create_routing_profile;
             read_point get_routing_profile(at: &InstanceRef, id: &str) -> RoutingProfile

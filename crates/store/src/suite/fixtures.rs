@@ -17,6 +17,7 @@ use roster_domain::entities::{
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure};
 use roster_domain::hours::HoursOfOperation;
 use roster_domain::instance::{IdentityManagementType, Instance, InstanceAttributeType};
+use roster_domain::security::Permissions;
 use roster_domain::tags::Tags;
 use roster_domain::time::Modified;
 use roster_domain::user::{IdentityInfo, SecurityProfileIds, User, Username};
@@ -103,12 +104,9 @@ pub fn new_instance(scope: &Scope, alias: Option<&str>) -> (NewInstance, Fixture
         outbound_calls_enabled: false,
     };
     let profile = |name: &str, permissions: &[&str]| SecurityProfile {
-        id: new_id(),
-        name: name.to_string(),
         description: Some(format!("The {name} profile")),
-        permissions: permissions.iter().map(|p| p.to_string()).collect(),
-        tags: Tags::new(),
-        modified: m.clone(),
+        permissions: Permissions::from_stored(permissions.iter().map(|p| p.to_string()).collect()),
+        ..SecurityProfile::new(new_id(), name.to_string(), m.clone())
     };
     let security_profiles = vec![
         profile("Admin", &["Users.View", "Users.Edit", "AccessMetrics"]),

@@ -38,6 +38,7 @@ pub mod proficiencies;
 pub mod profiles;
 pub mod routing;
 pub mod search;
+pub mod security_profiles;
 pub mod tags;
 pub mod users;
 
@@ -51,7 +52,10 @@ pub async fn run_all(store: &dyn Store) {
     instances::instance_creation_is_atomic(store).await;
     instances::delete_instance_cascades(store).await;
     instances::instance_attributes(store).await;
-    profiles::security_profiles(store).await;
+    security_profiles::security_profiles(store).await;
+    security_profiles::security_profile_members(store).await;
+    security_profiles::update_security_profile(store).await;
+    security_profiles::security_profile_hierarchy_group(store).await;
     profiles::routing_profiles(store).await;
     profiles::queues_by_type(store).await;
     routing::routing_profile_edits(store).await;

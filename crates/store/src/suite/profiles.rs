@@ -1,8 +1,8 @@
-//! Security profiles, routing profiles and queues.
+//! Routing profiles and queues.
 
 use roster_domain::arn::ResourceKind;
 use roster_domain::entities::{
-    MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue, SecurityProfile,
+    MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue,
 };
 use roster_domain::new_id;
 use roster_domain::user::User;
@@ -10,154 +10,8 @@ use roster_domain::user::User;
 use crate::{Store, StoreError};
 
 use super::fixtures::{
-    all_pages, fresh_scope, modified_at, new_instance, page, plain_user, profiles, resource, setup,
-    tags_of,
+    all_pages, fresh_scope, modified_at, new_instance, page, plain_user, resource, setup, tags_of,
 };
-
-pub async fn security_profiles(store: &dyn Store) {
-    let scope = fresh_scope();
-    let (new, fx) = new_instance(&scope, None);
-    let defaults = new.security_profiles.clone();
-    store.create_instance(new).await.unwrap();
-    for p in &defaults {
-        assert_eq!(store.get_security_profile(&fx.at, &p.id).await.unwrap(), *p);
-    }
-
-    let custom = SecurityProfile {
-        id: new_id(),
-        name: "Supervisors".into(),
-        description: None,
-        permissions: vec!["Zeta.Edit".into(), "Alpha.View".into(), "Mid.Create".into()],
-        tags: tags_of(&[("owner", "ops")]),
-        modified: modified_at(1_700_000_999_001),
-    };
-    store
-        .create_security_profile(&fx.at, custom.clone())
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .get_security_profile(&fx.at, &custom.id)
-            .await
-            .unwrap(),
-        custom
-    );
-    assert_eq!(
-        store
-            .list_tags(&fx.at, &resource(ResourceKind::SecurityProfile, &custom.id))
-            .await
-            .unwrap(),
-        custom.tags
-    );
-
-    let same_name = SecurityProfile {
-        id: new_id(),
-        ..custom.clone()
-    };
-    match store
-        .create_security_profile(&fx.at, same_name.clone())
-        .await
-    {
-        Err(StoreError::Duplicate { what }) => assert!(what.contains("Supervisors"), "{what}"),
-        other => panic!("expected Duplicate, got {other:?}"),
-    }
-    assert_err!(
-        store.get_security_profile(&fx.at, &same_name.id).await,
-        StoreError::NotFound { .. }
-    );
-    // The same name in another instance is fine.
-    let other = setup(store).await;
-    store
-        .create_security_profile(&other.at, same_name.clone())
-        .await
-        .unwrap();
-    // A profile is found only through its own instance.
-    assert_err!(
-        store.get_security_profile(&fx.at, &same_name.id).await,
-        StoreError::NotFound {
-            kind: ResourceKind::SecurityProfile,
-            ..
-        }
-    );
-    assert_err!(
-        store.delete_security_profile(&fx.at, &same_name.id).await,
-        StoreError::NotFound {
-            kind: ResourceKind::SecurityProfile,
-            ..
-        }
-    );
-
-    let mut expected: Vec<SecurityProfile> = defaults.clone();
-    expected.push(custom.clone());
-    expected.sort_by(|a, b| a.id.cmp(&b.id));
-    let at = &fx.at;
-    let listed = all_pages(
-        2,
-        |p: &SecurityProfile| p.id.clone(),
-        |p| async move { store.list_security_profiles(at, &p).await },
-    )
-    .await;
-    assert_eq!(listed, expected);
-
-    // In use while a user holds it, also as its second profile.
-    let mut user = plain_user(&fx, "holder");
-    user.security_profile_ids = profiles(&[&fx.agent_profile, &custom.id]);
-    store.create_user(&fx.at, user.clone(), 100).await.unwrap();
-    match store.delete_security_profile(&fx.at, &custom.id).await {
-        Err(StoreError::InUse {
-            kind: ResourceKind::SecurityProfile,
-            id,
-            ..
-        }) => assert_eq!(id, custom.id),
-        other => panic!("expected InUse, got {other:?}"),
-    }
-    assert_eq!(
-        store
-            .get_security_profile(&fx.at, &custom.id)
-            .await
-            .unwrap(),
-        custom
-    );
-    store.delete_user(&fx.at, &user.id).await.unwrap();
-    store
-        .delete_security_profile(&fx.at, &custom.id)
-        .await
-        .unwrap();
-    assert_err!(
-        store.get_security_profile(&fx.at, &custom.id).await,
-        StoreError::NotFound {
-            kind: ResourceKind::SecurityProfile,
-            ..
-        }
-    );
-    assert_err!(
-        store
-            .list_tags(&fx.at, &resource(ResourceKind::SecurityProfile, &custom.id))
-            .await,
-        StoreError::NotFound {
-            kind: ResourceKind::SecurityProfile,
-            ..
-        }
-    );
-    assert_err!(
-        store.delete_security_profile(&fx.at, &custom.id).await,
-        StoreError::NotFound {
-            kind: ResourceKind::SecurityProfile,
-            ..
-        }
-    );
-    // Its name can be used again.
-    store
-        .create_security_profile(
-            &fx.at,
-            SecurityProfile {
-                id: new_id(),
-                ..custom
-            },
-        )
-        .await
-        .unwrap();
-}
 
 pub async fn routing_profiles(store: &dyn Store) {
     let scope = fresh_scope();

@@ -5,7 +5,6 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::channel::{Channel, ChannelSettings, UserConfig};
 use roster_domain::entities::SecurityProfile;
 use roster_domain::instance::IdentityManagementType;
-use roster_domain::tags::Tags;
 use roster_domain::user::{IdentityInfo, User, Username};
 use roster_domain::{new_id, DomainError, InstanceRef};
 
@@ -467,14 +466,7 @@ pub async fn update_user(store: &dyn Store) {
 /// A deleted user is gone with its tags and profile links; its username is free.
 pub async fn delete_user(store: &dyn Store) {
     let fx = setup(store).await;
-    let custom = SecurityProfile {
-        id: new_id(),
-        name: "Only for Bob".into(),
-        description: None,
-        permissions: vec![],
-        tags: Tags::new(),
-        modified: modified(),
-    };
+    let custom = SecurityProfile::new(new_id(), "Only for Bob".into(), modified());
     store
         .create_security_profile(&fx.at, custom.clone())
         .await
