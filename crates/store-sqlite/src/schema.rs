@@ -571,6 +571,7 @@ CREATE TABLE routing_profile_manual_queues (
     queue_id           TEXT NOT NULL,
     channel            TEXT NOT NULL,
     PRIMARY KEY (routing_profile_id, position)
+) WITHOUT ROWID;
 "#;
 
 /// Security profiles in full: the hierarchy group a profile restricts access to, how
