@@ -3,8 +3,9 @@
 //! provider makes for `aws_connect_routing_profile`, read back with no drift.
 
 use roster_tests::aws_sdk_connect::types::{
-    Channel, MediaConcurrency, RoutingProfile, RoutingProfileManualAssignmentQueueConfig,
-    RoutingProfileQueueConfig, RoutingProfileQueueConfigSummary, RoutingProfileQueueReference,
+    AgentAvailabilityTimer, Channel, MediaConcurrency, RoutingProfile,
+    RoutingProfileManualAssignmentQueueConfig, RoutingProfileQueueConfig,
+    RoutingProfileQueueConfigSummary, RoutingProfileQueueReference,
 };
 use roster_tests::*;
 
@@ -229,6 +230,14 @@ async fn terraform_routing_profile_lifecycle_reads_back_what_was_sent() {
         .await
         .expect("name");
     fx.client
+        .update_routing_profile_agent_availability_timer()
+        .instance_id(&fx.instance)
+        .routing_profile_id(&id)
+        .agent_availability_timer(AgentAvailabilityTimer::TimeSinceLastInbound)
+        .send()
+        .await
+        .expect("agent availability timer");
+    fx.client
         .disassociate_routing_profile_queues()
         .instance_id(&fx.instance)
         .routing_profile_id(&id)
@@ -248,6 +257,10 @@ async fn terraform_routing_profile_lifecycle_reads_back_what_was_sent() {
     let p = describe(&fx, &id).await;
     assert_eq!(p.name(), Some("Support Tier 2"));
     assert_eq!(p.description(), Some("Second line"));
+    assert_eq!(
+        p.agent_availability_timer(),
+        Some(&AgentAvailabilityTimer::TimeSinceLastInbound)
+    );
     let m: Vec<_> = p
         .media_concurrencies()
         .iter()

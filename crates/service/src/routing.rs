@@ -453,13 +453,7 @@ impl ops::ListRoutingProfileQueues for ConnectService {
         let names = self.queue_names(&at).await?;
         let mut queues = p.queues;
         queues.sort_by_key(|q| queue_key(&q.queue_id, &q.channel));
-        let after = list.page.after.clone().unwrap_or_default();
-        let page: Vec<_> = queues
-            .into_iter()
-            .filter(|q| queue_key(&q.queue_id, &q.channel) > after)
-            .take(list.page.limit)
-            .collect();
-        let (page, next) = list.finish(page, |q| queue_key(&q.queue_id, &q.channel));
+        let (page, next) = list.page_of(queues, |q| queue_key(&q.queue_id, &q.channel));
         Ok(ListRoutingProfileQueuesResponse {
             routing_profile_queue_config_summary_list: Some(
                 page.into_iter()
@@ -505,13 +499,7 @@ impl ops::ListRoutingProfileManualAssignmentQueues for ConnectService {
         let names = self.queue_names(&at).await?;
         let mut queues = p.manual_queues;
         queues.sort_by_key(|q| queue_key(&q.queue_id, &q.channel));
-        let after = list.page.after.clone().unwrap_or_default();
-        let page: Vec<_> = queues
-            .into_iter()
-            .filter(|q| queue_key(&q.queue_id, &q.channel) > after)
-            .take(list.page.limit)
-            .collect();
-        let (page, next) = list.finish(page, |q| queue_key(&q.queue_id, &q.channel));
+        let (page, next) = list.page_of(queues, |q| queue_key(&q.queue_id, &q.channel));
         Ok(ListRoutingProfileManualAssignmentQueuesResponse {
             routing_profile_manual_assignment_queue_config_summary_list: Some(
                 page.into_iter()

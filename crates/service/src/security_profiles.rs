@@ -391,24 +391,13 @@ impl ConnectService {
     ) -> Result<(DomainSecurityProfile, ProfileList), Failure> {
         let listing = format!("security-profile-{which}:{profile_id}");
         let list = token::Listing::new(&listing, &at.instance_id, next_token, max_results, 100)?;
-        let after = match &list.page.after {
-            None => None,
-            Some(a) => Some(a.parse::<usize>().map_err(|_| {
-                Failure::invalid_request(
-                    "NextToken: is not a token this request returned; start again without it",
-                )
-            })?),
-        };
         let profile = self
             .store
             .get_security_profile(at, profile_id)
             .await
             .api()?;
-        let positions: Vec<usize> = (0..len(&profile))
-            .filter(|i| after.is_none_or(|a| *i > a))
-            .take(list.page.limit)
-            .collect();
-        let (page, next) = list.finish(positions, |i| i.to_string());
+        // Positions as fixed-width keys, so that their text order is their order.
+        let (page, next) = list.page_of(0..len(&profile), |i| format!("{i:010}"));
         Ok((profile, ProfileList { page, next }))
     }
 }

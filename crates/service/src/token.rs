@@ -84,6 +84,24 @@ impl<'a> Listing<'a> {
     }
 }
 
+impl Listing<'_> {
+    /// One page of a list held in memory whose items are in the order of `key`
+    /// (compared as strings): the items after the token's key, cut to the asked size,
+    /// and the token for the next page.
+    pub fn page_of<T>(
+        &self,
+        items: impl IntoIterator<Item = T>,
+        key: impl Fn(&T) -> String,
+    ) -> (Vec<T>, Option<String>) {
+        let page: Vec<T> = items
+            .into_iter()
+            .filter(|item| self.page.after.as_ref().is_none_or(|a| key(item) > *a))
+            .take(self.page.limit)
+            .collect();
+        self.finish(page, key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +126,21 @@ mod tests {
         let list = Listing::new("l", "o", Some(&token), Some(2), 100).unwrap();
         assert_eq!(list.page.after.as_deref(), Some("2"));
         let (_, next) = list.finish(vec![1, 2], |i| i.to_string());
+        assert!(next.is_none());
+    }
+
+    #[test]
+    fn in_memory_pages_resume_after_the_key() {
+        let items = ["a", "b", "c", "d", "e"];
+        let list = Listing::new("l", "o", None, Some(2), 100).unwrap();
+        let (page, next) = list.page_of(items, |s| s.to_string());
+        assert_eq!(page, ["a", "b"]);
+        let list = Listing::new("l", "o", next.as_ref(), Some(2), 100).unwrap();
+        let (page, next) = list.page_of(items, |s| s.to_string());
+        assert_eq!(page, ["c", "d"]);
+        let list = Listing::new("l", "o", next.as_ref(), Some(2), 100).unwrap();
+        let (page, next) = list.page_of(items, |s| s.to_string());
+        assert_eq!(page, ["e"]);
         assert!(next.is_none());
     }
 }
