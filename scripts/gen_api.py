@@ -42,7 +42,7 @@ SERVED = [
     "ListQueues",
     # security profiles
     "UpdateSecurityProfile", "ListSecurityProfilePermissions", "ListSecurityProfileApplications",
-    "ListSecurityProfileFlowModules", "ListSecurityProfileAIAgents",
+    "ListSecurityProfileFlowModules", "ListSecurityProfileAIAgents", "SearchSecurityProfiles",
     # tags
     "TagResource", "UntagResource", "ListTagsForResource",
     # users
@@ -59,7 +59,7 @@ SERVED = [
     "UpdateUserProficiencies", "DisassociateUserProficiencies", "ListUserProficiencies",
     # hours of operation
     "CreateHoursOfOperation", "DescribeHoursOfOperation", "ListHoursOfOperations",
-    "UpdateHoursOfOperation", "DeleteHoursOfOperation",
+    "UpdateHoursOfOperation", "DeleteHoursOfOperation", "SearchHoursOfOperations",
 ]
 
 # Errors an operation answers beyond its model list. Each entry has its reason in

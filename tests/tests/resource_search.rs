@@ -6,9 +6,12 @@ use std::collections::BTreeSet;
 
 use roster_tests::aws_sdk_connect::types::{
     CommonAttributeAndCondition, ControlPlaneAttributeFilter, ControlPlaneTagFilter,
-    HierarchyLevelUpdate, HierarchyStructureUpdate, MediaConcurrency, RoutingProfileSearchCriteria,
-    RoutingProfileSearchFilter, StringComparisonType, StringCondition, TagCondition,
-    UserHierarchyGroupSearchCriteria, UserHierarchyGroupSearchFilter,
+    HierarchyLevelUpdate, HierarchyStructureUpdate, HoursOfOperationConfig, HoursOfOperationDays,
+    HoursOfOperationSearchCriteria, HoursOfOperationSearchFilter, HoursOfOperationTimeSlice,
+    MediaConcurrency, RoutingProfileSearchCriteria, RoutingProfileSearchFilter,
+    SecurityProfileSearchCriteria, SecurityProfilesSearchFilter, StringComparisonType,
+    StringCondition, TagCondition, UserHierarchyGroupSearchCriteria,
+    UserHierarchyGroupSearchFilter,
 };
 use roster_tests::*;
 
@@ -385,6 +388,252 @@ async fn routing_profiles_by_queue_name_and_tag() {
         vec![described],
         "a searched profile is its Describe answer"
     );
+}
+
+fn nine_to_five(day: HoursOfOperationDays) -> HoursOfOperationConfig {
+    let at = |h| {
+        HoursOfOperationTimeSlice::builder()
+            .hours(h)
+            .minutes(0)
+            .build()
+            .unwrap()
+    };
+    HoursOfOperationConfig::builder()
+        .day(day)
+        .start_time(at(9))
+        .end_time(at(17))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn hours_of_operation_by_name_description_time_zone_id_and_tag() {
+    let fx = Fx::new("SAML").await;
+    let mut ids = Vec::new();
+    for (name, zone, team) in [
+        ("London Office", "Europe/London", "red"),
+        ("Paris Office", "Europe/Paris", "blue"),
+        ("Support Weekdays", "America/Chicago", "red"),
+    ] {
+        let out = fx
+            .client
+            .create_hours_of_operation()
+            .instance_id(&fx.instance)
+            .name(name)
+            .description(format!("{name} opening times"))
+            .time_zone(zone)
+            .config(nine_to_five(HoursOfOperationDays::Monday))
+            .tags("team", team)
+            .send()
+            .await
+            .expect("create hours");
+        ids.push(out.hours_of_operation_id.unwrap());
+    }
+    use StringComparisonType::*;
+    let search = |filter: Option<HoursOfOperationSearchFilter>,
+                  c: Option<HoursOfOperationSearchCriteria>| {
+        let client = fx.client.clone();
+        let instance = fx.instance.clone();
+        async move {
+            let out = client
+                .search_hours_of_operations()
+                .instance_id(instance)
+                .set_search_filter(filter)
+                .set_search_criteria(c)
+                .send()
+                .await
+                .expect("search hours");
+            let names: BTreeSet<String> = out
+                .hours_of_operations()
+                .iter()
+                .map(|h| h.name().unwrap().to_string())
+                .collect();
+            (names, out.approximate_total_count.unwrap(), out)
+        }
+    };
+    let leaf = |c: StringCondition| {
+        Some(
+            HoursOfOperationSearchCriteria::builder()
+                .string_condition(c)
+                .build(),
+        )
+    };
+    let (names, total, _) = search(None, None).await;
+    assert_eq!(total, 4, "the instance's Basic Hours and three more");
+    assert!(names.contains("Basic Hours"), "{names:?}");
+    let (names, _, _) = search(None, leaf(string("timezone", StartsWith, "europe/"))).await;
+    assert_eq!(names, set(&["London Office", "Paris Office"]));
+    let (names, _, _) = search(None, leaf(string("description", Contains, "WEEKDAYS"))).await;
+    assert_eq!(names, set(&["Support Weekdays"]));
+    let (names, _, _) = search(None, leaf(string("resourceID", Exact, &ids[1]))).await;
+    assert_eq!(names, set(&["Paris Office"]));
+    let (names, _, _) = search(
+        None,
+        leaf(string("resourceID", Exact, &ids[1].to_uppercase())),
+    )
+    .await;
+    assert!(names.is_empty(), "ids compare exactly: {names:?}");
+    let red = HoursOfOperationSearchFilter::builder()
+        .tag_filter(
+            ControlPlaneTagFilter::builder()
+                .or_conditions(vec![tag("team", "red")])
+                .build(),
+        )
+        .build();
+    let office = HoursOfOperationSearchCriteria::builder()
+        .and_conditions(
+            HoursOfOperationSearchCriteria::builder()
+                .string_condition(string("name", Contains, "office"))
+                .build(),
+        )
+        .and_conditions(
+            HoursOfOperationSearchCriteria::builder()
+                .string_condition(string("timezone", Exact, "Europe/London"))
+                .build(),
+        )
+        .build();
+    let (names, total, out) = search(Some(red), Some(office)).await;
+    assert_eq!((names, total), (set(&["London Office"]), 1));
+    let described = fx
+        .client
+        .describe_hours_of_operation()
+        .instance_id(&fx.instance)
+        .hours_of_operation_id(&ids[0])
+        .send()
+        .await
+        .unwrap()
+        .hours_of_operation
+        .unwrap();
+    assert_eq!(
+        out.hours_of_operations.unwrap(),
+        vec![described],
+        "a searched hours is its Describe answer"
+    );
+    let bad = rejected(
+        fx.client
+            .search_hours_of_operations()
+            .instance_id(&fx.instance)
+            .set_search_criteria(leaf(string("TimeZone", Exact, "UTC")))
+            .send()
+            .await,
+        "InvalidParameterException",
+        400,
+    );
+    assert!(
+        bad.contains("SearchCriteria.StringCondition.FieldName")
+            && bad.contains("name, description, timezone, resourceID"),
+        "{bad}"
+    );
+}
+
+#[tokio::test]
+async fn security_profiles_by_name_description_and_tag() {
+    let fx = Fx::new("SAML").await;
+    let created = fx
+        .client
+        .create_security_profile()
+        .instance_id(&fx.instance)
+        .security_profile_name("Night Supervisors")
+        .description("Supervisors of the night shift")
+        .permissions("BasicAgentAccess")
+        .tags("shift", "night")
+        .send()
+        .await
+        .expect("create profile")
+        .security_profile_id
+        .unwrap();
+    use StringComparisonType::*;
+    let search = |filter: Option<SecurityProfilesSearchFilter>, c: Option<StringCondition>| {
+        let client = fx.client.clone();
+        let instance = fx.instance.clone();
+        async move {
+            let out = client
+                .search_security_profiles()
+                .instance_id(instance)
+                .set_search_filter(filter)
+                .set_search_criteria(c.map(|c| {
+                    SecurityProfileSearchCriteria::builder()
+                        .string_condition(c)
+                        .build()
+                }))
+                .send()
+                .await
+                .expect("search security profiles");
+            let names: BTreeSet<String> = out
+                .security_profiles()
+                .iter()
+                .map(|p| p.security_profile_name().unwrap().to_string())
+                .collect();
+            (names, out.approximate_total_count.unwrap(), out)
+        }
+    };
+    let (names, total, _) = search(None, None).await;
+    assert_eq!(
+        (names, total),
+        (
+            set(&[
+                "Admin",
+                "Agent",
+                "CallCenterManager",
+                "Night Supervisors",
+                "QualityAnalyst"
+            ]),
+            5
+        )
+    );
+    let (names, _, _) = search(None, Some(string("name", StartsWith, "a"))).await;
+    assert_eq!(names, set(&["Admin", "Agent"]));
+    let (names, _, _) = search(None, Some(string("description", Contains, "NIGHT SHIFT"))).await;
+    assert_eq!(names, set(&["Night Supervisors"]));
+    let night = SecurityProfilesSearchFilter::builder()
+        .tag_filter(
+            ControlPlaneTagFilter::builder()
+                .or_conditions(vec![tag("shift", "night")])
+                .build(),
+        )
+        .build();
+    let (names, total, out) = search(Some(night), None).await;
+    assert_eq!((names, total), (set(&["Night Supervisors"]), 1));
+    let summary = &out.security_profiles()[0];
+    assert_eq!(summary.id(), Some(created.as_str()));
+    assert_eq!(
+        summary.organization_resource_id(),
+        Some(fx.instance.as_str())
+    );
+    assert_eq!(
+        summary.description(),
+        Some("Supervisors of the night shift")
+    );
+    assert_eq!(
+        summary
+            .tags()
+            .and_then(|t| t.get("shift"))
+            .map(String::as_str),
+        Some("night")
+    );
+    assert!(
+        summary
+            .arn()
+            .unwrap()
+            .ends_with(&format!("/security-profile/{created}")),
+        "{:?}",
+        summary.arn()
+    );
+    let bad = rejected(
+        fx.client
+            .search_security_profiles()
+            .instance_id(&fx.instance)
+            .search_criteria(
+                SecurityProfileSearchCriteria::builder()
+                    .string_condition(string("resourceID", Exact, &created))
+                    .build(),
+            )
+            .send()
+            .await,
+        "InvalidParameterException",
+        400,
+    );
+    assert!(bad.contains("use one of name, description"), "{bad}");
 }
 
 #[tokio::test]

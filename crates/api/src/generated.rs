@@ -2196,6 +2196,94 @@ impl crate::check::Validate for ListSecurityProfileAIAgentsResponse {
     }
 }
 
+impl crate::de::Input for SearchSecurityProfilesRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, std::marker::PhantomData::<crate::de::W<SearchSecurityProfilesRequest>>).map(|w| w.0)
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchSecurityProfilesRequest {
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "SearchCriteria", skip_serializing_if = "Option::is_none")]
+    pub search_criteria: Option<SecurityProfileSearchCriteria>,
+    #[serde(rename = "SearchFilter", skip_serializing_if = "Option::is_none")]
+    pub search_filter: Option<SecurityProfilesSearchFilter>,
+}
+impl std::fmt::Debug for SearchSecurityProfilesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchSecurityProfilesRequest").field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).field("SearchCriteria", &self.search_criteria).field("SearchFilter", &self.search_filter).finish()
+    }
+}
+impl crate::check::Validate for SearchSecurityProfilesRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(100 as f64))?; }
+        if let Some(v) = &self.search_criteria { v.validate_at(&path.member("SearchCriteria"))?; }
+        if let Some(v) = &self.search_filter { v.validate_at(&path.member("SearchFilter"))?; }
+        Ok(())
+    }
+}
+struct SearchSecurityProfilesRequestVisitor;
+impl<'de> serde::de::Visitor<'de> for SearchSecurityProfilesRequestVisitor {
+    type Value = SearchSecurityProfilesRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure SearchSecurityProfilesRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SearchSecurityProfilesRequest, A::Error> {
+        let mut instance_id: Option<String> = None;
+        let mut next_token: Option<String> = None;
+        let mut max_results: Option<i32> = None;
+        let mut search_criteria: Option<SecurityProfileSearchCriteria> = None;
+        let mut search_filter: Option<SecurityProfilesSearchFilter> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "InstanceId" => crate::de::member(&mut map, &mut instance_id, "InstanceId")?,
+                "NextToken" => crate::de::member(&mut map, &mut next_token, "NextToken")?,
+                "MaxResults" => crate::de::member(&mut map, &mut max_results, "MaxResults")?,
+                "SearchCriteria" => crate::de::member(&mut map, &mut search_criteria, "SearchCriteria")?,
+                "SearchFilter" => crate::de::member(&mut map, &mut search_filter, "SearchFilter")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(SearchSecurityProfilesRequest { instance_id: crate::de::required(instance_id, "InstanceId")?, next_token: next_token, max_results: max_results, search_criteria: search_criteria, search_filter: search_filter })
+    }
+}
+impl crate::de::Wire for SearchSecurityProfilesRequest {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(SearchSecurityProfilesRequestVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchSecurityProfilesResponse {
+    #[serde(rename = "SecurityProfiles", skip_serializing_if = "Option::is_none")]
+    pub security_profiles: Option<Vec<SecurityProfileSearchSummary>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "ApproximateTotalCount", skip_serializing_if = "Option::is_none")]
+    pub approximate_total_count: Option<i64>,
+}
+impl std::fmt::Debug for SearchSecurityProfilesResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchSecurityProfilesResponse").field("SecurityProfiles", &self.security_profiles).field("NextToken", &self.next_token).field("ApproximateTotalCount", &self.approximate_total_count).finish()
+    }
+}
+impl crate::check::Validate for SearchSecurityProfilesResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.security_profiles { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("SecurityProfiles").index(i0))?; } }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        Ok(())
+    }
+}
+
 impl crate::de::Input for TagResourceRequest {
     #[allow(unused_variables)]
     fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
@@ -4512,6 +4600,94 @@ impl<'de> serde::de::DeserializeSeed<'de> for DeleteHoursOfOperationRequestVisit
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DeleteHoursOfOperationRequest, D::Error> { d.deserialize_map(self) }
 }
 
+impl crate::de::Input for SearchHoursOfOperationsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, std::marker::PhantomData::<crate::de::W<SearchHoursOfOperationsRequest>>).map(|w| w.0)
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchHoursOfOperationsRequest {
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "SearchFilter", skip_serializing_if = "Option::is_none")]
+    pub search_filter: Option<HoursOfOperationSearchFilter>,
+    #[serde(rename = "SearchCriteria", skip_serializing_if = "Option::is_none")]
+    pub search_criteria: Option<HoursOfOperationSearchCriteria>,
+}
+impl std::fmt::Debug for SearchHoursOfOperationsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchHoursOfOperationsRequest").field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).field("SearchFilter", &self.search_filter).field("SearchCriteria", &self.search_criteria).finish()
+    }
+}
+impl crate::check::Validate for SearchHoursOfOperationsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(100 as f64))?; }
+        if let Some(v) = &self.search_filter { v.validate_at(&path.member("SearchFilter"))?; }
+        if let Some(v) = &self.search_criteria { v.validate_at(&path.member("SearchCriteria"))?; }
+        Ok(())
+    }
+}
+struct SearchHoursOfOperationsRequestVisitor;
+impl<'de> serde::de::Visitor<'de> for SearchHoursOfOperationsRequestVisitor {
+    type Value = SearchHoursOfOperationsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure SearchHoursOfOperationsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SearchHoursOfOperationsRequest, A::Error> {
+        let mut instance_id: Option<String> = None;
+        let mut next_token: Option<String> = None;
+        let mut max_results: Option<i32> = None;
+        let mut search_filter: Option<HoursOfOperationSearchFilter> = None;
+        let mut search_criteria: Option<HoursOfOperationSearchCriteria> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "InstanceId" => crate::de::member(&mut map, &mut instance_id, "InstanceId")?,
+                "NextToken" => crate::de::member(&mut map, &mut next_token, "NextToken")?,
+                "MaxResults" => crate::de::member(&mut map, &mut max_results, "MaxResults")?,
+                "SearchFilter" => crate::de::member(&mut map, &mut search_filter, "SearchFilter")?,
+                "SearchCriteria" => crate::de::member(&mut map, &mut search_criteria, "SearchCriteria")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(SearchHoursOfOperationsRequest { instance_id: crate::de::required(instance_id, "InstanceId")?, next_token: next_token, max_results: max_results, search_filter: search_filter, search_criteria: search_criteria })
+    }
+}
+impl crate::de::Wire for SearchHoursOfOperationsRequest {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(SearchHoursOfOperationsRequestVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchHoursOfOperationsResponse {
+    #[serde(rename = "HoursOfOperations", skip_serializing_if = "Option::is_none")]
+    pub hours_of_operations: Option<Vec<HoursOfOperation>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "ApproximateTotalCount", skip_serializing_if = "Option::is_none")]
+    pub approximate_total_count: Option<i64>,
+}
+impl std::fmt::Debug for SearchHoursOfOperationsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchHoursOfOperationsResponse").field("HoursOfOperations", &self.hours_of_operations).field("NextToken", &self.next_token).field("ApproximateTotalCount", &self.approximate_total_count).finish()
+    }
+}
+impl crate::check::Validate for SearchHoursOfOperationsResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.hours_of_operations { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("HoursOfOperations").index(i0))?; } }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct Instance {
     #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
@@ -5330,6 +5506,127 @@ impl crate::check::Validate for QueueSummary {
     fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
         if let Some(v) = &self.name { crate::check::str_len(&path.member("Name"), v, 1, 256)?; }
         if let Some(v) = &self.queue_type { crate::check::one_of(&path.member("QueueType"), v, &["STANDARD", "AGENT"])?; }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SecurityProfileSearchCriteria {
+    #[serde(rename = "OrConditions", skip_serializing_if = "Option::is_none")]
+    pub or_conditions: Option<Vec<SecurityProfileSearchCriteria>>,
+    #[serde(rename = "AndConditions", skip_serializing_if = "Option::is_none")]
+    pub and_conditions: Option<Vec<SecurityProfileSearchCriteria>>,
+    #[serde(rename = "StringCondition", skip_serializing_if = "Option::is_none")]
+    pub string_condition: Option<StringCondition>,
+}
+impl std::fmt::Debug for SecurityProfileSearchCriteria {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecurityProfileSearchCriteria").field("OrConditions", &self.or_conditions).field("AndConditions", &self.and_conditions).field("StringCondition", &self.string_condition).finish()
+    }
+}
+impl crate::check::Validate for SecurityProfileSearchCriteria {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.or_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("OrConditions").index(i0))?; } }
+        if let Some(v) = &self.and_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AndConditions").index(i0))?; } }
+        if let Some(v) = &self.string_condition { v.validate_at(&path.member("StringCondition"))?; }
+        Ok(())
+    }
+}
+struct SecurityProfileSearchCriteriaVisitor;
+impl<'de> serde::de::Visitor<'de> for SecurityProfileSearchCriteriaVisitor {
+    type Value = SecurityProfileSearchCriteria;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure SecurityProfileSearchCriteria)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SecurityProfileSearchCriteria, A::Error> {
+        let mut or_conditions: Option<Vec<SecurityProfileSearchCriteria>> = None;
+        let mut and_conditions: Option<Vec<SecurityProfileSearchCriteria>> = None;
+        let mut string_condition: Option<StringCondition> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OrConditions" => crate::de::member(&mut map, &mut or_conditions, "OrConditions")?,
+                "AndConditions" => crate::de::member(&mut map, &mut and_conditions, "AndConditions")?,
+                "StringCondition" => crate::de::member(&mut map, &mut string_condition, "StringCondition")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(SecurityProfileSearchCriteria { or_conditions: or_conditions, and_conditions: and_conditions, string_condition: string_condition })
+    }
+}
+impl crate::de::Wire for SecurityProfileSearchCriteria {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(SecurityProfileSearchCriteriaVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SecurityProfilesSearchFilter {
+    #[serde(rename = "TagFilter", skip_serializing_if = "Option::is_none")]
+    pub tag_filter: Option<ControlPlaneTagFilter>,
+}
+impl std::fmt::Debug for SecurityProfilesSearchFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecurityProfilesSearchFilter").field("TagFilter", &self.tag_filter).finish()
+    }
+}
+impl crate::check::Validate for SecurityProfilesSearchFilter {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.tag_filter { v.validate_at(&path.member("TagFilter"))?; }
+        Ok(())
+    }
+}
+struct SecurityProfilesSearchFilterVisitor;
+impl<'de> serde::de::Visitor<'de> for SecurityProfilesSearchFilterVisitor {
+    type Value = SecurityProfilesSearchFilter;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure SecurityProfilesSearchFilter)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SecurityProfilesSearchFilter, A::Error> {
+        let mut tag_filter: Option<ControlPlaneTagFilter> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "TagFilter" => crate::de::member(&mut map, &mut tag_filter, "TagFilter")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(SecurityProfilesSearchFilter { tag_filter: tag_filter })
+    }
+}
+impl crate::de::Wire for SecurityProfilesSearchFilter {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(SecurityProfilesSearchFilterVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SecurityProfileSearchSummary {
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "OrganizationResourceId", skip_serializing_if = "Option::is_none")]
+    pub organization_resource_id: Option<String>,
+    #[serde(rename = "Arn", skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "SecurityProfileName", skip_serializing_if = "Option::is_none")]
+    pub security_profile_name: Option<String>,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+impl std::fmt::Debug for SecurityProfileSearchSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecurityProfileSearchSummary").field("Id", &self.id).field("OrganizationResourceId", &self.organization_resource_id).field("Arn", &self.arn).field("SecurityProfileName", &self.security_profile_name).field("Description", &self.description).field("Tags", &self.tags).field("Type", &self.r#type).finish()
+    }
+}
+impl crate::check::Validate for SecurityProfileSearchSummary {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.organization_resource_id { crate::check::str_len(&path.member("OrganizationResourceId"), v, 1, 100)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 0, 250)?; }
+        if let Some(v) = &self.tags { crate::check::count(&path.member("Tags"), v.len(), 1, 50)?; for (k0, v0) in v.iter() { let _ = &v0; crate::check::str_len(&&path.member("Tags").key(k0), k0, 1, 128)?; crate::check::str_len(&&path.member("Tags").key(k0), v0, 0, 256)?; } }
+        if let Some(v) = &self.r#type { crate::check::one_of(&path.member("Type"), v, &["AWS_MANAGED", "CUSTOMER_MANAGED"])?; }
         Ok(())
     }
 }
@@ -6528,6 +6825,94 @@ impl crate::check::Validate for HoursOfOperationSummary {
     fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
         Ok(())
     }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct HoursOfOperationSearchFilter {
+    #[serde(rename = "TagFilter", skip_serializing_if = "Option::is_none")]
+    pub tag_filter: Option<ControlPlaneTagFilter>,
+}
+impl std::fmt::Debug for HoursOfOperationSearchFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HoursOfOperationSearchFilter").field("TagFilter", &self.tag_filter).finish()
+    }
+}
+impl crate::check::Validate for HoursOfOperationSearchFilter {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.tag_filter { v.validate_at(&path.member("TagFilter"))?; }
+        Ok(())
+    }
+}
+struct HoursOfOperationSearchFilterVisitor;
+impl<'de> serde::de::Visitor<'de> for HoursOfOperationSearchFilterVisitor {
+    type Value = HoursOfOperationSearchFilter;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure HoursOfOperationSearchFilter)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HoursOfOperationSearchFilter, A::Error> {
+        let mut tag_filter: Option<ControlPlaneTagFilter> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "TagFilter" => crate::de::member(&mut map, &mut tag_filter, "TagFilter")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(HoursOfOperationSearchFilter { tag_filter: tag_filter })
+    }
+}
+impl crate::de::Wire for HoursOfOperationSearchFilter {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(HoursOfOperationSearchFilterVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct HoursOfOperationSearchCriteria {
+    #[serde(rename = "OrConditions", skip_serializing_if = "Option::is_none")]
+    pub or_conditions: Option<Vec<HoursOfOperationSearchCriteria>>,
+    #[serde(rename = "AndConditions", skip_serializing_if = "Option::is_none")]
+    pub and_conditions: Option<Vec<HoursOfOperationSearchCriteria>>,
+    #[serde(rename = "StringCondition", skip_serializing_if = "Option::is_none")]
+    pub string_condition: Option<StringCondition>,
+}
+impl std::fmt::Debug for HoursOfOperationSearchCriteria {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HoursOfOperationSearchCriteria").field("OrConditions", &self.or_conditions).field("AndConditions", &self.and_conditions).field("StringCondition", &self.string_condition).finish()
+    }
+}
+impl crate::check::Validate for HoursOfOperationSearchCriteria {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.or_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("OrConditions").index(i0))?; } }
+        if let Some(v) = &self.and_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AndConditions").index(i0))?; } }
+        if let Some(v) = &self.string_condition { v.validate_at(&path.member("StringCondition"))?; }
+        Ok(())
+    }
+}
+struct HoursOfOperationSearchCriteriaVisitor;
+impl<'de> serde::de::Visitor<'de> for HoursOfOperationSearchCriteriaVisitor {
+    type Value = HoursOfOperationSearchCriteria;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure HoursOfOperationSearchCriteria)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HoursOfOperationSearchCriteria, A::Error> {
+        let mut or_conditions: Option<Vec<HoursOfOperationSearchCriteria>> = None;
+        let mut and_conditions: Option<Vec<HoursOfOperationSearchCriteria>> = None;
+        let mut string_condition: Option<StringCondition> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OrConditions" => crate::de::member(&mut map, &mut or_conditions, "OrConditions")?,
+                "AndConditions" => crate::de::member(&mut map, &mut and_conditions, "AndConditions")?,
+                "StringCondition" => crate::de::member(&mut map, &mut string_condition, "StringCondition")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(HoursOfOperationSearchCriteria { or_conditions: or_conditions, and_conditions: and_conditions, string_condition: string_condition })
+    }
+}
+impl crate::de::Wire for HoursOfOperationSearchCriteria {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(HoursOfOperationSearchCriteriaVisitor) }
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
@@ -8365,7 +8750,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "SearchEmailAddresses", method: "POST", uri: "/search-email-addresses", served: false, errors: &["ResourceNotFoundException", "ThrottlingException", "AccessDeniedException", "InvalidParameterException", "InvalidRequestException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchEvaluationForms", method: "POST", uri: "/search-evaluation-forms", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchHoursOfOperationOverrides", method: "POST", uri: "/search-hours-of-operation-overrides", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "SearchHoursOfOperations", method: "POST", uri: "/search-hours-of-operations", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "SearchHoursOfOperations", method: "POST", uri: "/search-hours-of-operations", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchMetrics", method: "POST", uri: "/search-metrics", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "SearchNotifications", method: "POST", uri: "/search-notifications", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "InvalidParameterException"] },
     crate::spec::OperationSpec { name: "SearchPredefinedAttributes", method: "POST", uri: "/search-predefined-attributes", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
@@ -8375,7 +8760,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "SearchResourceTags", method: "POST", uri: "/search-resource-tags", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "MaximumResultReturnedException"] },
     crate::spec::OperationSpec { name: "SearchRoutingProfiles", method: "POST", uri: "/search-routing-profiles", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchRules", method: "POST", uri: "/search-rules", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceNotFoundException"] },
-    crate::spec::OperationSpec { name: "SearchSecurityProfiles", method: "POST", uri: "/search-security-profiles", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "SearchSecurityProfiles", method: "POST", uri: "/search-security-profiles", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchTestCases", method: "POST", uri: "/search-test-cases", served: false, errors: &["InvalidRequestException", "AccessDeniedException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchUserHierarchyGroups", method: "POST", uri: "/search-user-hierarchy-groups", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchUsers", method: "POST", uri: "/search-users", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
@@ -9452,6 +9837,37 @@ impl From<Failure> for ListSecurityProfileAIAgentsError {
             ErrorCode::Throttling => ListSecurityProfileAIAgentsError::Throttling(ThrottlingException(e)),
             ErrorCode::InternalService => ListSecurityProfileAIAgentsError::InternalService(InternalServiceException(e)),
             _ => ListSecurityProfileAIAgentsError::InternalService(InternalServiceException(crate::error::outside_model("ListSecurityProfileAIAgents", e))),
+        }
+    }
+}
+
+/// What `SearchSecurityProfiles` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchSecurityProfilesError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for SearchSecurityProfilesError { fn from(e: InvalidRequestException) -> Self { SearchSecurityProfilesError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for SearchSecurityProfilesError { fn from(e: InvalidParameterException) -> Self { SearchSecurityProfilesError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for SearchSecurityProfilesError { fn from(e: ResourceNotFoundException) -> Self { SearchSecurityProfilesError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for SearchSecurityProfilesError { fn from(e: ThrottlingException) -> Self { SearchSecurityProfilesError::Throttling(e) } }
+impl From<InternalServiceException> for SearchSecurityProfilesError { fn from(e: InternalServiceException) -> Self { SearchSecurityProfilesError::InternalService(e) } }
+impl From<SearchSecurityProfilesError> for ApiError {
+    fn from(e: SearchSecurityProfilesError) -> ApiError { match e { SearchSecurityProfilesError::InvalidRequest(e) => e.0, SearchSecurityProfilesError::InvalidParameter(e) => e.0, SearchSecurityProfilesError::ResourceNotFound(e) => e.0, SearchSecurityProfilesError::Throttling(e) => e.0, SearchSecurityProfilesError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for SearchSecurityProfilesError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => SearchSecurityProfilesError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => SearchSecurityProfilesError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => SearchSecurityProfilesError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => SearchSecurityProfilesError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => SearchSecurityProfilesError::InternalService(InternalServiceException(e)),
+            _ => SearchSecurityProfilesError::InternalService(InternalServiceException(crate::error::outside_model("SearchSecurityProfiles", e))),
         }
     }
 }
@@ -10620,6 +11036,37 @@ impl From<Failure> for DeleteHoursOfOperationError {
     }
 }
 
+/// What `SearchHoursOfOperations` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchHoursOfOperationsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for SearchHoursOfOperationsError { fn from(e: InvalidRequestException) -> Self { SearchHoursOfOperationsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for SearchHoursOfOperationsError { fn from(e: InvalidParameterException) -> Self { SearchHoursOfOperationsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for SearchHoursOfOperationsError { fn from(e: ResourceNotFoundException) -> Self { SearchHoursOfOperationsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for SearchHoursOfOperationsError { fn from(e: ThrottlingException) -> Self { SearchHoursOfOperationsError::Throttling(e) } }
+impl From<InternalServiceException> for SearchHoursOfOperationsError { fn from(e: InternalServiceException) -> Self { SearchHoursOfOperationsError::InternalService(e) } }
+impl From<SearchHoursOfOperationsError> for ApiError {
+    fn from(e: SearchHoursOfOperationsError) -> ApiError { match e { SearchHoursOfOperationsError::InvalidRequest(e) => e.0, SearchHoursOfOperationsError::InvalidParameter(e) => e.0, SearchHoursOfOperationsError::ResourceNotFound(e) => e.0, SearchHoursOfOperationsError::Throttling(e) => e.0, SearchHoursOfOperationsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for SearchHoursOfOperationsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => SearchHoursOfOperationsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => SearchHoursOfOperationsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => SearchHoursOfOperationsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => SearchHoursOfOperationsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => SearchHoursOfOperationsError::InternalService(InternalServiceException(e)),
+            _ => SearchHoursOfOperationsError::InternalService(InternalServiceException(crate::error::outside_model("SearchHoursOfOperations", e))),
+        }
+    }
+}
+
 /// One trait per served operation; the service implements each where the
 /// operation's logic lives.
 pub mod ops {
@@ -10747,6 +11194,10 @@ pub mod ops {
     /// `ListSecurityProfileAIAgents`: GET `/security-profiles-ai-agents/{InstanceId}/{SecurityProfileId}`.
     pub trait ListSecurityProfileAIAgents: Send + Sync {
         fn list_security_profile_ai_agents(&self, ctx: &RequestContext, input: ListSecurityProfileAIAgentsRequest) -> impl std::future::Future<Output = Result<ListSecurityProfileAIAgentsResponse, ListSecurityProfileAIAgentsError>> + Send;
+    }
+    /// `SearchSecurityProfiles`: POST `/search-security-profiles`.
+    pub trait SearchSecurityProfiles: Send + Sync {
+        fn search_security_profiles(&self, ctx: &RequestContext, input: SearchSecurityProfilesRequest) -> impl std::future::Future<Output = Result<SearchSecurityProfilesResponse, SearchSecurityProfilesError>> + Send;
     }
     /// `TagResource`: POST `/tags/{resourceArn}`.
     pub trait TagResource: Send + Sync {
@@ -10892,11 +11343,15 @@ pub mod ops {
     pub trait DeleteHoursOfOperation: Send + Sync {
         fn delete_hours_of_operation(&self, ctx: &RequestContext, input: DeleteHoursOfOperationRequest) -> impl std::future::Future<Output = Result<(), DeleteHoursOfOperationError>> + Send;
     }
+    /// `SearchHoursOfOperations`: POST `/search-hours-of-operations`.
+    pub trait SearchHoursOfOperations: Send + Sync {
+        fn search_hours_of_operations(&self, ctx: &RequestContext, input: SearchHoursOfOperationsRequest) -> impl std::future::Future<Output = Result<SearchHoursOfOperationsResponse, SearchHoursOfOperationsError>> + Send;
+    }
 }
 
 /// The Connect API as roster serves it: every served operation's trait.
-pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + Send + Sync + 'static {}
-impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + Send + Sync + 'static> Connect for T {}
+pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + Send + Sync + 'static {}
+impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + Send + Sync + 'static> Connect for T {}
 
 /// Decodes the operation's input in one pass (body and bound members), checks the
 /// model's constraints, runs the operation and encodes its output.
@@ -11056,6 +11511,11 @@ pub async fn dispatch<S: Connect>(svc: &S, ctx: &RequestContext, op: Operation, 
             let input = <ListSecurityProfileAIAgentsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListSecurityProfileAIAgentsError>)?;
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListSecurityProfileAIAgentsError::from(Failure::from(v))))?;
             crate::encode(&ops::ListSecurityProfileAIAgents::list_security_profile_ai_agents(svc, ctx, input).await?)
+        }
+        Operation::SearchSecurityProfiles => {
+            let input = <SearchSecurityProfilesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<SearchSecurityProfilesError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(SearchSecurityProfilesError::from(Failure::from(v))))?;
+            crate::encode(&ops::SearchSecurityProfiles::search_security_profiles(svc, ctx, input).await?)
         }
         Operation::TagResource => {
             let input = <TagResourceRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<TagResourceError>)?;
@@ -11236,6 +11696,11 @@ pub async fn dispatch<S: Connect>(svc: &S, ctx: &RequestContext, op: Operation, 
             let input = <DeleteHoursOfOperationRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DeleteHoursOfOperationError>)?;
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DeleteHoursOfOperationError::from(Failure::from(v))))?;
             crate::encode(&ops::DeleteHoursOfOperation::delete_hours_of_operation(svc, ctx, input).await?)
+        }
+        Operation::SearchHoursOfOperations => {
+            let input = <SearchHoursOfOperationsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<SearchHoursOfOperationsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(SearchHoursOfOperationsError::from(Failure::from(v))))?;
+            crate::encode(&ops::SearchHoursOfOperations::search_hours_of_operations(svc, ctx, input).await?)
         }
         other => Err(ApiError::not_implemented(other.name())),
     }

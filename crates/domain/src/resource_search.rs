@@ -165,6 +165,47 @@ impl Facts for crate::entities::RoutingProfile {
     }
 }
 
+/// SearchHoursOfOperations' fields.
+pub const HOURS_OF_OPERATION_FIELDS: Fields = Fields(&[
+    Field::text("name"),
+    Field::text("description"),
+    Field::text("timezone"),
+    Field::id("resourceID"),
+]);
+
+impl Facts for crate::hours::HoursOfOperation {
+    fn values(&self, field: &str) -> Vec<&str> {
+        match field {
+            "name" => vec![self.name.as_str()],
+            "description" => self.description.as_deref().into_iter().collect(),
+            "timezone" => vec![self.time_zone.as_str()],
+            "resourceID" => vec![self.id.as_str()],
+            _ => vec![],
+        }
+    }
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+}
+
+/// SearchSecurityProfiles' fields: the API reference documents `name` and
+/// `description` only.
+pub const SECURITY_PROFILE_FIELDS: Fields =
+    Fields(&[Field::text("name"), Field::text("description")]);
+
+impl Facts for crate::security::SecurityProfile {
+    fn values(&self, field: &str) -> Vec<&str> {
+        match field {
+            "name" => vec![self.name.as_str()],
+            "description" => self.description.as_deref().into_iter().collect(),
+            _ => vec![],
+        }
+    }
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,17 +1,21 @@
 //! Hours of operation: CreateHoursOfOperation, DescribeHoursOfOperation,
-//! ListHoursOfOperations, UpdateHoursOfOperation and DeleteHoursOfOperation.
+//! ListHoursOfOperations, UpdateHoursOfOperation, DeleteHoursOfOperation and
+//! SearchHoursOfOperations.
 
 use roster_api::*;
 use roster_domain::arn::ResourceKind;
 use roster_domain::hours::{
     self as dh, Day, HoursChange, Opening, ParentHours, TimeOfDay, TimeZone, WeeklyHours,
 };
+use roster_domain::resource_search::HOURS_OF_OPERATION_FIELDS;
 use roster_domain::tags::{validate_tags, Tags};
 use roster_domain::{new_id, DomainError, InstanceRef};
 use roster_store::StoreError;
 
 use crate::errors::{self, OrApi};
 use crate::instances::arn_in;
+use crate::resource_search::{everything, tag_filtered, Paging};
+use crate::search::fingerprint;
 use crate::{instance_ref, modified, token, ConnectService};
 
 /// The `Config` list of a request as the week's openings.
@@ -126,18 +130,70 @@ impl ops::DescribeHoursOfOperation for ConnectService {
             .api()?;
         let parents = self.parents(&at, &h).await?;
         Ok(DescribeHoursOfOperationResponse {
-            hours_of_operation: Some(HoursOfOperation {
-                hours_of_operation_arn: Some(arn_in(&at, ResourceKind::HoursOfOperation, &h.id)),
-                hours_of_operation_id: Some(h.id),
-                name: Some(h.name),
-                description: h.description,
-                time_zone: Some(h.time_zone.as_str().to_string()),
-                config: Some(config_shape(&h.config)),
-                parent_hours_of_operations: parents,
-                tags: Some(h.tags),
-                last_modified_time: Some(h.modified.time.epoch_seconds()),
-                last_modified_region: Some(h.modified.region),
-            }),
+            hours_of_operation: Some(shape(&at, h, parents)),
+        })
+    }
+}
+
+/// Hours as Describe and Search answer them.
+fn shape(
+    at: &InstanceRef,
+    h: dh::HoursOfOperation,
+    parents: Option<Vec<HoursOfOperationsIdentifier>>,
+) -> HoursOfOperation {
+    HoursOfOperation {
+        hours_of_operation_arn: Some(arn_in(at, ResourceKind::HoursOfOperation, &h.id)),
+        hours_of_operation_id: Some(h.id),
+        name: Some(h.name),
+        description: h.description,
+        time_zone: Some(h.time_zone.as_str().to_string()),
+        config: Some(config_shape(&h.config)),
+        parent_hours_of_operations: parents,
+        tags: Some(h.tags),
+        last_modified_time: Some(h.modified.time.epoch_seconds()),
+        last_modified_region: Some(h.modified.region),
+    }
+}
+
+impl ops::SearchHoursOfOperations for ConnectService {
+    async fn search_hours_of_operations(
+        &self,
+        ctx: &RequestContext,
+        i: SearchHoursOfOperationsRequest,
+    ) -> Result<SearchHoursOfOperationsResponse, SearchHoursOfOperationsError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let query = tag_filtered(
+            i.search_filter.as_ref().and_then(|f| f.tag_filter.as_ref()),
+            i.search_criteria.as_ref(),
+            &HOURS_OF_OPERATION_FIELDS,
+        )
+        .api()?;
+        let all = everything(
+            |page| {
+                let at = &at;
+                async move { self.store.list_hours_of_operations(at, &page).await }
+            },
+            |h| h.id.clone(),
+        )
+        .await
+        .api()?;
+        let paging = Paging {
+            listing: "search-hours-of-operations",
+            instance: &at.instance_id,
+            fingerprint: fingerprint(&at.instance_id, &i.search_filter, &i.search_criteria),
+            next_token: i.next_token.as_ref(),
+            max_results: i.max_results,
+        };
+        let found = paging.run(all, |h| h.id.as_str(), &query)?;
+        let mut out = Vec::with_capacity(found.items.len());
+        for h in found.items {
+            let parents = self.parents(&at, &h).await?;
+            out.push(shape(&at, h, parents));
+        }
+        Ok(SearchHoursOfOperationsResponse {
+            hours_of_operations: Some(out),
+            next_token: found.next_token,
+            approximate_total_count: Some(found.total),
         })
     }
 }

@@ -8,15 +8,16 @@
 use std::future::Future;
 
 use roster_api::{
-    CommonAttributeAndCondition, ControlPlaneAttributeFilter, Failure,
-    RoutingProfileSearchCriteria, StringCondition, UserHierarchyGroupSearchCriteria,
+    CommonAttributeAndCondition, ControlPlaneAttributeFilter, ControlPlaneTagFilter, Failure,
+    HoursOfOperationSearchCriteria, RoutingProfileSearchCriteria, SecurityProfileSearchCriteria,
+    StringCondition, UserHierarchyGroupSearchCriteria,
 };
 use roster_domain::resource_search::{Facts, Fields, Query};
 use roster_domain::search::MAX_DEPTH;
 use roster_domain::DomainError;
 use roster_store::{PageRequest, StoreResult};
 
-use crate::search::{one_member, string_match, tag, Budget};
+use crate::search::{one_member, string_match, tag, tag_filter, Budget};
 use crate::token;
 
 /// The criteria shape of one Search* operation: the same three members in every kind
@@ -48,9 +49,30 @@ macro_rules! criteria {
 }
 
 criteria!(
+    HoursOfOperationSearchCriteria,
     RoutingProfileSearchCriteria,
+    SecurityProfileSearchCriteria,
     UserHierarchyGroupSearchCriteria
 );
+
+/// The query of a search whose filter is a `ControlPlaneTagFilter`: the filter's tag
+/// conditions AND the criteria.
+pub(crate) fn tag_filtered<C: Criteria>(
+    filter: Option<&ControlPlaneTagFilter>,
+    crit: Option<&C>,
+    fields: &Fields,
+) -> Result<Query, DomainError> {
+    let mut budget = Budget::default();
+    let filter = match filter {
+        Some(f) => tag_filter(f, &mut budget)?,
+        None => Query::All,
+    };
+    let crit = match crit {
+        Some(c) => criteria("SearchCriteria", c, fields, 1)?,
+        None => Query::All,
+    };
+    Ok(filter.and(crit))
+}
 
 /// A kind's criteria as one query.
 pub(crate) fn criteria<C: Criteria>(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use roster_api::*;
 use roster_domain::arn::ResourceKind;
 use roster_domain::entities::{self as ent, QueueType};
-use roster_domain::resource_search::{Query, ROUTING_PROFILE_FIELDS};
+use roster_domain::resource_search::ROUTING_PROFILE_FIELDS;
 use roster_domain::routing::{check_media, QueueRef};
 use roster_domain::tags::{validate_tags, Tags};
 use roster_domain::{new_id, InstanceRef};
@@ -14,8 +14,8 @@ use roster_store::RoutingProfileEdit;
 
 use crate::errors::OrApi;
 use crate::instances::arn_in;
-use crate::resource_search::{criteria, everything, Paging};
-use crate::search::{fingerprint, tag_filter, Budget};
+use crate::resource_search::{everything, tag_filtered, Paging};
+use crate::search::fingerprint;
 use crate::{instance_ref, modified, token, ConnectService};
 
 fn media(list: &[MediaConcurrency]) -> Result<Vec<ent::MediaConcurrency>, Failure> {
@@ -525,16 +525,12 @@ impl ops::SearchRoutingProfiles for ConnectService {
         i: SearchRoutingProfilesRequest,
     ) -> Result<SearchRoutingProfilesResponse, SearchRoutingProfilesError> {
         let at = instance_ref(ctx, &i.instance_id)?;
-        let mut budget = Budget::default();
-        let filter = match i.search_filter.as_ref().and_then(|f| f.tag_filter.as_ref()) {
-            Some(f) => tag_filter(f, &mut budget).api()?,
-            None => Query::All,
-        };
-        let crit = match &i.search_criteria {
-            Some(c) => criteria("SearchCriteria", c, &ROUTING_PROFILE_FIELDS, 1).api()?,
-            None => Query::All,
-        };
-        let query = filter.and(crit);
+        let query = tag_filtered(
+            i.search_filter.as_ref().and_then(|f| f.tag_filter.as_ref()),
+            i.search_criteria.as_ref(),
+            &ROUTING_PROFILE_FIELDS,
+        )
+        .api()?;
         let profiles = everything(
             |page| {
                 let at = &at;

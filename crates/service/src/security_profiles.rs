@@ -1,10 +1,12 @@
 //! Security profiles: CreateSecurityProfile, DescribeSecurityProfile,
 //! ListSecurityProfiles, UpdateSecurityProfile, DeleteSecurityProfile, and the lists
 //! of a profile: ListSecurityProfilePermissions, ListSecurityProfileApplications,
-//! ListSecurityProfileFlowModules, ListSecurityProfileAIAgents.
+//! ListSecurityProfileFlowModules, ListSecurityProfileAIAgents; and
+//! SearchSecurityProfiles.
 
 use roster_api::*;
 use roster_domain::arn::ResourceKind;
+use roster_domain::resource_search::SECURITY_PROFILE_FIELDS;
 use roster_domain::security::{
     self as sec, AiAgent, Application as DomainApplication, DataTableAccessControl,
     FlowModule as DomainFlowModule, GranularAccessControl, Permissions,
@@ -17,6 +19,8 @@ use roster_store::StoreError;
 
 use crate::errors::{self, OrApi};
 use crate::instances::arn_in;
+use crate::resource_search::{everything, tag_filtered, Paging};
+use crate::search::fingerprint;
 use crate::{instance_ref, modified, token, ConnectService};
 
 /// What every roster security profile is: the customer's to change and delete. (The
@@ -537,6 +541,58 @@ impl ops::ListSecurityProfileAIAgents for ConnectService {
             next_token: list.next,
             last_modified_time: Some(p.modified.time.epoch_seconds()),
             last_modified_region: Some(p.modified.region.clone()),
+        })
+    }
+}
+
+impl ops::SearchSecurityProfiles for ConnectService {
+    async fn search_security_profiles(
+        &self,
+        ctx: &RequestContext,
+        i: SearchSecurityProfilesRequest,
+    ) -> Result<SearchSecurityProfilesResponse, SearchSecurityProfilesError> {
+        let at = instance_ref(ctx, &i.instance_id)?;
+        let query = tag_filtered(
+            i.search_filter.as_ref().and_then(|f| f.tag_filter.as_ref()),
+            i.search_criteria.as_ref(),
+            &SECURITY_PROFILE_FIELDS,
+        )
+        .api()?;
+        let all = everything(
+            |page| {
+                let at = &at;
+                async move { self.store.list_security_profiles(at, &page).await }
+            },
+            |p| p.id.clone(),
+        )
+        .await
+        .api()?;
+        let paging = Paging {
+            listing: "search-security-profiles",
+            instance: &at.instance_id,
+            fingerprint: fingerprint(&at.instance_id, &i.search_filter, &i.search_criteria),
+            next_token: i.next_token.as_ref(),
+            max_results: i.max_results,
+        };
+        let found = paging.run(all, |p| p.id.as_str(), &query)?;
+        Ok(SearchSecurityProfilesResponse {
+            security_profiles: Some(
+                found
+                    .items
+                    .into_iter()
+                    .map(|p| SecurityProfileSearchSummary {
+                        arn: Some(arn_in(&at, ResourceKind::SecurityProfile, &p.id)),
+                        organization_resource_id: Some(at.instance_id.clone()),
+                        security_profile_name: Some(p.name),
+                        description: p.description,
+                        tags: Some(p.tags),
+                        r#type: Some(PROFILE_TYPE.into()),
+                        id: Some(p.id),
+                    })
+                    .collect(),
+            ),
+            next_token: found.next_token,
+            approximate_total_count: Some(found.total),
         })
     }
 }
