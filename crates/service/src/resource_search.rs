@@ -8,7 +8,7 @@
 use std::future::Future;
 
 use roster_api::{
-    CommonAttributeAndCondition, ControlPlaneAttributeFilter, Failure,
+    CommonAttributeAndCondition, ControlPlaneAttributeFilter, Failure, QuickConnectSearchCriteria,
     RoutingProfileSearchCriteria, StringCondition, UserHierarchyGroupSearchCriteria,
 };
 use roster_domain::resource_search::{Facts, Fields, Query};
@@ -48,6 +48,7 @@ macro_rules! criteria {
 }
 
 criteria!(
+    QuickConnectSearchCriteria,
     RoutingProfileSearchCriteria,
     UserHierarchyGroupSearchCriteria
 );
