@@ -339,3 +339,36 @@ pub(crate) fn remove_queue_associations(conn: &Connection, queue_id: &str) -> Re
         .execute([queue_id])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removing_a_queues_associations_leaves_other_queues_and_the_quick_connects() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        crate::schema::migrate(&mut conn, 0).unwrap();
+        conn.execute_batch(
+            "INSERT INTO instances (id, account_id, region, identity_management_type, created_ms, \
+             inbound_calls_enabled, outbound_calls_enabled) VALUES ('i', 'a', 'r', 'CONNECT_MANAGED', 0, 1, 1);
+             INSERT INTO quick_connects (id, instance_id, name, quick_connect_type, contact_flow_id, \
+             modified_ms, modified_region) VALUES ('qc1', 'i', 'One', 'FLOW', 'f', 0, 'r'), \
+             ('qc2', 'i', 'Two', 'FLOW', 'f', 0, 'r');
+             INSERT INTO queue_quick_connects (instance_id, queue_id, quick_connect_id) VALUES \
+             ('i', 'gone', 'qc1'), ('i', 'gone', 'qc2'), ('i', 'kept', 'qc1');",
+        )
+        .unwrap();
+        remove_queue_associations(&conn, "gone").unwrap();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            count("SELECT COUNT(*) FROM queue_quick_connects WHERE queue_id = 'gone'"),
+            0
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM queue_quick_connects WHERE queue_id = 'kept'"),
+            1
+        );
+        assert_eq!(count("SELECT COUNT(*) FROM quick_connects"), 2);
+    }
+}
