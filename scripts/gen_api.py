@@ -60,6 +60,10 @@ SERVED = [
     # hours of operation
     "CreateHoursOfOperation", "DescribeHoursOfOperation", "ListHoursOfOperations",
     "UpdateHoursOfOperation", "DeleteHoursOfOperation", "SearchHoursOfOperations",
+    # quick connects
+    "CreateQuickConnect", "DescribeQuickConnect", "ListQuickConnects", "UpdateQuickConnectName",
+    "UpdateQuickConnectConfig", "DeleteQuickConnect", "AssociateQueueQuickConnects",
+    "DisassociateQueueQuickConnects", "ListQueueQuickConnects", "SearchQuickConnects",
 ]
 
 # Errors an operation answers beyond its model list. Each entry has its reason in

@@ -4688,6 +4688,664 @@ impl crate::check::Validate for SearchHoursOfOperationsResponse {
     }
 }
 
+impl crate::de::Input for CreateQuickConnectRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, CreateQuickConnectRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct CreateQuickConnectRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "QuickConnectConfig")]
+    pub quick_connect_config: QuickConnectConfig,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+}
+impl std::fmt::Debug for CreateQuickConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateQuickConnectRequest").field("InstanceId", &self.instance_id).field("Name", &self.name).field("Description", &self.description).field("QuickConnectConfig", &self.quick_connect_config).field("Tags", &self.tags).finish()
+    }
+}
+impl crate::check::Validate for CreateQuickConnectRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.name; crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 1, 250)?; }
+        { let v = &self.quick_connect_config; v.validate_at(&path.member("QuickConnectConfig"))?; }
+        if let Some(v) = &self.tags { crate::check::count(&path.member("Tags"), v.len(), 1, 50)?; for (k0, v0) in v.iter() { let _ = &v0; crate::check::str_len(&&path.member("Tags").key(k0), k0, 1, 128)?; crate::check::str_len(&&path.member("Tags").key(k0), v0, 0, 256)?; } }
+        Ok(())
+    }
+}
+struct CreateQuickConnectRequestVisitor { instance_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for CreateQuickConnectRequestVisitor {
+    type Value = CreateQuickConnectRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure CreateQuickConnectRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateQuickConnectRequest, A::Error> {
+        let mut name: Option<String> = None;
+        let mut description: Option<String> = None;
+        let mut quick_connect_config: Option<QuickConnectConfig> = None;
+        let mut tags: Option<std::collections::BTreeMap<String, String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Name" => crate::de::member(&mut map, &mut name, "Name")?,
+                "Description" => crate::de::member(&mut map, &mut description, "Description")?,
+                "QuickConnectConfig" => crate::de::member(&mut map, &mut quick_connect_config, "QuickConnectConfig")?,
+                "Tags" => crate::de::member(&mut map, &mut tags, "Tags")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(CreateQuickConnectRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, name: crate::de::required(name, "Name")?, description: description, quick_connect_config: crate::de::required(quick_connect_config, "QuickConnectConfig")?, tags: tags })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for CreateQuickConnectRequestVisitor {
+    type Value = CreateQuickConnectRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<CreateQuickConnectRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct CreateQuickConnectResponse {
+    #[serde(rename = "QuickConnectARN", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_arn: Option<String>,
+    #[serde(rename = "QuickConnectId", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_id: Option<String>,
+}
+impl std::fmt::Debug for CreateQuickConnectResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateQuickConnectResponse").field("QuickConnectARN", &self.quick_connect_arn).field("QuickConnectId", &self.quick_connect_id).finish()
+    }
+}
+impl crate::check::Validate for CreateQuickConnectResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        Ok(())
+    }
+}
+
+impl crate::de::Input for DescribeQuickConnectRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, DescribeQuickConnectRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, quick_connect_id: crate::de::bound(b.label("QuickConnectId"), "QuickConnectId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DescribeQuickConnectRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QuickConnectId`.
+    #[serde(rename = "QuickConnectId")]
+    pub quick_connect_id: String,
+}
+impl std::fmt::Debug for DescribeQuickConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DescribeQuickConnectRequest").field("InstanceId", &self.instance_id).field("QuickConnectId", &self.quick_connect_id).finish()
+    }
+}
+impl crate::check::Validate for DescribeQuickConnectRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        Ok(())
+    }
+}
+struct DescribeQuickConnectRequestVisitor { instance_id: Option<String>, quick_connect_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for DescribeQuickConnectRequestVisitor {
+    type Value = DescribeQuickConnectRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure DescribeQuickConnectRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DescribeQuickConnectRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(DescribeQuickConnectRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, quick_connect_id: crate::de::required(self.quick_connect_id, "QuickConnectId")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for DescribeQuickConnectRequestVisitor {
+    type Value = DescribeQuickConnectRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DescribeQuickConnectRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DescribeQuickConnectResponse {
+    #[serde(rename = "QuickConnect", skip_serializing_if = "Option::is_none")]
+    pub quick_connect: Option<QuickConnect>,
+}
+impl std::fmt::Debug for DescribeQuickConnectResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DescribeQuickConnectResponse").field("QuickConnect", &self.quick_connect).finish()
+    }
+}
+impl crate::check::Validate for DescribeQuickConnectResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.quick_connect { v.validate_at(&path.member("QuickConnect"))?; }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for ListQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, ListQuickConnectsRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, next_token: crate::de::bound(b.query("nextToken"), "nextToken")?, max_results: crate::de::bound(b.query("maxResults"), "maxResults")?, quick_connect_types: crate::de::bound_list(b.query_all("QuickConnectTypes"), "QuickConnectTypes")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListQuickConnectsRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP querystring `nextToken`.
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Bound to the HTTP querystring `maxResults`.
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    /// Bound to the HTTP querystring `QuickConnectTypes`.
+    #[serde(rename = "QuickConnectTypes", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_types: Option<Vec<String>>,
+}
+impl std::fmt::Debug for ListQuickConnectsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListQuickConnectsRequest").field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).field("QuickConnectTypes", &self.quick_connect_types).finish()
+    }
+}
+impl crate::check::Validate for ListQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(1000 as f64))?; }
+        if let Some(v) = &self.quick_connect_types { crate::check::count(&path.member("QuickConnectTypes"), v.len(), 0, 4)?; for (i0, item0) in v.iter().enumerate() { crate::check::one_of(&&path.member("QuickConnectTypes").index(i0), item0, &["USER", "QUEUE", "PHONE_NUMBER", "FLOW"])?; } }
+        Ok(())
+    }
+}
+struct ListQuickConnectsRequestVisitor { instance_id: Option<String>, next_token: Option<String>, max_results: Option<i32>, quick_connect_types: Option<Vec<String>> }
+impl<'de> serde::de::Visitor<'de> for ListQuickConnectsRequestVisitor {
+    type Value = ListQuickConnectsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ListQuickConnectsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListQuickConnectsRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ListQuickConnectsRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, next_token: self.next_token, max_results: self.max_results, quick_connect_types: self.quick_connect_types })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for ListQuickConnectsRequestVisitor {
+    type Value = ListQuickConnectsRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ListQuickConnectsRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListQuickConnectsResponse {
+    #[serde(rename = "QuickConnectSummaryList", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_summary_list: Option<Vec<QuickConnectSummary>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+impl std::fmt::Debug for ListQuickConnectsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListQuickConnectsResponse").field("QuickConnectSummaryList", &self.quick_connect_summary_list).field("NextToken", &self.next_token).finish()
+    }
+}
+impl crate::check::Validate for ListQuickConnectsResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.quick_connect_summary_list { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("QuickConnectSummaryList").index(i0))?; } }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for UpdateQuickConnectNameRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateQuickConnectNameRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, quick_connect_id: crate::de::bound(b.label("QuickConnectId"), "QuickConnectId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateQuickConnectNameRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QuickConnectId`.
+    #[serde(rename = "QuickConnectId")]
+    pub quick_connect_id: String,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+impl std::fmt::Debug for UpdateQuickConnectNameRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateQuickConnectNameRequest").field("InstanceId", &self.instance_id).field("QuickConnectId", &self.quick_connect_id).field("Name", &self.name).field("Description", &self.description).finish()
+    }
+}
+impl crate::check::Validate for UpdateQuickConnectNameRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.name { crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 0, 250)?; }
+        Ok(())
+    }
+}
+struct UpdateQuickConnectNameRequestVisitor { instance_id: Option<String>, quick_connect_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateQuickConnectNameRequestVisitor {
+    type Value = UpdateQuickConnectNameRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateQuickConnectNameRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateQuickConnectNameRequest, A::Error> {
+        let mut name: Option<String> = None;
+        let mut description: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Name" => crate::de::member(&mut map, &mut name, "Name")?,
+                "Description" => crate::de::member(&mut map, &mut description, "Description")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateQuickConnectNameRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, quick_connect_id: crate::de::required(self.quick_connect_id, "QuickConnectId")?, name: name, description: description })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateQuickConnectNameRequestVisitor {
+    type Value = UpdateQuickConnectNameRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateQuickConnectNameRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateQuickConnectConfigRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateQuickConnectConfigRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, quick_connect_id: crate::de::bound(b.label("QuickConnectId"), "QuickConnectId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateQuickConnectConfigRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QuickConnectId`.
+    #[serde(rename = "QuickConnectId")]
+    pub quick_connect_id: String,
+    #[serde(rename = "QuickConnectConfig")]
+    pub quick_connect_config: QuickConnectConfig,
+}
+impl std::fmt::Debug for UpdateQuickConnectConfigRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateQuickConnectConfigRequest").field("InstanceId", &self.instance_id).field("QuickConnectId", &self.quick_connect_id).field("QuickConnectConfig", &self.quick_connect_config).finish()
+    }
+}
+impl crate::check::Validate for UpdateQuickConnectConfigRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.quick_connect_config; v.validate_at(&path.member("QuickConnectConfig"))?; }
+        Ok(())
+    }
+}
+struct UpdateQuickConnectConfigRequestVisitor { instance_id: Option<String>, quick_connect_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateQuickConnectConfigRequestVisitor {
+    type Value = UpdateQuickConnectConfigRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateQuickConnectConfigRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateQuickConnectConfigRequest, A::Error> {
+        let mut quick_connect_config: Option<QuickConnectConfig> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "QuickConnectConfig" => crate::de::member(&mut map, &mut quick_connect_config, "QuickConnectConfig")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateQuickConnectConfigRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, quick_connect_id: crate::de::required(self.quick_connect_id, "QuickConnectId")?, quick_connect_config: crate::de::required(quick_connect_config, "QuickConnectConfig")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateQuickConnectConfigRequestVisitor {
+    type Value = UpdateQuickConnectConfigRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateQuickConnectConfigRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for DeleteQuickConnectRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, DeleteQuickConnectRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, quick_connect_id: crate::de::bound(b.label("QuickConnectId"), "QuickConnectId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DeleteQuickConnectRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QuickConnectId`.
+    #[serde(rename = "QuickConnectId")]
+    pub quick_connect_id: String,
+}
+impl std::fmt::Debug for DeleteQuickConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeleteQuickConnectRequest").field("InstanceId", &self.instance_id).field("QuickConnectId", &self.quick_connect_id).finish()
+    }
+}
+impl crate::check::Validate for DeleteQuickConnectRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        Ok(())
+    }
+}
+struct DeleteQuickConnectRequestVisitor { instance_id: Option<String>, quick_connect_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for DeleteQuickConnectRequestVisitor {
+    type Value = DeleteQuickConnectRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure DeleteQuickConnectRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DeleteQuickConnectRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(DeleteQuickConnectRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, quick_connect_id: crate::de::required(self.quick_connect_id, "QuickConnectId")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for DeleteQuickConnectRequestVisitor {
+    type Value = DeleteQuickConnectRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DeleteQuickConnectRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for AssociateQueueQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, AssociateQueueQuickConnectsRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct AssociateQueueQuickConnectsRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "QuickConnectIds")]
+    pub quick_connect_ids: Vec<String>,
+}
+impl std::fmt::Debug for AssociateQueueQuickConnectsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssociateQueueQuickConnectsRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).field("QuickConnectIds", &self.quick_connect_ids).finish()
+    }
+}
+impl crate::check::Validate for AssociateQueueQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.quick_connect_ids; crate::check::count(&path.member("QuickConnectIds"), v.len(), 1, 50)?; }
+        Ok(())
+    }
+}
+struct AssociateQueueQuickConnectsRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for AssociateQueueQuickConnectsRequestVisitor {
+    type Value = AssociateQueueQuickConnectsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure AssociateQueueQuickConnectsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssociateQueueQuickConnectsRequest, A::Error> {
+        let mut quick_connect_ids: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "QuickConnectIds" => crate::de::member(&mut map, &mut quick_connect_ids, "QuickConnectIds")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(AssociateQueueQuickConnectsRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")?, quick_connect_ids: crate::de::required(quick_connect_ids, "QuickConnectIds")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for AssociateQueueQuickConnectsRequestVisitor {
+    type Value = AssociateQueueQuickConnectsRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<AssociateQueueQuickConnectsRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for DisassociateQueueQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, DisassociateQueueQuickConnectsRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DisassociateQueueQuickConnectsRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "QuickConnectIds")]
+    pub quick_connect_ids: Vec<String>,
+}
+impl std::fmt::Debug for DisassociateQueueQuickConnectsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DisassociateQueueQuickConnectsRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).field("QuickConnectIds", &self.quick_connect_ids).finish()
+    }
+}
+impl crate::check::Validate for DisassociateQueueQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.quick_connect_ids; crate::check::count(&path.member("QuickConnectIds"), v.len(), 1, 50)?; }
+        Ok(())
+    }
+}
+struct DisassociateQueueQuickConnectsRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for DisassociateQueueQuickConnectsRequestVisitor {
+    type Value = DisassociateQueueQuickConnectsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure DisassociateQueueQuickConnectsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DisassociateQueueQuickConnectsRequest, A::Error> {
+        let mut quick_connect_ids: Option<Vec<String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "QuickConnectIds" => crate::de::member(&mut map, &mut quick_connect_ids, "QuickConnectIds")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(DisassociateQueueQuickConnectsRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")?, quick_connect_ids: crate::de::required(quick_connect_ids, "QuickConnectIds")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for DisassociateQueueQuickConnectsRequestVisitor {
+    type Value = DisassociateQueueQuickConnectsRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DisassociateQueueQuickConnectsRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for ListQueueQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, ListQueueQuickConnectsRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")?, next_token: crate::de::bound(b.query("nextToken"), "nextToken")?, max_results: crate::de::bound(b.query("maxResults"), "maxResults")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListQueueQuickConnectsRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    /// Bound to the HTTP querystring `nextToken`.
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Bound to the HTTP querystring `maxResults`.
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+}
+impl std::fmt::Debug for ListQueueQuickConnectsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListQueueQuickConnectsRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).finish()
+    }
+}
+impl crate::check::Validate for ListQueueQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(100 as f64))?; }
+        Ok(())
+    }
+}
+struct ListQueueQuickConnectsRequestVisitor { instance_id: Option<String>, queue_id: Option<String>, next_token: Option<String>, max_results: Option<i32> }
+impl<'de> serde::de::Visitor<'de> for ListQueueQuickConnectsRequestVisitor {
+    type Value = ListQueueQuickConnectsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure ListQueueQuickConnectsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListQueueQuickConnectsRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(ListQueueQuickConnectsRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")?, next_token: self.next_token, max_results: self.max_results })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for ListQueueQuickConnectsRequestVisitor {
+    type Value = ListQueueQuickConnectsRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ListQueueQuickConnectsRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct ListQueueQuickConnectsResponse {
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "QuickConnectSummaryList", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_summary_list: Option<Vec<QuickConnectSummary>>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for ListQueueQuickConnectsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListQueueQuickConnectsResponse").field("NextToken", &self.next_token).field("QuickConnectSummaryList", &self.quick_connect_summary_list).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for ListQueueQuickConnectsResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.quick_connect_summary_list { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("QuickConnectSummaryList").index(i0))?; } }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for SearchQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, std::marker::PhantomData::<crate::de::W<SearchQuickConnectsRequest>>).map(|w| w.0)
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchQuickConnectsRequest {
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "SearchFilter", skip_serializing_if = "Option::is_none")]
+    pub search_filter: Option<QuickConnectSearchFilter>,
+    #[serde(rename = "SearchCriteria", skip_serializing_if = "Option::is_none")]
+    pub search_criteria: Option<QuickConnectSearchCriteria>,
+}
+impl std::fmt::Debug for SearchQuickConnectsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchQuickConnectsRequest").field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).field("SearchFilter", &self.search_filter).field("SearchCriteria", &self.search_criteria).finish()
+    }
+}
+impl crate::check::Validate for SearchQuickConnectsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(100 as f64))?; }
+        if let Some(v) = &self.search_filter { v.validate_at(&path.member("SearchFilter"))?; }
+        if let Some(v) = &self.search_criteria { v.validate_at(&path.member("SearchCriteria"))?; }
+        Ok(())
+    }
+}
+struct SearchQuickConnectsRequestVisitor;
+impl<'de> serde::de::Visitor<'de> for SearchQuickConnectsRequestVisitor {
+    type Value = SearchQuickConnectsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure SearchQuickConnectsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SearchQuickConnectsRequest, A::Error> {
+        let mut instance_id: Option<String> = None;
+        let mut next_token: Option<String> = None;
+        let mut max_results: Option<i32> = None;
+        let mut search_filter: Option<QuickConnectSearchFilter> = None;
+        let mut search_criteria: Option<QuickConnectSearchCriteria> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "InstanceId" => crate::de::member(&mut map, &mut instance_id, "InstanceId")?,
+                "NextToken" => crate::de::member(&mut map, &mut next_token, "NextToken")?,
+                "MaxResults" => crate::de::member(&mut map, &mut max_results, "MaxResults")?,
+                "SearchFilter" => crate::de::member(&mut map, &mut search_filter, "SearchFilter")?,
+                "SearchCriteria" => crate::de::member(&mut map, &mut search_criteria, "SearchCriteria")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(SearchQuickConnectsRequest { instance_id: crate::de::required(instance_id, "InstanceId")?, next_token: next_token, max_results: max_results, search_filter: search_filter, search_criteria: search_criteria })
+    }
+}
+impl crate::de::Wire for SearchQuickConnectsRequest {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(SearchQuickConnectsRequestVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchQuickConnectsResponse {
+    #[serde(rename = "QuickConnects", skip_serializing_if = "Option::is_none")]
+    pub quick_connects: Option<Vec<QuickConnect>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "ApproximateTotalCount", skip_serializing_if = "Option::is_none")]
+    pub approximate_total_count: Option<i64>,
+}
+impl std::fmt::Debug for SearchQuickConnectsResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchQuickConnectsResponse").field("QuickConnects", &self.quick_connects).field("NextToken", &self.next_token).field("ApproximateTotalCount", &self.approximate_total_count).finish()
+    }
+}
+impl crate::check::Validate for SearchQuickConnectsResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.quick_connects { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("QuickConnects").index(i0))?; } }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct Instance {
     #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
@@ -6916,6 +7574,217 @@ impl crate::de::Wire for HoursOfOperationSearchCriteria {
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct QuickConnectConfig {
+    #[serde(rename = "QuickConnectType")]
+    pub quick_connect_type: String,
+    #[serde(rename = "UserConfig", skip_serializing_if = "Option::is_none")]
+    pub user_config: Option<UserQuickConnectConfig>,
+    #[serde(rename = "QueueConfig", skip_serializing_if = "Option::is_none")]
+    pub queue_config: Option<QueueQuickConnectConfig>,
+    #[serde(rename = "PhoneConfig", skip_serializing_if = "Option::is_none")]
+    pub phone_config: Option<PhoneNumberQuickConnectConfig>,
+    #[serde(rename = "FlowConfig", skip_serializing_if = "Option::is_none")]
+    pub flow_config: Option<FlowQuickConnectConfig>,
+}
+impl std::fmt::Debug for QuickConnectConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuickConnectConfig").field("QuickConnectType", &self.quick_connect_type).field("UserConfig", &self.user_config).field("QueueConfig", &self.queue_config).field("PhoneConfig", &self.phone_config).field("FlowConfig", &self.flow_config).finish()
+    }
+}
+impl crate::check::Validate for QuickConnectConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.quick_connect_type; crate::check::one_of(&path.member("QuickConnectType"), v, &["USER", "QUEUE", "PHONE_NUMBER", "FLOW"])?; }
+        if let Some(v) = &self.user_config { v.validate_at(&path.member("UserConfig"))?; }
+        if let Some(v) = &self.queue_config { v.validate_at(&path.member("QueueConfig"))?; }
+        if let Some(v) = &self.phone_config { v.validate_at(&path.member("PhoneConfig"))?; }
+        if let Some(v) = &self.flow_config { v.validate_at(&path.member("FlowConfig"))?; }
+        Ok(())
+    }
+}
+struct QuickConnectConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for QuickConnectConfigVisitor {
+    type Value = QuickConnectConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure QuickConnectConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<QuickConnectConfig, A::Error> {
+        let mut quick_connect_type: Option<String> = None;
+        let mut user_config: Option<UserQuickConnectConfig> = None;
+        let mut queue_config: Option<QueueQuickConnectConfig> = None;
+        let mut phone_config: Option<PhoneNumberQuickConnectConfig> = None;
+        let mut flow_config: Option<FlowQuickConnectConfig> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "QuickConnectType" => crate::de::member(&mut map, &mut quick_connect_type, "QuickConnectType")?,
+                "UserConfig" => crate::de::member(&mut map, &mut user_config, "UserConfig")?,
+                "QueueConfig" => crate::de::member(&mut map, &mut queue_config, "QueueConfig")?,
+                "PhoneConfig" => crate::de::member(&mut map, &mut phone_config, "PhoneConfig")?,
+                "FlowConfig" => crate::de::member(&mut map, &mut flow_config, "FlowConfig")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(QuickConnectConfig { quick_connect_type: crate::de::required(quick_connect_type, "QuickConnectType")?, user_config: user_config, queue_config: queue_config, phone_config: phone_config, flow_config: flow_config })
+    }
+}
+impl crate::de::Wire for QuickConnectConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(QuickConnectConfigVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct QuickConnect {
+    #[serde(rename = "QuickConnectARN", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_arn: Option<String>,
+    #[serde(rename = "QuickConnectId", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_id: Option<String>,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "QuickConnectConfig", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_config: Option<QuickConnectConfig>,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for QuickConnect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuickConnect").field("QuickConnectARN", &self.quick_connect_arn).field("QuickConnectId", &self.quick_connect_id).field("Name", &self.name).field("Description", &self.description).field("QuickConnectConfig", &self.quick_connect_config).field("Tags", &self.tags).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for QuickConnect {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.name { crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 1, 250)?; }
+        if let Some(v) = &self.quick_connect_config { v.validate_at(&path.member("QuickConnectConfig"))?; }
+        if let Some(v) = &self.tags { crate::check::count(&path.member("Tags"), v.len(), 1, 50)?; for (k0, v0) in v.iter() { let _ = &v0; crate::check::str_len(&&path.member("Tags").key(k0), k0, 1, 128)?; crate::check::str_len(&&path.member("Tags").key(k0), v0, 0, 256)?; } }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct QuickConnectSummary {
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "Arn", skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "QuickConnectType", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_type: Option<String>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for QuickConnectSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuickConnectSummary").field("Id", &self.id).field("Arn", &self.arn).field("Name", &self.name).field("QuickConnectType", &self.quick_connect_type).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for QuickConnectSummary {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.name { crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.quick_connect_type { crate::check::one_of(&path.member("QuickConnectType"), v, &["USER", "QUEUE", "PHONE_NUMBER", "FLOW"])?; }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct QuickConnectSearchFilter {
+    #[serde(rename = "TagFilter", skip_serializing_if = "Option::is_none")]
+    pub tag_filter: Option<ControlPlaneTagFilter>,
+}
+impl std::fmt::Debug for QuickConnectSearchFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuickConnectSearchFilter").field("TagFilter", &self.tag_filter).finish()
+    }
+}
+impl crate::check::Validate for QuickConnectSearchFilter {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.tag_filter { v.validate_at(&path.member("TagFilter"))?; }
+        Ok(())
+    }
+}
+struct QuickConnectSearchFilterVisitor;
+impl<'de> serde::de::Visitor<'de> for QuickConnectSearchFilterVisitor {
+    type Value = QuickConnectSearchFilter;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure QuickConnectSearchFilter)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<QuickConnectSearchFilter, A::Error> {
+        let mut tag_filter: Option<ControlPlaneTagFilter> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "TagFilter" => crate::de::member(&mut map, &mut tag_filter, "TagFilter")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(QuickConnectSearchFilter { tag_filter: tag_filter })
+    }
+}
+impl crate::de::Wire for QuickConnectSearchFilter {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(QuickConnectSearchFilterVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct QuickConnectSearchCriteria {
+    #[serde(rename = "OrConditions", skip_serializing_if = "Option::is_none")]
+    pub or_conditions: Option<Vec<QuickConnectSearchCriteria>>,
+    #[serde(rename = "AndConditions", skip_serializing_if = "Option::is_none")]
+    pub and_conditions: Option<Vec<QuickConnectSearchCriteria>>,
+    #[serde(rename = "StringCondition", skip_serializing_if = "Option::is_none")]
+    pub string_condition: Option<StringCondition>,
+}
+impl std::fmt::Debug for QuickConnectSearchCriteria {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuickConnectSearchCriteria").field("OrConditions", &self.or_conditions).field("AndConditions", &self.and_conditions).field("StringCondition", &self.string_condition).finish()
+    }
+}
+impl crate::check::Validate for QuickConnectSearchCriteria {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.or_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("OrConditions").index(i0))?; } }
+        if let Some(v) = &self.and_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AndConditions").index(i0))?; } }
+        if let Some(v) = &self.string_condition { v.validate_at(&path.member("StringCondition"))?; }
+        Ok(())
+    }
+}
+struct QuickConnectSearchCriteriaVisitor;
+impl<'de> serde::de::Visitor<'de> for QuickConnectSearchCriteriaVisitor {
+    type Value = QuickConnectSearchCriteria;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure QuickConnectSearchCriteria)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<QuickConnectSearchCriteria, A::Error> {
+        let mut or_conditions: Option<Vec<QuickConnectSearchCriteria>> = None;
+        let mut and_conditions: Option<Vec<QuickConnectSearchCriteria>> = None;
+        let mut string_condition: Option<StringCondition> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OrConditions" => crate::de::member(&mut map, &mut or_conditions, "OrConditions")?,
+                "AndConditions" => crate::de::member(&mut map, &mut and_conditions, "AndConditions")?,
+                "StringCondition" => crate::de::member(&mut map, &mut string_condition, "StringCondition")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(QuickConnectSearchCriteria { or_conditions: or_conditions, and_conditions: and_conditions, string_condition: string_condition })
+    }
+}
+impl crate::de::Wire for QuickConnectSearchCriteria {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(QuickConnectSearchCriteriaVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct InstanceStatusReason {
     #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -7604,6 +8473,169 @@ impl crate::check::Validate for HoursOfOperationsIdentifier {
         { let v = &self.name; crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
         Ok(())
     }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UserQuickConnectConfig {
+    #[serde(rename = "UserId")]
+    pub user_id: String,
+    #[serde(rename = "ContactFlowId")]
+    pub contact_flow_id: String,
+}
+impl std::fmt::Debug for UserQuickConnectConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserQuickConnectConfig").field("UserId", &self.user_id).field("ContactFlowId", &self.contact_flow_id).finish()
+    }
+}
+impl crate::check::Validate for UserQuickConnectConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.contact_flow_id; crate::check::str_len(&path.member("ContactFlowId"), v, 0, 500)?; }
+        Ok(())
+    }
+}
+struct UserQuickConnectConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for UserQuickConnectConfigVisitor {
+    type Value = UserQuickConnectConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UserQuickConnectConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserQuickConnectConfig, A::Error> {
+        let mut user_id: Option<String> = None;
+        let mut contact_flow_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "UserId" => crate::de::member(&mut map, &mut user_id, "UserId")?,
+                "ContactFlowId" => crate::de::member(&mut map, &mut contact_flow_id, "ContactFlowId")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UserQuickConnectConfig { user_id: crate::de::required(user_id, "UserId")?, contact_flow_id: crate::de::required(contact_flow_id, "ContactFlowId")? })
+    }
+}
+impl crate::de::Wire for UserQuickConnectConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(UserQuickConnectConfigVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct QueueQuickConnectConfig {
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "ContactFlowId")]
+    pub contact_flow_id: String,
+}
+impl std::fmt::Debug for QueueQuickConnectConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueueQuickConnectConfig").field("QueueId", &self.queue_id).field("ContactFlowId", &self.contact_flow_id).finish()
+    }
+}
+impl crate::check::Validate for QueueQuickConnectConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.contact_flow_id; crate::check::str_len(&path.member("ContactFlowId"), v, 0, 500)?; }
+        Ok(())
+    }
+}
+struct QueueQuickConnectConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for QueueQuickConnectConfigVisitor {
+    type Value = QueueQuickConnectConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure QueueQuickConnectConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<QueueQuickConnectConfig, A::Error> {
+        let mut queue_id: Option<String> = None;
+        let mut contact_flow_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "QueueId" => crate::de::member(&mut map, &mut queue_id, "QueueId")?,
+                "ContactFlowId" => crate::de::member(&mut map, &mut contact_flow_id, "ContactFlowId")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(QueueQuickConnectConfig { queue_id: crate::de::required(queue_id, "QueueId")?, contact_flow_id: crate::de::required(contact_flow_id, "ContactFlowId")? })
+    }
+}
+impl crate::de::Wire for QueueQuickConnectConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(QueueQuickConnectConfigVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct PhoneNumberQuickConnectConfig {
+    #[serde(rename = "PhoneNumber")]
+    pub phone_number: String,
+}
+impl std::fmt::Debug for PhoneNumberQuickConnectConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneNumberQuickConnectConfig").field("PhoneNumber", &self.phone_number).finish()
+    }
+}
+impl crate::check::Validate for PhoneNumberQuickConnectConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        Ok(())
+    }
+}
+struct PhoneNumberQuickConnectConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for PhoneNumberQuickConnectConfigVisitor {
+    type Value = PhoneNumberQuickConnectConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure PhoneNumberQuickConnectConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberQuickConnectConfig, A::Error> {
+        let mut phone_number: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "PhoneNumber" => crate::de::member(&mut map, &mut phone_number, "PhoneNumber")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(PhoneNumberQuickConnectConfig { phone_number: crate::de::required(phone_number, "PhoneNumber")? })
+    }
+}
+impl crate::de::Wire for PhoneNumberQuickConnectConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(PhoneNumberQuickConnectConfigVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct FlowQuickConnectConfig {
+    #[serde(rename = "ContactFlowId")]
+    pub contact_flow_id: String,
+}
+impl std::fmt::Debug for FlowQuickConnectConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlowQuickConnectConfig").field("ContactFlowId", &self.contact_flow_id).finish()
+    }
+}
+impl crate::check::Validate for FlowQuickConnectConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.contact_flow_id; crate::check::str_len(&path.member("ContactFlowId"), v, 0, 500)?; }
+        Ok(())
+    }
+}
+struct FlowQuickConnectConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for FlowQuickConnectConfigVisitor {
+    type Value = FlowQuickConnectConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure FlowQuickConnectConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FlowQuickConnectConfig, A::Error> {
+        let mut contact_flow_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "ContactFlowId" => crate::de::member(&mut map, &mut contact_flow_id, "ContactFlowId")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(FlowQuickConnectConfig { contact_flow_id: crate::de::required(contact_flow_id, "ContactFlowId")? })
+    }
+}
+impl crate::de::Wire for FlowQuickConnectConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(FlowQuickConnectConfigVisitor) }
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
@@ -8480,7 +9512,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "AssociateLexBot", method: "PUT", uri: "/instance/{InstanceId}/lex-bot", served: false, errors: &["ResourceNotFoundException", "ResourceConflictException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ServiceQuotaExceededException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "AssociatePhoneNumberContactFlow", method: "PUT", uri: "/phone-number/{PhoneNumberId}/contact-flow", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "AssociateQueueEmailAddresses", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/associate-email-addresses", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
-    crate::spec::OperationSpec { name: "AssociateQueueQuickConnects", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/associate-quick-connects", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "AssociateQueueQuickConnects", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/associate-quick-connects", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "AssociateRoutingProfileQueues", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/associate-queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "AssociateSecurityKey", method: "PUT", uri: "/instance/{InstanceId}/security-key", served: false, errors: &["ResourceNotFoundException", "ResourceConflictException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ServiceQuotaExceededException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "AssociateSecurityProfiles", method: "POST", uri: "/associate-security-profiles/{InstanceId}", served: false, errors: &["ResourceNotFoundException", "InvalidRequestException", "InvalidParameterException", "AccessDeniedException", "InternalServiceException", "ConditionalOperationFailedException", "ResourceConflictException"] },
@@ -8525,7 +9557,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "CreatePrompt", method: "PUT", uri: "/prompts/{InstanceId}", served: false, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreatePushNotificationRegistration", method: "PUT", uri: "/push-notification/{InstanceId}/registrations", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException", "ServiceQuotaExceededException"] },
     crate::spec::OperationSpec { name: "CreateQueue", method: "PUT", uri: "/queues/{InstanceId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "DuplicateResourceException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "CreateQuickConnect", method: "PUT", uri: "/quick-connects/{InstanceId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "DuplicateResourceException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "CreateQuickConnect", method: "PUT", uri: "/quick-connects/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "DuplicateResourceException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreateRoutingProfile", method: "PUT", uri: "/routing-profiles/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "DuplicateResourceException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreateRule", method: "POST", uri: "/rules/{InstanceId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceConflictException", "ServiceQuotaExceededException"] },
     crate::spec::OperationSpec { name: "CreateSecurityProfile", method: "PUT", uri: "/security-profiles/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "LimitExceededException", "DuplicateResourceException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
@@ -8566,7 +9598,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "DeletePrompt", method: "DELETE", uri: "/prompts/{InstanceId}/{PromptId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeletePushNotificationRegistration", method: "DELETE", uri: "/push-notification/{InstanceId}/registrations/{RegistrationId}", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "DeleteQueue", method: "DELETE", uri: "/queues/{InstanceId}/{QueueId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ResourceInUseException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "DeleteQuickConnect", method: "DELETE", uri: "/quick-connects/{InstanceId}/{QuickConnectId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "DeleteQuickConnect", method: "DELETE", uri: "/quick-connects/{InstanceId}/{QuickConnectId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeleteRoutingProfile", method: "DELETE", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ResourceInUseException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeleteRule", method: "DELETE", uri: "/rules/{InstanceId}/{RuleId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "DeleteSecurityProfile", method: "DELETE", uri: "/security-profiles/{InstanceId}/{SecurityProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException", "ResourceInUseException"] },
@@ -8608,7 +9640,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "DescribePredefinedAttribute", method: "GET", uri: "/predefined-attributes/{InstanceId}/{Name}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribePrompt", method: "GET", uri: "/prompts/{InstanceId}/{PromptId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeQueue", method: "GET", uri: "/queues/{InstanceId}/{QueueId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "DescribeQuickConnect", method: "GET", uri: "/quick-connects/{InstanceId}/{QuickConnectId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "DescribeQuickConnect", method: "GET", uri: "/quick-connects/{InstanceId}/{QuickConnectId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeRoutingProfile", method: "GET", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeRule", method: "GET", uri: "/rules/{InstanceId}/{RuleId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "DescribeSecurityProfile", method: "GET", uri: "/security-profiles/{InstanceId}/{SecurityProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
@@ -8631,7 +9663,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "DisassociateLexBot", method: "DELETE", uri: "/instance/{InstanceId}/lex-bot", served: false, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "DisassociatePhoneNumberContactFlow", method: "DELETE", uri: "/phone-number/{PhoneNumberId}/contact-flow", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "DisassociateQueueEmailAddresses", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/disassociate-email-addresses", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
-    crate::spec::OperationSpec { name: "DisassociateQueueQuickConnects", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "DisassociateQueueQuickConnects", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DisassociateRoutingProfileQueues", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/disassociate-queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DisassociateSecurityKey", method: "DELETE", uri: "/instance/{InstanceId}/security-key/{AssociationId}", served: false, errors: &["ResourceNotFoundException", "InternalServiceException", "InvalidRequestException", "InvalidParameterException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "DisassociateSecurityProfiles", method: "POST", uri: "/disassociate-security-profiles/{InstanceId}", served: false, errors: &["ResourceNotFoundException", "InvalidRequestException", "InvalidParameterException", "AccessDeniedException", "InternalServiceException", "ConditionalOperationFailedException", "ResourceConflictException"] },
@@ -8701,9 +9733,9 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "ListPredefinedAttributes", method: "GET", uri: "/predefined-attributes/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListPrompts", method: "GET", uri: "/prompts-summary/{InstanceId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListQueueEmailAddresses", method: "GET", uri: "/queues/{InstanceId}/{QueueId}/email-addresses", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
-    crate::spec::OperationSpec { name: "ListQueueQuickConnects", method: "GET", uri: "/queues/{InstanceId}/{QueueId}/quick-connects", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "ListQueueQuickConnects", method: "GET", uri: "/queues/{InstanceId}/{QueueId}/quick-connects", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListQueues", method: "GET", uri: "/queues-summary/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "ListQuickConnects", method: "GET", uri: "/quick-connects/{InstanceId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "ListQuickConnects", method: "GET", uri: "/quick-connects/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "ListRealtimeContactAnalysisSegmentsV2", method: "POST", uri: "/contact/list-real-time-analysis-segments-v2/{InstanceId}/{ContactId}", served: false, errors: &["OutputTypeNotFoundException", "AccessDeniedException", "ResourceNotFoundException", "InvalidRequestException", "InternalServiceException", "ThrottlingException"] },
     crate::spec::OperationSpec { name: "ListReplicationFindings", method: "GET", uri: "/replication-findings/{InstanceId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "ListRoutingProfileManualAssignmentQueues", method: "GET", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/manual-assignment-queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
@@ -8756,7 +9788,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "SearchPredefinedAttributes", method: "POST", uri: "/search-predefined-attributes", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchPrompts", method: "POST", uri: "/search-prompts", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchQueues", method: "POST", uri: "/search-queues", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "SearchQuickConnects", method: "POST", uri: "/search-quick-connects", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "SearchQuickConnects", method: "POST", uri: "/search-quick-connects", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchResourceTags", method: "POST", uri: "/search-resource-tags", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "MaximumResultReturnedException"] },
     crate::spec::OperationSpec { name: "SearchRoutingProfiles", method: "POST", uri: "/search-routing-profiles", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchRules", method: "POST", uri: "/search-rules", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceNotFoundException"] },
@@ -8843,8 +9875,8 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "UpdateQueueOutboundCallerConfig", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/outbound-caller-config", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateQueueOutboundEmailConfig", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/outbound-email-config", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException", "ConditionalOperationFailedException"] },
     crate::spec::OperationSpec { name: "UpdateQueueStatus", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/status", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateQuickConnectConfig", method: "POST", uri: "/quick-connects/{InstanceId}/{QuickConnectId}/config", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateQuickConnectName", method: "POST", uri: "/quick-connects/{InstanceId}/{QuickConnectId}/name", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateQuickConnectConfig", method: "POST", uri: "/quick-connects/{InstanceId}/{QuickConnectId}/config", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateQuickConnectName", method: "POST", uri: "/quick-connects/{InstanceId}/{QuickConnectId}/name", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateRoutingProfileAgentAvailabilityTimer", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/agent-availability-timer", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateRoutingProfileConcurrency", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/concurrency", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateRoutingProfileDefaultOutboundQueue", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/default-outbound-queue", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
@@ -11067,6 +12099,325 @@ impl From<Failure> for SearchHoursOfOperationsError {
     }
 }
 
+/// What `CreateQuickConnect` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateQuickConnectError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    DuplicateResource(DuplicateResourceException),
+    ResourceNotFound(ResourceNotFoundException),
+    LimitExceeded(LimitExceededException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for CreateQuickConnectError { fn from(e: InvalidRequestException) -> Self { CreateQuickConnectError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for CreateQuickConnectError { fn from(e: InvalidParameterException) -> Self { CreateQuickConnectError::InvalidParameter(e) } }
+impl From<DuplicateResourceException> for CreateQuickConnectError { fn from(e: DuplicateResourceException) -> Self { CreateQuickConnectError::DuplicateResource(e) } }
+impl From<ResourceNotFoundException> for CreateQuickConnectError { fn from(e: ResourceNotFoundException) -> Self { CreateQuickConnectError::ResourceNotFound(e) } }
+impl From<LimitExceededException> for CreateQuickConnectError { fn from(e: LimitExceededException) -> Self { CreateQuickConnectError::LimitExceeded(e) } }
+impl From<ThrottlingException> for CreateQuickConnectError { fn from(e: ThrottlingException) -> Self { CreateQuickConnectError::Throttling(e) } }
+impl From<InternalServiceException> for CreateQuickConnectError { fn from(e: InternalServiceException) -> Self { CreateQuickConnectError::InternalService(e) } }
+impl From<CreateQuickConnectError> for ApiError {
+    fn from(e: CreateQuickConnectError) -> ApiError { match e { CreateQuickConnectError::InvalidRequest(e) => e.0, CreateQuickConnectError::InvalidParameter(e) => e.0, CreateQuickConnectError::DuplicateResource(e) => e.0, CreateQuickConnectError::ResourceNotFound(e) => e.0, CreateQuickConnectError::LimitExceeded(e) => e.0, CreateQuickConnectError::Throttling(e) => e.0, CreateQuickConnectError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for CreateQuickConnectError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => CreateQuickConnectError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => CreateQuickConnectError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::DuplicateResource => CreateQuickConnectError::DuplicateResource(DuplicateResourceException(e)),
+            ErrorCode::ResourceNotFound => CreateQuickConnectError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::LimitExceeded => CreateQuickConnectError::LimitExceeded(LimitExceededException(e)),
+            ErrorCode::Throttling => CreateQuickConnectError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => CreateQuickConnectError::InternalService(InternalServiceException(e)),
+            _ => CreateQuickConnectError::InternalService(InternalServiceException(crate::error::outside_model("CreateQuickConnect", e))),
+        }
+    }
+}
+
+/// What `DescribeQuickConnect` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DescribeQuickConnectError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for DescribeQuickConnectError { fn from(e: InvalidRequestException) -> Self { DescribeQuickConnectError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for DescribeQuickConnectError { fn from(e: InvalidParameterException) -> Self { DescribeQuickConnectError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for DescribeQuickConnectError { fn from(e: ResourceNotFoundException) -> Self { DescribeQuickConnectError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for DescribeQuickConnectError { fn from(e: ThrottlingException) -> Self { DescribeQuickConnectError::Throttling(e) } }
+impl From<InternalServiceException> for DescribeQuickConnectError { fn from(e: InternalServiceException) -> Self { DescribeQuickConnectError::InternalService(e) } }
+impl From<DescribeQuickConnectError> for ApiError {
+    fn from(e: DescribeQuickConnectError) -> ApiError { match e { DescribeQuickConnectError::InvalidRequest(e) => e.0, DescribeQuickConnectError::InvalidParameter(e) => e.0, DescribeQuickConnectError::ResourceNotFound(e) => e.0, DescribeQuickConnectError::Throttling(e) => e.0, DescribeQuickConnectError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for DescribeQuickConnectError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => DescribeQuickConnectError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => DescribeQuickConnectError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => DescribeQuickConnectError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => DescribeQuickConnectError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => DescribeQuickConnectError::InternalService(InternalServiceException(e)),
+            _ => DescribeQuickConnectError::InternalService(InternalServiceException(crate::error::outside_model("DescribeQuickConnect", e))),
+        }
+    }
+}
+
+/// What `ListQuickConnects` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListQuickConnectsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for ListQuickConnectsError { fn from(e: InvalidRequestException) -> Self { ListQuickConnectsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for ListQuickConnectsError { fn from(e: InvalidParameterException) -> Self { ListQuickConnectsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for ListQuickConnectsError { fn from(e: ResourceNotFoundException) -> Self { ListQuickConnectsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for ListQuickConnectsError { fn from(e: ThrottlingException) -> Self { ListQuickConnectsError::Throttling(e) } }
+impl From<InternalServiceException> for ListQuickConnectsError { fn from(e: InternalServiceException) -> Self { ListQuickConnectsError::InternalService(e) } }
+impl From<ListQuickConnectsError> for ApiError {
+    fn from(e: ListQuickConnectsError) -> ApiError { match e { ListQuickConnectsError::InvalidRequest(e) => e.0, ListQuickConnectsError::InvalidParameter(e) => e.0, ListQuickConnectsError::ResourceNotFound(e) => e.0, ListQuickConnectsError::Throttling(e) => e.0, ListQuickConnectsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for ListQuickConnectsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => ListQuickConnectsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => ListQuickConnectsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => ListQuickConnectsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => ListQuickConnectsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => ListQuickConnectsError::InternalService(InternalServiceException(e)),
+            _ => ListQuickConnectsError::InternalService(InternalServiceException(crate::error::outside_model("ListQuickConnects", e))),
+        }
+    }
+}
+
+/// What `UpdateQuickConnectName` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQuickConnectNameError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateQuickConnectNameError { fn from(e: InvalidRequestException) -> Self { UpdateQuickConnectNameError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateQuickConnectNameError { fn from(e: InvalidParameterException) -> Self { UpdateQuickConnectNameError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateQuickConnectNameError { fn from(e: ResourceNotFoundException) -> Self { UpdateQuickConnectNameError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateQuickConnectNameError { fn from(e: ThrottlingException) -> Self { UpdateQuickConnectNameError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateQuickConnectNameError { fn from(e: InternalServiceException) -> Self { UpdateQuickConnectNameError::InternalService(e) } }
+impl From<UpdateQuickConnectNameError> for ApiError {
+    fn from(e: UpdateQuickConnectNameError) -> ApiError { match e { UpdateQuickConnectNameError::InvalidRequest(e) => e.0, UpdateQuickConnectNameError::InvalidParameter(e) => e.0, UpdateQuickConnectNameError::ResourceNotFound(e) => e.0, UpdateQuickConnectNameError::Throttling(e) => e.0, UpdateQuickConnectNameError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateQuickConnectNameError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateQuickConnectNameError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateQuickConnectNameError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateQuickConnectNameError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateQuickConnectNameError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateQuickConnectNameError::InternalService(InternalServiceException(e)),
+            _ => UpdateQuickConnectNameError::InternalService(InternalServiceException(crate::error::outside_model("UpdateQuickConnectName", e))),
+        }
+    }
+}
+
+/// What `UpdateQuickConnectConfig` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQuickConnectConfigError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateQuickConnectConfigError { fn from(e: InvalidRequestException) -> Self { UpdateQuickConnectConfigError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateQuickConnectConfigError { fn from(e: InvalidParameterException) -> Self { UpdateQuickConnectConfigError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateQuickConnectConfigError { fn from(e: ResourceNotFoundException) -> Self { UpdateQuickConnectConfigError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateQuickConnectConfigError { fn from(e: ThrottlingException) -> Self { UpdateQuickConnectConfigError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateQuickConnectConfigError { fn from(e: InternalServiceException) -> Self { UpdateQuickConnectConfigError::InternalService(e) } }
+impl From<UpdateQuickConnectConfigError> for ApiError {
+    fn from(e: UpdateQuickConnectConfigError) -> ApiError { match e { UpdateQuickConnectConfigError::InvalidRequest(e) => e.0, UpdateQuickConnectConfigError::InvalidParameter(e) => e.0, UpdateQuickConnectConfigError::ResourceNotFound(e) => e.0, UpdateQuickConnectConfigError::Throttling(e) => e.0, UpdateQuickConnectConfigError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateQuickConnectConfigError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateQuickConnectConfigError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateQuickConnectConfigError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateQuickConnectConfigError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateQuickConnectConfigError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateQuickConnectConfigError::InternalService(InternalServiceException(e)),
+            _ => UpdateQuickConnectConfigError::InternalService(InternalServiceException(crate::error::outside_model("UpdateQuickConnectConfig", e))),
+        }
+    }
+}
+
+/// What `DeleteQuickConnect` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteQuickConnectError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for DeleteQuickConnectError { fn from(e: InvalidRequestException) -> Self { DeleteQuickConnectError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for DeleteQuickConnectError { fn from(e: InvalidParameterException) -> Self { DeleteQuickConnectError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for DeleteQuickConnectError { fn from(e: ResourceNotFoundException) -> Self { DeleteQuickConnectError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for DeleteQuickConnectError { fn from(e: ThrottlingException) -> Self { DeleteQuickConnectError::Throttling(e) } }
+impl From<InternalServiceException> for DeleteQuickConnectError { fn from(e: InternalServiceException) -> Self { DeleteQuickConnectError::InternalService(e) } }
+impl From<DeleteQuickConnectError> for ApiError {
+    fn from(e: DeleteQuickConnectError) -> ApiError { match e { DeleteQuickConnectError::InvalidRequest(e) => e.0, DeleteQuickConnectError::InvalidParameter(e) => e.0, DeleteQuickConnectError::ResourceNotFound(e) => e.0, DeleteQuickConnectError::Throttling(e) => e.0, DeleteQuickConnectError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for DeleteQuickConnectError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => DeleteQuickConnectError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => DeleteQuickConnectError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => DeleteQuickConnectError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => DeleteQuickConnectError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => DeleteQuickConnectError::InternalService(InternalServiceException(e)),
+            _ => DeleteQuickConnectError::InternalService(InternalServiceException(crate::error::outside_model("DeleteQuickConnect", e))),
+        }
+    }
+}
+
+/// What `AssociateQueueQuickConnects` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssociateQueueQuickConnectsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    LimitExceeded(LimitExceededException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for AssociateQueueQuickConnectsError { fn from(e: InvalidRequestException) -> Self { AssociateQueueQuickConnectsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for AssociateQueueQuickConnectsError { fn from(e: InvalidParameterException) -> Self { AssociateQueueQuickConnectsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for AssociateQueueQuickConnectsError { fn from(e: ResourceNotFoundException) -> Self { AssociateQueueQuickConnectsError::ResourceNotFound(e) } }
+impl From<LimitExceededException> for AssociateQueueQuickConnectsError { fn from(e: LimitExceededException) -> Self { AssociateQueueQuickConnectsError::LimitExceeded(e) } }
+impl From<ThrottlingException> for AssociateQueueQuickConnectsError { fn from(e: ThrottlingException) -> Self { AssociateQueueQuickConnectsError::Throttling(e) } }
+impl From<InternalServiceException> for AssociateQueueQuickConnectsError { fn from(e: InternalServiceException) -> Self { AssociateQueueQuickConnectsError::InternalService(e) } }
+impl From<AssociateQueueQuickConnectsError> for ApiError {
+    fn from(e: AssociateQueueQuickConnectsError) -> ApiError { match e { AssociateQueueQuickConnectsError::InvalidRequest(e) => e.0, AssociateQueueQuickConnectsError::InvalidParameter(e) => e.0, AssociateQueueQuickConnectsError::ResourceNotFound(e) => e.0, AssociateQueueQuickConnectsError::LimitExceeded(e) => e.0, AssociateQueueQuickConnectsError::Throttling(e) => e.0, AssociateQueueQuickConnectsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for AssociateQueueQuickConnectsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => AssociateQueueQuickConnectsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => AssociateQueueQuickConnectsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => AssociateQueueQuickConnectsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::LimitExceeded => AssociateQueueQuickConnectsError::LimitExceeded(LimitExceededException(e)),
+            ErrorCode::Throttling => AssociateQueueQuickConnectsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => AssociateQueueQuickConnectsError::InternalService(InternalServiceException(e)),
+            _ => AssociateQueueQuickConnectsError::InternalService(InternalServiceException(crate::error::outside_model("AssociateQueueQuickConnects", e))),
+        }
+    }
+}
+
+/// What `DisassociateQueueQuickConnects` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DisassociateQueueQuickConnectsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for DisassociateQueueQuickConnectsError { fn from(e: InvalidRequestException) -> Self { DisassociateQueueQuickConnectsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for DisassociateQueueQuickConnectsError { fn from(e: InvalidParameterException) -> Self { DisassociateQueueQuickConnectsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for DisassociateQueueQuickConnectsError { fn from(e: ResourceNotFoundException) -> Self { DisassociateQueueQuickConnectsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for DisassociateQueueQuickConnectsError { fn from(e: ThrottlingException) -> Self { DisassociateQueueQuickConnectsError::Throttling(e) } }
+impl From<InternalServiceException> for DisassociateQueueQuickConnectsError { fn from(e: InternalServiceException) -> Self { DisassociateQueueQuickConnectsError::InternalService(e) } }
+impl From<DisassociateQueueQuickConnectsError> for ApiError {
+    fn from(e: DisassociateQueueQuickConnectsError) -> ApiError { match e { DisassociateQueueQuickConnectsError::InvalidRequest(e) => e.0, DisassociateQueueQuickConnectsError::InvalidParameter(e) => e.0, DisassociateQueueQuickConnectsError::ResourceNotFound(e) => e.0, DisassociateQueueQuickConnectsError::Throttling(e) => e.0, DisassociateQueueQuickConnectsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for DisassociateQueueQuickConnectsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => DisassociateQueueQuickConnectsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => DisassociateQueueQuickConnectsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => DisassociateQueueQuickConnectsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => DisassociateQueueQuickConnectsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => DisassociateQueueQuickConnectsError::InternalService(InternalServiceException(e)),
+            _ => DisassociateQueueQuickConnectsError::InternalService(InternalServiceException(crate::error::outside_model("DisassociateQueueQuickConnects", e))),
+        }
+    }
+}
+
+/// What `ListQueueQuickConnects` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListQueueQuickConnectsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for ListQueueQuickConnectsError { fn from(e: InvalidRequestException) -> Self { ListQueueQuickConnectsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for ListQueueQuickConnectsError { fn from(e: InvalidParameterException) -> Self { ListQueueQuickConnectsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for ListQueueQuickConnectsError { fn from(e: ResourceNotFoundException) -> Self { ListQueueQuickConnectsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for ListQueueQuickConnectsError { fn from(e: ThrottlingException) -> Self { ListQueueQuickConnectsError::Throttling(e) } }
+impl From<InternalServiceException> for ListQueueQuickConnectsError { fn from(e: InternalServiceException) -> Self { ListQueueQuickConnectsError::InternalService(e) } }
+impl From<ListQueueQuickConnectsError> for ApiError {
+    fn from(e: ListQueueQuickConnectsError) -> ApiError { match e { ListQueueQuickConnectsError::InvalidRequest(e) => e.0, ListQueueQuickConnectsError::InvalidParameter(e) => e.0, ListQueueQuickConnectsError::ResourceNotFound(e) => e.0, ListQueueQuickConnectsError::Throttling(e) => e.0, ListQueueQuickConnectsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for ListQueueQuickConnectsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => ListQueueQuickConnectsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => ListQueueQuickConnectsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => ListQueueQuickConnectsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => ListQueueQuickConnectsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => ListQueueQuickConnectsError::InternalService(InternalServiceException(e)),
+            _ => ListQueueQuickConnectsError::InternalService(InternalServiceException(crate::error::outside_model("ListQueueQuickConnects", e))),
+        }
+    }
+}
+
+/// What `SearchQuickConnects` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchQuickConnectsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for SearchQuickConnectsError { fn from(e: InvalidRequestException) -> Self { SearchQuickConnectsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for SearchQuickConnectsError { fn from(e: InvalidParameterException) -> Self { SearchQuickConnectsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for SearchQuickConnectsError { fn from(e: ResourceNotFoundException) -> Self { SearchQuickConnectsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for SearchQuickConnectsError { fn from(e: ThrottlingException) -> Self { SearchQuickConnectsError::Throttling(e) } }
+impl From<InternalServiceException> for SearchQuickConnectsError { fn from(e: InternalServiceException) -> Self { SearchQuickConnectsError::InternalService(e) } }
+impl From<SearchQuickConnectsError> for ApiError {
+    fn from(e: SearchQuickConnectsError) -> ApiError { match e { SearchQuickConnectsError::InvalidRequest(e) => e.0, SearchQuickConnectsError::InvalidParameter(e) => e.0, SearchQuickConnectsError::ResourceNotFound(e) => e.0, SearchQuickConnectsError::Throttling(e) => e.0, SearchQuickConnectsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for SearchQuickConnectsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => SearchQuickConnectsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => SearchQuickConnectsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => SearchQuickConnectsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => SearchQuickConnectsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => SearchQuickConnectsError::InternalService(InternalServiceException(e)),
+            _ => SearchQuickConnectsError::InternalService(InternalServiceException(crate::error::outside_model("SearchQuickConnects", e))),
+        }
+    }
+}
+
 /// One trait per served operation; the service implements each where the
 /// operation's logic lives.
 pub mod ops {
@@ -11347,11 +12698,51 @@ pub mod ops {
     pub trait SearchHoursOfOperations: Send + Sync {
         fn search_hours_of_operations(&self, ctx: &RequestContext, input: SearchHoursOfOperationsRequest) -> impl std::future::Future<Output = Result<SearchHoursOfOperationsResponse, SearchHoursOfOperationsError>> + Send;
     }
+    /// `CreateQuickConnect`: PUT `/quick-connects/{InstanceId}`.
+    pub trait CreateQuickConnect: Send + Sync {
+        fn create_quick_connect(&self, ctx: &RequestContext, input: CreateQuickConnectRequest) -> impl std::future::Future<Output = Result<CreateQuickConnectResponse, CreateQuickConnectError>> + Send;
+    }
+    /// `DescribeQuickConnect`: GET `/quick-connects/{InstanceId}/{QuickConnectId}`.
+    pub trait DescribeQuickConnect: Send + Sync {
+        fn describe_quick_connect(&self, ctx: &RequestContext, input: DescribeQuickConnectRequest) -> impl std::future::Future<Output = Result<DescribeQuickConnectResponse, DescribeQuickConnectError>> + Send;
+    }
+    /// `ListQuickConnects`: GET `/quick-connects/{InstanceId}`.
+    pub trait ListQuickConnects: Send + Sync {
+        fn list_quick_connects(&self, ctx: &RequestContext, input: ListQuickConnectsRequest) -> impl std::future::Future<Output = Result<ListQuickConnectsResponse, ListQuickConnectsError>> + Send;
+    }
+    /// `UpdateQuickConnectName`: POST `/quick-connects/{InstanceId}/{QuickConnectId}/name`.
+    pub trait UpdateQuickConnectName: Send + Sync {
+        fn update_quick_connect_name(&self, ctx: &RequestContext, input: UpdateQuickConnectNameRequest) -> impl std::future::Future<Output = Result<(), UpdateQuickConnectNameError>> + Send;
+    }
+    /// `UpdateQuickConnectConfig`: POST `/quick-connects/{InstanceId}/{QuickConnectId}/config`.
+    pub trait UpdateQuickConnectConfig: Send + Sync {
+        fn update_quick_connect_config(&self, ctx: &RequestContext, input: UpdateQuickConnectConfigRequest) -> impl std::future::Future<Output = Result<(), UpdateQuickConnectConfigError>> + Send;
+    }
+    /// `DeleteQuickConnect`: DELETE `/quick-connects/{InstanceId}/{QuickConnectId}`.
+    pub trait DeleteQuickConnect: Send + Sync {
+        fn delete_quick_connect(&self, ctx: &RequestContext, input: DeleteQuickConnectRequest) -> impl std::future::Future<Output = Result<(), DeleteQuickConnectError>> + Send;
+    }
+    /// `AssociateQueueQuickConnects`: POST `/queues/{InstanceId}/{QueueId}/associate-quick-connects`.
+    pub trait AssociateQueueQuickConnects: Send + Sync {
+        fn associate_queue_quick_connects(&self, ctx: &RequestContext, input: AssociateQueueQuickConnectsRequest) -> impl std::future::Future<Output = Result<(), AssociateQueueQuickConnectsError>> + Send;
+    }
+    /// `DisassociateQueueQuickConnects`: POST `/queues/{InstanceId}/{QueueId}/disassociate-quick-connects`.
+    pub trait DisassociateQueueQuickConnects: Send + Sync {
+        fn disassociate_queue_quick_connects(&self, ctx: &RequestContext, input: DisassociateQueueQuickConnectsRequest) -> impl std::future::Future<Output = Result<(), DisassociateQueueQuickConnectsError>> + Send;
+    }
+    /// `ListQueueQuickConnects`: GET `/queues/{InstanceId}/{QueueId}/quick-connects`.
+    pub trait ListQueueQuickConnects: Send + Sync {
+        fn list_queue_quick_connects(&self, ctx: &RequestContext, input: ListQueueQuickConnectsRequest) -> impl std::future::Future<Output = Result<ListQueueQuickConnectsResponse, ListQueueQuickConnectsError>> + Send;
+    }
+    /// `SearchQuickConnects`: POST `/search-quick-connects`.
+    pub trait SearchQuickConnects: Send + Sync {
+        fn search_quick_connects(&self, ctx: &RequestContext, input: SearchQuickConnectsRequest) -> impl std::future::Future<Output = Result<SearchQuickConnectsResponse, SearchQuickConnectsError>> + Send;
+    }
 }
 
 /// The Connect API as roster serves it: every served operation's trait.
-pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + Send + Sync + 'static {}
-impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + Send + Sync + 'static> Connect for T {}
+pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + ops::CreateQuickConnect + ops::DescribeQuickConnect + ops::ListQuickConnects + ops::UpdateQuickConnectName + ops::UpdateQuickConnectConfig + ops::DeleteQuickConnect + ops::AssociateQueueQuickConnects + ops::DisassociateQueueQuickConnects + ops::ListQueueQuickConnects + ops::SearchQuickConnects + Send + Sync + 'static {}
+impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + ops::CreateQuickConnect + ops::DescribeQuickConnect + ops::ListQuickConnects + ops::UpdateQuickConnectName + ops::UpdateQuickConnectConfig + ops::DeleteQuickConnect + ops::AssociateQueueQuickConnects + ops::DisassociateQueueQuickConnects + ops::ListQueueQuickConnects + ops::SearchQuickConnects + Send + Sync + 'static> Connect for T {}
 
 /// Decodes the operation's input in one pass (body and bound members), checks the
 /// model's constraints, runs the operation and encodes its output.
@@ -11701,6 +13092,56 @@ pub async fn dispatch<S: Connect>(svc: &S, ctx: &RequestContext, op: Operation, 
             let input = <SearchHoursOfOperationsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<SearchHoursOfOperationsError>)?;
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(SearchHoursOfOperationsError::from(Failure::from(v))))?;
             crate::encode(&ops::SearchHoursOfOperations::search_hours_of_operations(svc, ctx, input).await?)
+        }
+        Operation::CreateQuickConnect => {
+            let input = <CreateQuickConnectRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<CreateQuickConnectError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(CreateQuickConnectError::from(Failure::from(v))))?;
+            crate::encode(&ops::CreateQuickConnect::create_quick_connect(svc, ctx, input).await?)
+        }
+        Operation::DescribeQuickConnect => {
+            let input = <DescribeQuickConnectRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DescribeQuickConnectError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DescribeQuickConnectError::from(Failure::from(v))))?;
+            crate::encode(&ops::DescribeQuickConnect::describe_quick_connect(svc, ctx, input).await?)
+        }
+        Operation::ListQuickConnects => {
+            let input = <ListQuickConnectsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListQuickConnectsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListQuickConnectsError::from(Failure::from(v))))?;
+            crate::encode(&ops::ListQuickConnects::list_quick_connects(svc, ctx, input).await?)
+        }
+        Operation::UpdateQuickConnectName => {
+            let input = <UpdateQuickConnectNameRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateQuickConnectNameError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateQuickConnectNameError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateQuickConnectName::update_quick_connect_name(svc, ctx, input).await?)
+        }
+        Operation::UpdateQuickConnectConfig => {
+            let input = <UpdateQuickConnectConfigRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateQuickConnectConfigError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateQuickConnectConfigError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateQuickConnectConfig::update_quick_connect_config(svc, ctx, input).await?)
+        }
+        Operation::DeleteQuickConnect => {
+            let input = <DeleteQuickConnectRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DeleteQuickConnectError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DeleteQuickConnectError::from(Failure::from(v))))?;
+            crate::encode(&ops::DeleteQuickConnect::delete_quick_connect(svc, ctx, input).await?)
+        }
+        Operation::AssociateQueueQuickConnects => {
+            let input = <AssociateQueueQuickConnectsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<AssociateQueueQuickConnectsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(AssociateQueueQuickConnectsError::from(Failure::from(v))))?;
+            crate::encode(&ops::AssociateQueueQuickConnects::associate_queue_quick_connects(svc, ctx, input).await?)
+        }
+        Operation::DisassociateQueueQuickConnects => {
+            let input = <DisassociateQueueQuickConnectsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DisassociateQueueQuickConnectsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DisassociateQueueQuickConnectsError::from(Failure::from(v))))?;
+            crate::encode(&ops::DisassociateQueueQuickConnects::disassociate_queue_quick_connects(svc, ctx, input).await?)
+        }
+        Operation::ListQueueQuickConnects => {
+            let input = <ListQueueQuickConnectsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListQueueQuickConnectsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListQueueQuickConnectsError::from(Failure::from(v))))?;
+            crate::encode(&ops::ListQueueQuickConnects::list_queue_quick_connects(svc, ctx, input).await?)
+        }
+        Operation::SearchQuickConnects => {
+            let input = <SearchQuickConnectsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<SearchQuickConnectsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(SearchQuickConnectsError::from(Failure::from(v))))?;
+            crate::encode(&ops::SearchQuickConnects::search_quick_connects(svc, ctx, input).await?)
         }
         other => Err(ApiError::not_implemented(other.name())),
     }

@@ -12,6 +12,7 @@ pub enum ResourceKind {
     Queue,
     HierarchyGroup,
     HoursOfOperation,
+    QuickConnect,
     /// Predefined attributes are named, not numbered; their "id" is their name.
     PredefinedAttribute,
 }
@@ -27,6 +28,7 @@ impl ResourceKind {
             ResourceKind::Queue => "queue",
             ResourceKind::HierarchyGroup => "agent-group",
             ResourceKind::HoursOfOperation => "operating-hours",
+            ResourceKind::QuickConnect => "transfer-destination",
             ResourceKind::PredefinedAttribute => "predefined-attribute",
         }
     }
@@ -41,6 +43,7 @@ impl ResourceKind {
             ResourceKind::Queue => "queue",
             ResourceKind::HierarchyGroup => "hierarchy group",
             ResourceKind::HoursOfOperation => "hours of operation",
+            ResourceKind::QuickConnect => "quick connect",
             ResourceKind::PredefinedAttribute => "predefined attribute",
         }
     }
@@ -54,6 +57,7 @@ impl ResourceKind {
             "queue" => ResourceKind::Queue,
             "hierarchy group" => ResourceKind::HierarchyGroup,
             "hours of operation" => ResourceKind::HoursOfOperation,
+            "quick connect" => ResourceKind::QuickConnect,
             "predefined attribute" => ResourceKind::PredefinedAttribute,
             _ => return None,
         })
@@ -67,6 +71,7 @@ impl ResourceKind {
             ResourceKind::Queue,
             ResourceKind::HierarchyGroup,
             ResourceKind::HoursOfOperation,
+            ResourceKind::QuickConnect,
         ]
         .into_iter()
         .find(|k| k.arn_segment() == s)
@@ -163,6 +168,12 @@ mod tests {
         assert_eq!(p.instance_id, "i-1");
         assert_eq!(p.id, "u-1");
         assert_eq!(p.scope, scope());
+        let arn = resource_arn(&scope(), "i-1", ResourceKind::QuickConnect, "qc-1");
+        assert_eq!(
+            arn,
+            "arn:aws:connect:us-east-1:123456789012:instance/i-1/transfer-destination/qc-1"
+        );
+        assert_eq!(parse_arn(&arn).unwrap().kind, ResourceKind::QuickConnect);
         let p = parse_arn(&instance_arn(&scope(), "i-1")).unwrap();
         assert_eq!(p.kind, ResourceKind::Instance);
     }

@@ -25,6 +25,7 @@ fn kind_title(kind: ResourceKind) -> &'static str {
         ResourceKind::Queue => "Queue",
         ResourceKind::HierarchyGroup => "Hierarchy group",
         ResourceKind::HoursOfOperation => "Hours of operation",
+        ResourceKind::QuickConnect => "Quick connect",
         ResourceKind::PredefinedAttribute => "Predefined attribute",
     }
 }
@@ -39,6 +40,7 @@ fn kind_field(kind: ResourceKind) -> &'static str {
         ResourceKind::Queue => "QueueId",
         ResourceKind::HierarchyGroup => "HierarchyGroupId",
         ResourceKind::HoursOfOperation => "HoursOfOperationId",
+        ResourceKind::QuickConnect => "QuickConnectIds",
         ResourceKind::PredefinedAttribute => "UserProficiencies",
     }
 }

@@ -10,6 +10,7 @@ mod hours;
 mod instances;
 mod proficiencies;
 mod profiles;
+mod quick_connects;
 mod resource_search;
 mod routing;
 mod search;

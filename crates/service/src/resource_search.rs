@@ -9,8 +9,8 @@ use std::future::Future;
 
 use roster_api::{
     CommonAttributeAndCondition, ControlPlaneAttributeFilter, ControlPlaneTagFilter, Failure,
-    HoursOfOperationSearchCriteria, RoutingProfileSearchCriteria, SecurityProfileSearchCriteria,
-    StringCondition, UserHierarchyGroupSearchCriteria,
+    HoursOfOperationSearchCriteria, QuickConnectSearchCriteria, RoutingProfileSearchCriteria,
+    SecurityProfileSearchCriteria, StringCondition, UserHierarchyGroupSearchCriteria,
 };
 use roster_domain::resource_search::{Facts, Fields, Query};
 use roster_domain::search::MAX_DEPTH;
@@ -50,6 +50,7 @@ macro_rules! criteria {
 
 criteria!(
     HoursOfOperationSearchCriteria,
+    QuickConnectSearchCriteria,
     RoutingProfileSearchCriteria,
     SecurityProfileSearchCriteria,
     UserHierarchyGroupSearchCriteria

@@ -14,6 +14,7 @@ use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
 use roster_domain::hours::{HoursChange, HoursOfOperation};
 use roster_domain::instance::{Instance, InstanceAttributeType};
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
+use roster_domain::quick_connect::{QuickConnect, QuickConnectChange, QuickConnectType};
 use roster_domain::search::Condition;
 use roster_domain::security::SecurityProfileUpdate;
 use roster_domain::tags::Tags;
@@ -273,6 +274,67 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// `InUse` while a queue uses the hours or other hours name them as a parent.
     async fn delete_hours_of_operation(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+
+    // ---- quick connects -------------------------------------------------------------------
+
+    /// Creates a quick connect. A name already used in the instance is `Duplicate`; the
+    /// user of a USER quick connect must be a user of the instance, the queue of a QUEUE
+    /// one a standard queue of it (`MissingReference`); an instance already holding
+    /// [`roster_domain::quick_connect::MAX_PER_INSTANCE`] is `QuotaReached`.
+    async fn create_quick_connect(
+        &self,
+        at: &InstanceRef,
+        quick_connect: QuickConnect,
+    ) -> StoreResult<()>;
+    async fn get_quick_connect(&self, at: &InstanceRef, id: &str) -> StoreResult<QuickConnect>;
+    /// Quick connects of the given types (all when empty), in id order.
+    async fn list_quick_connects(
+        &self,
+        at: &InstanceRef,
+        types: &[QuickConnectType],
+        page: &PageRequest,
+    ) -> StoreResult<Vec<QuickConnect>>;
+    /// Applies `change` to the stored quick connect atomically, stamped with
+    /// `modified`. A name used by another quick connect of the instance is `Duplicate`;
+    /// a new destination's user or standard queue must exist (`MissingReference`).
+    async fn update_quick_connect(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+        change: QuickConnectChange,
+        modified: &Modified,
+    ) -> StoreResult<()>;
+    /// `InUse` while a queue offers it.
+    async fn delete_quick_connect(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+    /// Makes the queue offer the quick connects (those it offers already stay) and
+    /// stamps the queue with `modified`. A queue not in the instance is
+    /// `NotFound(Queue)`; an id that is not a quick connect of the instance is
+    /// `MissingReference(QuickConnect)`, and nothing changes.
+    async fn associate_queue_quick_connects(
+        &self,
+        at: &InstanceRef,
+        queue_id: &str,
+        quick_connect_ids: &[String],
+        modified: &Modified,
+    ) -> StoreResult<()>;
+    /// Makes the queue stop offering the quick connects (those it does not offer are
+    /// ignored) and stamps the queue with `modified`; errors as
+    /// [`Store::associate_queue_quick_connects`].
+    async fn disassociate_queue_quick_connects(
+        &self,
+        at: &InstanceRef,
+        queue_id: &str,
+        quick_connect_ids: &[String],
+        modified: &Modified,
+    ) -> StoreResult<()>;
+    /// The quick connects the queue offers, in id order, and when the queue last
+    /// changed. A queue not in the instance is `NotFound(Queue)`.
+    async fn list_queue_quick_connects(
+        &self,
+        at: &InstanceRef,
+        queue_id: &str,
+        page: &PageRequest,
+    ) -> StoreResult<(Vec<QuickConnect>, Modified)>;
 
     // ---- tags -------------------------------------------------------------------------
 

@@ -76,6 +76,15 @@ pub fn linked_as_parent(n: i64, first: &str) -> String {
     }
 }
 
+/// Why a quick connect that `n` queues offer, `first` (in id order) among them, is in
+/// use.
+pub fn queues_offer(n: i64, first: &str) -> String {
+    match n {
+        1 => format!("queue {first} offers it"),
+        _ => format!("{n} queues offer it, queue {first} among them"),
+    }
+}
+
 /// Why a hierarchy group that `n` security profiles restrict access to is in use.
 pub fn restricting_profiles(n: i64) -> String {
     if n == 1 {
@@ -204,6 +213,39 @@ macro_rules! sql_store_calls {
             ) -> () = hours::update;
             write delete_hours_of_operation(at: &InstanceRef, id: &str) -> () = hours::delete;
 
+            // ---- quick connects -------------------------------------------------------------
+
+            write create_quick_connect(at: &InstanceRef, quick_connect: QuickConnect) -> ()
+                = quick_connects::create;
+            read_point get_quick_connect(at: &InstanceRef, id: &str) -> QuickConnect
+                = quick_connects::get;
+            read list_quick_connects(
+                at: &InstanceRef,
+                types: &[QuickConnectType],
+                page: &PageRequest,
+            ) -> Vec<QuickConnect> = quick_connects::list;
+            write update_quick_connect(
+                at: &InstanceRef,
+                id: &str,
+                change: QuickConnectChange,
+                modified: &Modified,
+            ) -> () = quick_connects::update;
+            write delete_quick_connect(at: &InstanceRef, id: &str) -> () = quick_connects::delete;
+            write associate_queue_quick_connects(
+                at: &InstanceRef,
+                queue_id: &str,
+                quick_connect_ids: &[String],
+                modified: &Modified,
+            ) -> () = quick_connects::associate;
+            write disassociate_queue_quick_connects(
+                at: &InstanceRef,
+                queue_id: &str,
+                quick_connect_ids: &[String],
+                modified: &Modified,
+            ) -> () = quick_connects::disassociate;
+            read list_queue_quick_connects(at: &InstanceRef, queue_id: &str, page: &PageRequest)
+                -> (Vec<QuickConnect>, Modified) = quick_connects::list_for_queue;
+
             // ---- tags -------------------------------------------------------------------------
 
             write tag_resource(at: &InstanceRef, resource: &ResourceRef, tags: &Tags) -> ()
@@ -281,6 +323,7 @@ pub fn tagged_table(kind: ResourceKind) -> Option<&'static str> {
         ResourceKind::Queue => "queues",
         ResourceKind::HierarchyGroup => "hierarchy_groups",
         ResourceKind::HoursOfOperation => "hours_of_operation",
+        ResourceKind::QuickConnect => "quick_connects",
         // Not taggable: no ARN names one, so no tag call reaches here with it.
         ResourceKind::PredefinedAttribute => return None,
     })
