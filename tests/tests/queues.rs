@@ -377,6 +377,18 @@ async fn every_user_has_an_agent_queue_in_the_listing() {
     )
     .await;
     assert_eq!(both, all);
+    // An agent queue's ARN is not one roster tags.
+    let agent_arn = agents[0].arn().unwrap().to_string();
+    rejected(
+        fx.client
+            .tag_resource()
+            .resource_arn(&agent_arn)
+            .tags("k", "v")
+            .send()
+            .await,
+        "InvalidParameterException",
+        400,
+    );
     // An agent queue has no settings to describe or change.
     let msg = rejected(
         fx.client
