@@ -39,7 +39,9 @@ SERVED = [
     "UpdateRoutingProfileQueues", "UpdateRoutingProfileAgentAvailabilityTimer",
     "AssociateRoutingProfileQueues", "DisassociateRoutingProfileQueues",
     "ListRoutingProfileQueues", "ListRoutingProfileManualAssignmentQueues",
-    "ListQueues",
+    "CreateQueue", "DescribeQueue", "ListQueues", "UpdateQueueHoursOfOperation",
+    "UpdateQueueMaxContacts", "UpdateQueueName", "UpdateQueueOutboundCallerConfig",
+    "UpdateQueueOutboundEmailConfig", "UpdateQueueStatus", "DeleteQueue", "SearchQueues",
     # security profiles
     "UpdateSecurityProfile", "ListSecurityProfilePermissions", "ListSecurityProfileApplications",
     "ListSecurityProfileFlowModules", "ListSecurityProfileAIAgents", "SearchSecurityProfiles",

@@ -1043,3 +1043,99 @@ async fn search_quick_connects_by_name_description_id_and_tags() {
     );
     assert!(msg.contains("name, description, resourceID"), "{msg}");
 }
+
+/// CreateQueue's `QuickConnectIds`: the new queue offers them at once; an id that is
+/// no quick connect of the instance refuses the whole creation; deleting the queue
+/// ends what it offered, so the quick connect can then go.
+#[tokio::test]
+async fn a_queue_created_with_quick_connects_offers_them_until_it_is_deleted() {
+    let fx = Fx::new("SAML").await;
+    let c = &fx.client;
+    let basic = basic_queue(&fx).await;
+    let hours = c
+        .describe_queue()
+        .instance_id(&fx.instance)
+        .queue_id(&basic)
+        .send()
+        .await
+        .unwrap()
+        .queue
+        .unwrap()
+        .hours_of_operation_id
+        .unwrap();
+    let first = create(&fx, "Front desk", phone("+442079460000")).await;
+    let second = create(&fx, "Escalations", to_queue(&basic)).await;
+    let mut sent = vec![first.clone(), second.clone()];
+    sent.sort();
+
+    let missing = "00000000-0000-4000-8000-000000000001";
+    let msg = rejected(
+        c.create_queue()
+            .instance_id(&fx.instance)
+            .name("Refused")
+            .hours_of_operation_id(&hours)
+            .quick_connect_ids(&first)
+            .quick_connect_ids(missing)
+            .send()
+            .await,
+        "InvalidParameterException",
+        400,
+    );
+    assert!(
+        msg.contains("QuickConnectIds[1]") && msg.contains(missing),
+        "{msg}"
+    );
+    let names: Vec<String> = c
+        .list_queues()
+        .instance_id(&fx.instance)
+        .send()
+        .await
+        .unwrap()
+        .queue_summary_list()
+        .iter()
+        .filter_map(|q| q.name().map(str::to_string))
+        .collect();
+    assert!(
+        !names.contains(&"Refused".to_string()),
+        "a refused creation wrote its queue: {names:?}"
+    );
+
+    let queue = c
+        .create_queue()
+        .instance_id(&fx.instance)
+        .name("Offers two")
+        .hours_of_operation_id(&hours)
+        .quick_connect_ids(&second)
+        .quick_connect_ids(&first)
+        .send()
+        .await
+        .expect("create queue with quick connects")
+        .queue_id
+        .unwrap();
+    let mut got = offered(&fx, &queue, 1).await;
+    got.sort();
+    assert_eq!(got, sent);
+
+    let msg = rejected(
+        c.delete_quick_connect()
+            .instance_id(&fx.instance)
+            .quick_connect_id(&first)
+            .send()
+            .await,
+        "InvalidRequestException",
+        400,
+    );
+    assert!(msg.contains(&queue), "{msg}");
+    c.delete_queue()
+        .instance_id(&fx.instance)
+        .queue_id(&queue)
+        .send()
+        .await
+        .expect("delete queue");
+    c.delete_quick_connect()
+        .instance_id(&fx.instance)
+        .quick_connect_id(&first)
+        .send()
+        .await
+        .expect("a deleted queue no longer holds its quick connects");
+}

@@ -8,9 +8,9 @@ use roster_tests::aws_sdk_connect::types::{
     CommonAttributeAndCondition, ControlPlaneAttributeFilter, ControlPlaneTagFilter,
     HierarchyLevelUpdate, HierarchyStructureUpdate, HoursOfOperationConfig, HoursOfOperationDays,
     HoursOfOperationSearchCriteria, HoursOfOperationSearchFilter, HoursOfOperationTimeSlice,
-    MediaConcurrency, RoutingProfileSearchCriteria, RoutingProfileSearchFilter,
-    SecurityProfileSearchCriteria, SecurityProfilesSearchFilter, StringComparisonType,
-    StringCondition, TagCondition, UserHierarchyGroupSearchCriteria,
+    MediaConcurrency, QueueSearchCriteria, QueueSearchFilter, RoutingProfileSearchCriteria,
+    RoutingProfileSearchFilter, SecurityProfileSearchCriteria, SecurityProfilesSearchFilter,
+    StringComparisonType, StringCondition, TagCondition, UserHierarchyGroupSearchCriteria,
     UserHierarchyGroupSearchFilter,
 };
 use roster_tests::*;
@@ -634,6 +634,153 @@ async fn security_profiles_by_name_description_and_tag() {
         400,
     );
     assert!(bad.contains("use one of name, description"), "{bad}");
+}
+
+#[tokio::test]
+async fn queues_by_name_description_id_type_and_tag() {
+    let fx = Fx::new("SAML").await;
+    let c = &fx.client;
+    let basic = c
+        .list_queues()
+        .instance_id(&fx.instance)
+        .send()
+        .await
+        .unwrap()
+        .queue_summary_list()
+        .iter()
+        .find(|q| q.name() == Some("BasicQueue"))
+        .and_then(|q| q.id().map(str::to_string))
+        .expect("BasicQueue");
+    let hours = c
+        .describe_queue()
+        .instance_id(&fx.instance)
+        .queue_id(&basic)
+        .send()
+        .await
+        .unwrap()
+        .queue
+        .unwrap()
+        .hours_of_operation_id
+        .unwrap();
+    let mut ids = Vec::new();
+    for (name, team) in [
+        ("Sales Inbound", "red"),
+        ("Sales Callbacks", "blue"),
+        ("Billing", "red"),
+    ] {
+        let out = c
+            .create_queue()
+            .instance_id(&fx.instance)
+            .name(name)
+            .description(format!("{name} for the {team} team"))
+            .hours_of_operation_id(&hours)
+            .tags("team", team)
+            .send()
+            .await
+            .expect("create queue");
+        ids.push(out.queue_id.unwrap());
+    }
+    // A user has an agent queue, which a queue search does not return.
+    fx.new_user("searcher").await;
+    use StringComparisonType::*;
+    let search = |filter: Option<QueueSearchFilter>, crit: Option<QueueSearchCriteria>| {
+        let client = fx.client.clone();
+        let instance = fx.instance.clone();
+        async move {
+            let out = client
+                .search_queues()
+                .instance_id(instance)
+                .set_search_filter(filter)
+                .set_search_criteria(crit)
+                .send()
+                .await
+                .expect("search queues");
+            let names: BTreeSet<String> = out
+                .queues()
+                .iter()
+                .map(|q| q.name().unwrap().to_string())
+                .collect();
+            (names, out.approximate_total_count.unwrap(), out)
+        }
+    };
+    let leaf =
+        |c: StringCondition| Some(QueueSearchCriteria::builder().string_condition(c).build());
+    let (names, total, _) = search(None, None).await;
+    assert_eq!(
+        (names, total),
+        (
+            set(&["BasicQueue", "Billing", "Sales Callbacks", "Sales Inbound"]),
+            4
+        )
+    );
+    let (names, _, _) = search(None, leaf(string("name", StartsWith, "sales"))).await;
+    assert_eq!(names, set(&["Sales Callbacks", "Sales Inbound"]));
+    let (names, _, _) = search(None, leaf(string("description", Contains, "RED TEAM"))).await;
+    assert_eq!(names, set(&["Billing", "Sales Inbound"]));
+    let (names, _, _) = search(None, leaf(string("resourceID", Exact, &ids[2]))).await;
+    assert_eq!(names, set(&["Billing"]));
+    let standard_sales = QueueSearchCriteria::builder()
+        .and_conditions(
+            QueueSearchCriteria::builder()
+                .queue_type_condition("STANDARD".into())
+                .build(),
+        )
+        .and_conditions(
+            QueueSearchCriteria::builder()
+                .string_condition(string("name", Contains, "sales"))
+                .build(),
+        )
+        .build();
+    let blue = QueueSearchFilter::builder()
+        .tag_filter(
+            ControlPlaneTagFilter::builder()
+                .or_conditions(vec![tag("team", "blue")])
+                .build(),
+        )
+        .build();
+    let (names, total, out) = search(Some(blue), Some(standard_sales)).await;
+    assert_eq!((names, total), (set(&["Sales Callbacks"]), 1));
+    let described = c
+        .describe_queue()
+        .instance_id(&fx.instance)
+        .queue_id(&ids[1])
+        .send()
+        .await
+        .unwrap()
+        .queue
+        .unwrap();
+    assert_eq!(
+        out.queues.unwrap(),
+        vec![described],
+        "a searched queue is its Describe answer"
+    );
+    let bad = rejected(
+        c.search_queues()
+            .instance_id(&fx.instance)
+            .set_search_criteria(leaf(string("queueType", Exact, "AGENT")))
+            .send()
+            .await,
+        "InvalidParameterException",
+        400,
+    );
+    assert!(
+        bad.contains("use one of name, description, resourceID"),
+        "{bad}"
+    );
+    let both = QueueSearchCriteria::builder()
+        .queue_type_condition("STANDARD".into())
+        .string_condition(string("name", Exact, "Billing"))
+        .build();
+    let bad = rejected(
+        c.search_queues()
+            .instance_id(&fx.instance)
+            .search_criteria(both)
+            .send()
+            .await,
+        "InvalidParameterException",
+        400,
+    );
+    assert!(bad.contains("QueueTypeCondition"), "{bad}");
 }
 
 #[tokio::test]

@@ -1707,6 +1707,180 @@ impl crate::check::Validate for ListRoutingProfileManualAssignmentQueuesResponse
     }
 }
 
+impl crate::de::Input for CreateQueueRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, CreateQueueRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct CreateQueueRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "OutboundCallerConfig", skip_serializing_if = "Option::is_none")]
+    pub outbound_caller_config: Option<OutboundCallerConfig>,
+    #[serde(rename = "OutboundEmailConfig", skip_serializing_if = "Option::is_none")]
+    pub outbound_email_config: Option<OutboundEmailConfig>,
+    #[serde(rename = "HoursOfOperationId")]
+    pub hours_of_operation_id: String,
+    #[serde(rename = "MaxContacts", skip_serializing_if = "Option::is_none")]
+    pub max_contacts: Option<i32>,
+    #[serde(rename = "QuickConnectIds", skip_serializing_if = "Option::is_none")]
+    pub quick_connect_ids: Option<Vec<String>>,
+    #[serde(rename = "EmailAddressesConfig", skip_serializing_if = "Option::is_none")]
+    pub email_addresses_config: Option<Vec<EmailAddressConfig>>,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+}
+impl std::fmt::Debug for CreateQueueRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateQueueRequest").field("InstanceId", &self.instance_id).field("Name", &self.name).field("Description", &self.description).field("OutboundCallerConfig", &self.outbound_caller_config).field("OutboundEmailConfig", &self.outbound_email_config).field("HoursOfOperationId", &self.hours_of_operation_id).field("MaxContacts", &self.max_contacts).field("QuickConnectIds", &self.quick_connect_ids).field("EmailAddressesConfig", &self.email_addresses_config).field("Tags", &self.tags).finish()
+    }
+}
+impl crate::check::Validate for CreateQueueRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.name; crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 1, 250)?; }
+        if let Some(v) = &self.outbound_caller_config { v.validate_at(&path.member("OutboundCallerConfig"))?; }
+        if let Some(v) = &self.outbound_email_config { v.validate_at(&path.member("OutboundEmailConfig"))?; }
+        if let Some(v) = &self.max_contacts { crate::check::range(&path.member("MaxContacts"), *v as f64, Some(0 as f64), None)?; }
+        if let Some(v) = &self.quick_connect_ids { crate::check::count(&path.member("QuickConnectIds"), v.len(), 1, 50)?; }
+        if let Some(v) = &self.email_addresses_config { crate::check::count(&path.member("EmailAddressesConfig"), v.len(), 1, 50)?; for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("EmailAddressesConfig").index(i0))?; } }
+        if let Some(v) = &self.tags { crate::check::count(&path.member("Tags"), v.len(), 1, 50)?; for (k0, v0) in v.iter() { let _ = &v0; crate::check::str_len(&&path.member("Tags").key(k0), k0, 1, 128)?; crate::check::str_len(&&path.member("Tags").key(k0), v0, 0, 256)?; } }
+        Ok(())
+    }
+}
+struct CreateQueueRequestVisitor { instance_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for CreateQueueRequestVisitor {
+    type Value = CreateQueueRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure CreateQueueRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateQueueRequest, A::Error> {
+        let mut name: Option<String> = None;
+        let mut description: Option<String> = None;
+        let mut outbound_caller_config: Option<OutboundCallerConfig> = None;
+        let mut outbound_email_config: Option<OutboundEmailConfig> = None;
+        let mut hours_of_operation_id: Option<String> = None;
+        let mut max_contacts: Option<i32> = None;
+        let mut quick_connect_ids: Option<Vec<String>> = None;
+        let mut email_addresses_config: Option<Vec<EmailAddressConfig>> = None;
+        let mut tags: Option<std::collections::BTreeMap<String, String>> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Name" => crate::de::member(&mut map, &mut name, "Name")?,
+                "Description" => crate::de::member(&mut map, &mut description, "Description")?,
+                "OutboundCallerConfig" => crate::de::member(&mut map, &mut outbound_caller_config, "OutboundCallerConfig")?,
+                "OutboundEmailConfig" => crate::de::member(&mut map, &mut outbound_email_config, "OutboundEmailConfig")?,
+                "HoursOfOperationId" => crate::de::member(&mut map, &mut hours_of_operation_id, "HoursOfOperationId")?,
+                "MaxContacts" => crate::de::member(&mut map, &mut max_contacts, "MaxContacts")?,
+                "QuickConnectIds" => crate::de::member(&mut map, &mut quick_connect_ids, "QuickConnectIds")?,
+                "EmailAddressesConfig" => crate::de::member(&mut map, &mut email_addresses_config, "EmailAddressesConfig")?,
+                "Tags" => crate::de::member(&mut map, &mut tags, "Tags")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(CreateQueueRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, name: crate::de::required(name, "Name")?, description: description, outbound_caller_config: outbound_caller_config, outbound_email_config: outbound_email_config, hours_of_operation_id: crate::de::required(hours_of_operation_id, "HoursOfOperationId")?, max_contacts: max_contacts, quick_connect_ids: quick_connect_ids, email_addresses_config: email_addresses_config, tags: tags })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for CreateQueueRequestVisitor {
+    type Value = CreateQueueRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<CreateQueueRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct CreateQueueResponse {
+    #[serde(rename = "QueueArn", skip_serializing_if = "Option::is_none")]
+    pub queue_arn: Option<String>,
+    #[serde(rename = "QueueId", skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+}
+impl std::fmt::Debug for CreateQueueResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateQueueResponse").field("QueueArn", &self.queue_arn).field("QueueId", &self.queue_id).finish()
+    }
+}
+impl crate::check::Validate for CreateQueueResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        Ok(())
+    }
+}
+
+impl crate::de::Input for DescribeQueueRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, DescribeQueueRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DescribeQueueRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+}
+impl std::fmt::Debug for DescribeQueueRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DescribeQueueRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).finish()
+    }
+}
+impl crate::check::Validate for DescribeQueueRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        Ok(())
+    }
+}
+struct DescribeQueueRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for DescribeQueueRequestVisitor {
+    type Value = DescribeQueueRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure DescribeQueueRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DescribeQueueRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(DescribeQueueRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for DescribeQueueRequestVisitor {
+    type Value = DescribeQueueRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DescribeQueueRequest, D::Error> { d.deserialize_map(self) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DescribeQueueResponse {
+    #[serde(rename = "Queue", skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Queue>,
+}
+impl std::fmt::Debug for DescribeQueueResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DescribeQueueResponse").field("Queue", &self.queue).finish()
+    }
+}
+impl crate::check::Validate for DescribeQueueResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.queue { v.validate_at(&path.member("Queue"))?; }
+        Ok(())
+    }
+}
+
 impl crate::de::Input for ListQueuesRequest {
     #[allow(unused_variables)]
     fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
@@ -1779,6 +1953,464 @@ impl crate::check::Validate for ListQueuesResponse {
     #[allow(unused_variables)]
     fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
         if let Some(v) = &self.queue_summary_list { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("QueueSummaryList").index(i0))?; } }
+        Ok(())
+    }
+}
+
+impl crate::de::Input for UpdateQueueHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateQueueHoursOfOperationRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateQueueHoursOfOperationRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "HoursOfOperationId")]
+    pub hours_of_operation_id: String,
+}
+impl std::fmt::Debug for UpdateQueueHoursOfOperationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateQueueHoursOfOperationRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).field("HoursOfOperationId", &self.hours_of_operation_id).finish()
+    }
+}
+impl crate::check::Validate for UpdateQueueHoursOfOperationRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        Ok(())
+    }
+}
+struct UpdateQueueHoursOfOperationRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateQueueHoursOfOperationRequestVisitor {
+    type Value = UpdateQueueHoursOfOperationRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateQueueHoursOfOperationRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateQueueHoursOfOperationRequest, A::Error> {
+        let mut hours_of_operation_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "HoursOfOperationId" => crate::de::member(&mut map, &mut hours_of_operation_id, "HoursOfOperationId")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateQueueHoursOfOperationRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")?, hours_of_operation_id: crate::de::required(hours_of_operation_id, "HoursOfOperationId")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateQueueHoursOfOperationRequestVisitor {
+    type Value = UpdateQueueHoursOfOperationRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateQueueHoursOfOperationRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateQueueMaxContactsRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateQueueMaxContactsRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateQueueMaxContactsRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "MaxContacts", skip_serializing_if = "Option::is_none")]
+    pub max_contacts: Option<i32>,
+}
+impl std::fmt::Debug for UpdateQueueMaxContactsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateQueueMaxContactsRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).field("MaxContacts", &self.max_contacts).finish()
+    }
+}
+impl crate::check::Validate for UpdateQueueMaxContactsRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.max_contacts { crate::check::range(&path.member("MaxContacts"), *v as f64, Some(0 as f64), None)?; }
+        Ok(())
+    }
+}
+struct UpdateQueueMaxContactsRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateQueueMaxContactsRequestVisitor {
+    type Value = UpdateQueueMaxContactsRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateQueueMaxContactsRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateQueueMaxContactsRequest, A::Error> {
+        let mut max_contacts: Option<i32> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "MaxContacts" => crate::de::member(&mut map, &mut max_contacts, "MaxContacts")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateQueueMaxContactsRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")?, max_contacts: max_contacts })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateQueueMaxContactsRequestVisitor {
+    type Value = UpdateQueueMaxContactsRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateQueueMaxContactsRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateQueueNameRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateQueueNameRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateQueueNameRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+impl std::fmt::Debug for UpdateQueueNameRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateQueueNameRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).field("Name", &self.name).field("Description", &self.description).finish()
+    }
+}
+impl crate::check::Validate for UpdateQueueNameRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.name { crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 1, 250)?; }
+        Ok(())
+    }
+}
+struct UpdateQueueNameRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateQueueNameRequestVisitor {
+    type Value = UpdateQueueNameRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateQueueNameRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateQueueNameRequest, A::Error> {
+        let mut name: Option<String> = None;
+        let mut description: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Name" => crate::de::member(&mut map, &mut name, "Name")?,
+                "Description" => crate::de::member(&mut map, &mut description, "Description")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateQueueNameRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")?, name: name, description: description })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateQueueNameRequestVisitor {
+    type Value = UpdateQueueNameRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateQueueNameRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateQueueOutboundCallerConfigRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateQueueOutboundCallerConfigRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateQueueOutboundCallerConfigRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "OutboundCallerConfig")]
+    pub outbound_caller_config: OutboundCallerConfig,
+}
+impl std::fmt::Debug for UpdateQueueOutboundCallerConfigRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateQueueOutboundCallerConfigRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).field("OutboundCallerConfig", &self.outbound_caller_config).finish()
+    }
+}
+impl crate::check::Validate for UpdateQueueOutboundCallerConfigRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.outbound_caller_config; v.validate_at(&path.member("OutboundCallerConfig"))?; }
+        Ok(())
+    }
+}
+struct UpdateQueueOutboundCallerConfigRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateQueueOutboundCallerConfigRequestVisitor {
+    type Value = UpdateQueueOutboundCallerConfigRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateQueueOutboundCallerConfigRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateQueueOutboundCallerConfigRequest, A::Error> {
+        let mut outbound_caller_config: Option<OutboundCallerConfig> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OutboundCallerConfig" => crate::de::member(&mut map, &mut outbound_caller_config, "OutboundCallerConfig")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateQueueOutboundCallerConfigRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")?, outbound_caller_config: crate::de::required(outbound_caller_config, "OutboundCallerConfig")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateQueueOutboundCallerConfigRequestVisitor {
+    type Value = UpdateQueueOutboundCallerConfigRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateQueueOutboundCallerConfigRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateQueueOutboundEmailConfigRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateQueueOutboundEmailConfigRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateQueueOutboundEmailConfigRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "OutboundEmailConfig")]
+    pub outbound_email_config: OutboundEmailConfig,
+}
+impl std::fmt::Debug for UpdateQueueOutboundEmailConfigRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateQueueOutboundEmailConfigRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).field("OutboundEmailConfig", &self.outbound_email_config).finish()
+    }
+}
+impl crate::check::Validate for UpdateQueueOutboundEmailConfigRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.outbound_email_config; v.validate_at(&path.member("OutboundEmailConfig"))?; }
+        Ok(())
+    }
+}
+struct UpdateQueueOutboundEmailConfigRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateQueueOutboundEmailConfigRequestVisitor {
+    type Value = UpdateQueueOutboundEmailConfigRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateQueueOutboundEmailConfigRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateQueueOutboundEmailConfigRequest, A::Error> {
+        let mut outbound_email_config: Option<OutboundEmailConfig> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OutboundEmailConfig" => crate::de::member(&mut map, &mut outbound_email_config, "OutboundEmailConfig")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateQueueOutboundEmailConfigRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")?, outbound_email_config: crate::de::required(outbound_email_config, "OutboundEmailConfig")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateQueueOutboundEmailConfigRequestVisitor {
+    type Value = UpdateQueueOutboundEmailConfigRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateQueueOutboundEmailConfigRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for UpdateQueueStatusRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, UpdateQueueStatusRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct UpdateQueueStatusRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+    #[serde(rename = "Status")]
+    pub status: String,
+}
+impl std::fmt::Debug for UpdateQueueStatusRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateQueueStatusRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).field("Status", &self.status).finish()
+    }
+}
+impl crate::check::Validate for UpdateQueueStatusRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        { let v = &self.status; crate::check::one_of(&path.member("Status"), v, &["ENABLED", "DISABLED"])?; }
+        Ok(())
+    }
+}
+struct UpdateQueueStatusRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for UpdateQueueStatusRequestVisitor {
+    type Value = UpdateQueueStatusRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure UpdateQueueStatusRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateQueueStatusRequest, A::Error> {
+        let mut status: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "Status" => crate::de::member(&mut map, &mut status, "Status")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(UpdateQueueStatusRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")?, status: crate::de::required(status, "Status")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for UpdateQueueStatusRequestVisitor {
+    type Value = UpdateQueueStatusRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<UpdateQueueStatusRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for DeleteQueueRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, DeleteQueueRequestVisitor { instance_id: crate::de::bound(b.label("InstanceId"), "InstanceId")?, queue_id: crate::de::bound(b.label("QueueId"), "QueueId")? })
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct DeleteQueueRequest {
+    /// Bound to the HTTP uri `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    /// Bound to the HTTP uri `QueueId`.
+    #[serde(rename = "QueueId")]
+    pub queue_id: String,
+}
+impl std::fmt::Debug for DeleteQueueRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeleteQueueRequest").field("InstanceId", &self.instance_id).field("QueueId", &self.queue_id).finish()
+    }
+}
+impl crate::check::Validate for DeleteQueueRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        Ok(())
+    }
+}
+struct DeleteQueueRequestVisitor { instance_id: Option<String>, queue_id: Option<String> }
+impl<'de> serde::de::Visitor<'de> for DeleteQueueRequestVisitor {
+    type Value = DeleteQueueRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure DeleteQueueRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DeleteQueueRequest, A::Error> {
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(DeleteQueueRequest { instance_id: crate::de::required(self.instance_id, "InstanceId")?, queue_id: crate::de::required(self.queue_id, "QueueId")? })
+    }
+}
+impl<'de> serde::de::DeserializeSeed<'de> for DeleteQueueRequestVisitor {
+    type Value = DeleteQueueRequest;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<DeleteQueueRequest, D::Error> { d.deserialize_map(self) }
+}
+
+impl crate::de::Input for SearchQueuesRequest {
+    #[allow(unused_variables)]
+    fn decode(body: &[u8], b: &dyn crate::de::Bindings) -> Result<Self, crate::ApiError> {
+        crate::de::body(body, std::marker::PhantomData::<crate::de::W<SearchQueuesRequest>>).map(|w| w.0)
+    }
+}
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchQueuesRequest {
+    #[serde(rename = "InstanceId")]
+    pub instance_id: String,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "SearchFilter", skip_serializing_if = "Option::is_none")]
+    pub search_filter: Option<QueueSearchFilter>,
+    #[serde(rename = "SearchCriteria", skip_serializing_if = "Option::is_none")]
+    pub search_criteria: Option<QueueSearchCriteria>,
+}
+impl std::fmt::Debug for SearchQueuesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchQueuesRequest").field("InstanceId", &self.instance_id).field("NextToken", &self.next_token).field("MaxResults", &self.max_results).field("SearchFilter", &self.search_filter).field("SearchCriteria", &self.search_criteria).finish()
+    }
+}
+impl crate::check::Validate for SearchQueuesRequest {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.instance_id; crate::check::str_len(&path.member("InstanceId"), v, 1, 100)?; }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
+        if let Some(v) = &self.max_results { crate::check::range(&path.member("MaxResults"), *v as f64, Some(1 as f64), Some(500 as f64))?; }
+        if let Some(v) = &self.search_filter { v.validate_at(&path.member("SearchFilter"))?; }
+        if let Some(v) = &self.search_criteria { v.validate_at(&path.member("SearchCriteria"))?; }
+        Ok(())
+    }
+}
+struct SearchQueuesRequestVisitor;
+impl<'de> serde::de::Visitor<'de> for SearchQueuesRequestVisitor {
+    type Value = SearchQueuesRequest;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure SearchQueuesRequest)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SearchQueuesRequest, A::Error> {
+        let mut instance_id: Option<String> = None;
+        let mut next_token: Option<String> = None;
+        let mut max_results: Option<i32> = None;
+        let mut search_filter: Option<QueueSearchFilter> = None;
+        let mut search_criteria: Option<QueueSearchCriteria> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "InstanceId" => crate::de::member(&mut map, &mut instance_id, "InstanceId")?,
+                "NextToken" => crate::de::member(&mut map, &mut next_token, "NextToken")?,
+                "MaxResults" => crate::de::member(&mut map, &mut max_results, "MaxResults")?,
+                "SearchFilter" => crate::de::member(&mut map, &mut search_filter, "SearchFilter")?,
+                "SearchCriteria" => crate::de::member(&mut map, &mut search_criteria, "SearchCriteria")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(SearchQueuesRequest { instance_id: crate::de::required(instance_id, "InstanceId")?, next_token: next_token, max_results: max_results, search_filter: search_filter, search_criteria: search_criteria })
+    }
+}
+impl crate::de::Wire for SearchQueuesRequest {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(SearchQueuesRequestVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct SearchQueuesResponse {
+    #[serde(rename = "Queues", skip_serializing_if = "Option::is_none")]
+    pub queues: Option<Vec<Queue>>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "ApproximateTotalCount", skip_serializing_if = "Option::is_none")]
+    pub approximate_total_count: Option<i64>,
+}
+impl std::fmt::Debug for SearchQueuesResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchQueuesResponse").field("Queues", &self.queues).field("NextToken", &self.next_token).field("ApproximateTotalCount", &self.approximate_total_count).finish()
+    }
+}
+impl crate::check::Validate for SearchQueuesResponse {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.queues { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("Queues").index(i0))?; } }
+        if let Some(v) = &self.next_token { crate::check::str_len(&path.member("NextToken"), v, 1, 2500)?; }
         Ok(())
     }
 }
@@ -6140,6 +6772,178 @@ impl crate::check::Validate for RoutingProfileManualAssignmentQueueConfigSummary
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct OutboundCallerConfig {
+    #[serde(rename = "OutboundCallerIdName", skip_serializing_if = "Option::is_none")]
+    pub outbound_caller_id_name: Option<String>,
+    #[serde(rename = "OutboundCallerIdNumberId", skip_serializing_if = "Option::is_none")]
+    pub outbound_caller_id_number_id: Option<String>,
+    #[serde(rename = "OutboundFlowId", skip_serializing_if = "Option::is_none")]
+    pub outbound_flow_id: Option<String>,
+}
+impl std::fmt::Debug for OutboundCallerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboundCallerConfig").field("OutboundCallerIdName", &self.outbound_caller_id_name).field("OutboundCallerIdNumberId", &self.outbound_caller_id_number_id).field("OutboundFlowId", &self.outbound_flow_id).finish()
+    }
+}
+impl crate::check::Validate for OutboundCallerConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.outbound_caller_id_name { crate::check::str_len(&path.member("OutboundCallerIdName"), v, 1, 255)?; }
+        if let Some(v) = &self.outbound_flow_id { crate::check::str_len(&path.member("OutboundFlowId"), v, 0, 500)?; }
+        Ok(())
+    }
+}
+struct OutboundCallerConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for OutboundCallerConfigVisitor {
+    type Value = OutboundCallerConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure OutboundCallerConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundCallerConfig, A::Error> {
+        let mut outbound_caller_id_name: Option<String> = None;
+        let mut outbound_caller_id_number_id: Option<String> = None;
+        let mut outbound_flow_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OutboundCallerIdName" => crate::de::member(&mut map, &mut outbound_caller_id_name, "OutboundCallerIdName")?,
+                "OutboundCallerIdNumberId" => crate::de::member(&mut map, &mut outbound_caller_id_number_id, "OutboundCallerIdNumberId")?,
+                "OutboundFlowId" => crate::de::member(&mut map, &mut outbound_flow_id, "OutboundFlowId")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(OutboundCallerConfig { outbound_caller_id_name: outbound_caller_id_name, outbound_caller_id_number_id: outbound_caller_id_number_id, outbound_flow_id: outbound_flow_id })
+    }
+}
+impl crate::de::Wire for OutboundCallerConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(OutboundCallerConfigVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct OutboundEmailConfig {
+    #[serde(rename = "OutboundEmailAddressId", skip_serializing_if = "Option::is_none")]
+    pub outbound_email_address_id: Option<String>,
+}
+impl std::fmt::Debug for OutboundEmailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboundEmailConfig").field("OutboundEmailAddressId", &self.outbound_email_address_id).finish()
+    }
+}
+impl crate::check::Validate for OutboundEmailConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.outbound_email_address_id { crate::check::str_len(&path.member("OutboundEmailAddressId"), v, 1, 500)?; }
+        Ok(())
+    }
+}
+struct OutboundEmailConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for OutboundEmailConfigVisitor {
+    type Value = OutboundEmailConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure OutboundEmailConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundEmailConfig, A::Error> {
+        let mut outbound_email_address_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OutboundEmailAddressId" => crate::de::member(&mut map, &mut outbound_email_address_id, "OutboundEmailAddressId")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(OutboundEmailConfig { outbound_email_address_id: outbound_email_address_id })
+    }
+}
+impl crate::de::Wire for OutboundEmailConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(OutboundEmailConfigVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct EmailAddressConfig {
+    #[serde(rename = "EmailAddressId")]
+    pub email_address_id: String,
+}
+impl std::fmt::Debug for EmailAddressConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailAddressConfig").field("EmailAddressId", &self.email_address_id).finish()
+    }
+}
+impl crate::check::Validate for EmailAddressConfig {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        { let v = &self.email_address_id; crate::check::str_len(&path.member("EmailAddressId"), v, 1, 500)?; }
+        Ok(())
+    }
+}
+struct EmailAddressConfigVisitor;
+impl<'de> serde::de::Visitor<'de> for EmailAddressConfigVisitor {
+    type Value = EmailAddressConfig;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure EmailAddressConfig)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailAddressConfig, A::Error> {
+        let mut email_address_id: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "EmailAddressId" => crate::de::member(&mut map, &mut email_address_id, "EmailAddressId")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(EmailAddressConfig { email_address_id: crate::de::required(email_address_id, "EmailAddressId")? })
+    }
+}
+impl crate::de::Wire for EmailAddressConfig {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(EmailAddressConfigVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct Queue {
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "QueueArn", skip_serializing_if = "Option::is_none")]
+    pub queue_arn: Option<String>,
+    #[serde(rename = "QueueId", skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "OutboundCallerConfig", skip_serializing_if = "Option::is_none")]
+    pub outbound_caller_config: Option<OutboundCallerConfig>,
+    #[serde(rename = "OutboundEmailConfig", skip_serializing_if = "Option::is_none")]
+    pub outbound_email_config: Option<OutboundEmailConfig>,
+    #[serde(rename = "HoursOfOperationId", skip_serializing_if = "Option::is_none")]
+    pub hours_of_operation_id: Option<String>,
+    #[serde(rename = "MaxContacts", skip_serializing_if = "Option::is_none")]
+    pub max_contacts: Option<i32>,
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "LastModifiedTime", skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<f64>,
+    #[serde(rename = "LastModifiedRegion", skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+impl std::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Queue").field("Name", &self.name).field("QueueArn", &self.queue_arn).field("QueueId", &self.queue_id).field("Description", &self.description).field("OutboundCallerConfig", &self.outbound_caller_config).field("OutboundEmailConfig", &self.outbound_email_config).field("HoursOfOperationId", &self.hours_of_operation_id).field("MaxContacts", &self.max_contacts).field("Status", &self.status).field("Tags", &self.tags).field("LastModifiedTime", &self.last_modified_time).field("LastModifiedRegion", &self.last_modified_region).finish()
+    }
+}
+impl crate::check::Validate for Queue {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.name { crate::check::str_len(&path.member("Name"), v, 1, 127)?; }
+        if let Some(v) = &self.description { crate::check::str_len(&path.member("Description"), v, 1, 250)?; }
+        if let Some(v) = &self.outbound_caller_config { v.validate_at(&path.member("OutboundCallerConfig"))?; }
+        if let Some(v) = &self.outbound_email_config { v.validate_at(&path.member("OutboundEmailConfig"))?; }
+        if let Some(v) = &self.max_contacts { crate::check::range(&path.member("MaxContacts"), *v as f64, Some(0 as f64), None)?; }
+        if let Some(v) = &self.status { crate::check::one_of(&path.member("Status"), v, &["ENABLED", "DISABLED"])?; }
+        if let Some(v) = &self.tags { crate::check::count(&path.member("Tags"), v.len(), 1, 50)?; for (k0, v0) in v.iter() { let _ = &v0; crate::check::str_len(&&path.member("Tags").key(k0), k0, 1, 128)?; crate::check::str_len(&&path.member("Tags").key(k0), v0, 0, 256)?; } }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
 pub struct QueueSummary {
     #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -6166,6 +6970,99 @@ impl crate::check::Validate for QueueSummary {
         if let Some(v) = &self.queue_type { crate::check::one_of(&path.member("QueueType"), v, &["STANDARD", "AGENT"])?; }
         Ok(())
     }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct QueueSearchFilter {
+    #[serde(rename = "TagFilter", skip_serializing_if = "Option::is_none")]
+    pub tag_filter: Option<ControlPlaneTagFilter>,
+}
+impl std::fmt::Debug for QueueSearchFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueueSearchFilter").field("TagFilter", &self.tag_filter).finish()
+    }
+}
+impl crate::check::Validate for QueueSearchFilter {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.tag_filter { v.validate_at(&path.member("TagFilter"))?; }
+        Ok(())
+    }
+}
+struct QueueSearchFilterVisitor;
+impl<'de> serde::de::Visitor<'de> for QueueSearchFilterVisitor {
+    type Value = QueueSearchFilter;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure QueueSearchFilter)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<QueueSearchFilter, A::Error> {
+        let mut tag_filter: Option<ControlPlaneTagFilter> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "TagFilter" => crate::de::member(&mut map, &mut tag_filter, "TagFilter")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(QueueSearchFilter { tag_filter: tag_filter })
+    }
+}
+impl crate::de::Wire for QueueSearchFilter {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(QueueSearchFilterVisitor) }
+}
+
+#[derive(Clone, Default, PartialEq, serde::Serialize)]
+pub struct QueueSearchCriteria {
+    #[serde(rename = "OrConditions", skip_serializing_if = "Option::is_none")]
+    pub or_conditions: Option<Vec<QueueSearchCriteria>>,
+    #[serde(rename = "AndConditions", skip_serializing_if = "Option::is_none")]
+    pub and_conditions: Option<Vec<QueueSearchCriteria>>,
+    #[serde(rename = "StringCondition", skip_serializing_if = "Option::is_none")]
+    pub string_condition: Option<StringCondition>,
+    #[serde(rename = "QueueTypeCondition", skip_serializing_if = "Option::is_none")]
+    pub queue_type_condition: Option<String>,
+}
+impl std::fmt::Debug for QueueSearchCriteria {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueueSearchCriteria").field("OrConditions", &self.or_conditions).field("AndConditions", &self.and_conditions).field("StringCondition", &self.string_condition).field("QueueTypeCondition", &self.queue_type_condition).finish()
+    }
+}
+impl crate::check::Validate for QueueSearchCriteria {
+    #[allow(unused_variables)]
+    fn validate_at(&self, path: &crate::check::Path) -> Result<(), crate::check::Violation> {
+        if let Some(v) = &self.or_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("OrConditions").index(i0))?; } }
+        if let Some(v) = &self.and_conditions { for (i0, item0) in v.iter().enumerate() { item0.validate_at(&&path.member("AndConditions").index(i0))?; } }
+        if let Some(v) = &self.string_condition { v.validate_at(&path.member("StringCondition"))?; }
+        if let Some(v) = &self.queue_type_condition { crate::check::one_of(&path.member("QueueTypeCondition"), v, &["STANDARD"])?; }
+        Ok(())
+    }
+}
+struct QueueSearchCriteriaVisitor;
+impl<'de> serde::de::Visitor<'de> for QueueSearchCriteriaVisitor {
+    type Value = QueueSearchCriteria;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object (structure QueueSearchCriteria)")
+    }
+    #[allow(unused_mut)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<QueueSearchCriteria, A::Error> {
+        let mut or_conditions: Option<Vec<QueueSearchCriteria>> = None;
+        let mut and_conditions: Option<Vec<QueueSearchCriteria>> = None;
+        let mut string_condition: Option<StringCondition> = None;
+        let mut queue_type_condition: Option<String> = None;
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            match key.as_str() {
+                "OrConditions" => crate::de::member(&mut map, &mut or_conditions, "OrConditions")?,
+                "AndConditions" => crate::de::member(&mut map, &mut and_conditions, "AndConditions")?,
+                "StringCondition" => crate::de::member(&mut map, &mut string_condition, "StringCondition")?,
+                "QueueTypeCondition" => crate::de::member(&mut map, &mut queue_type_condition, "QueueTypeCondition")?,
+                _ => { map.next_value::<serde::de::IgnoredAny>()?; }
+            }
+        }
+        Ok(QueueSearchCriteria { or_conditions: or_conditions, and_conditions: and_conditions, string_condition: string_condition, queue_type_condition: queue_type_condition })
+    }
+}
+impl crate::de::Wire for QueueSearchCriteria {
+    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { d.deserialize_map(QueueSearchCriteriaVisitor) }
 }
 
 #[derive(Clone, Default, PartialEq, serde::Serialize)]
@@ -9556,7 +10453,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "CreatePredefinedAttribute", method: "PUT", uri: "/predefined-attributes/{InstanceId}", served: true, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "LimitExceededException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreatePrompt", method: "PUT", uri: "/prompts/{InstanceId}", served: false, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreatePushNotificationRegistration", method: "PUT", uri: "/push-notification/{InstanceId}/registrations", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException", "ServiceQuotaExceededException"] },
-    crate::spec::OperationSpec { name: "CreateQueue", method: "PUT", uri: "/queues/{InstanceId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "DuplicateResourceException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "CreateQueue", method: "PUT", uri: "/queues/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "DuplicateResourceException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreateQuickConnect", method: "PUT", uri: "/quick-connects/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "DuplicateResourceException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreateRoutingProfile", method: "PUT", uri: "/routing-profiles/{InstanceId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "DuplicateResourceException", "ResourceNotFoundException", "LimitExceededException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "CreateRule", method: "POST", uri: "/rules/{InstanceId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "ResourceConflictException", "ServiceQuotaExceededException"] },
@@ -9597,7 +10494,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "DeletePredefinedAttribute", method: "DELETE", uri: "/predefined-attributes/{InstanceId}/{Name}", served: true, errors: &["ResourceInUseException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeletePrompt", method: "DELETE", uri: "/prompts/{InstanceId}/{PromptId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeletePushNotificationRegistration", method: "DELETE", uri: "/push-notification/{InstanceId}/registrations/{RegistrationId}", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
-    crate::spec::OperationSpec { name: "DeleteQueue", method: "DELETE", uri: "/queues/{InstanceId}/{QueueId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ResourceInUseException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "DeleteQueue", method: "DELETE", uri: "/queues/{InstanceId}/{QueueId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ResourceInUseException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeleteQuickConnect", method: "DELETE", uri: "/quick-connects/{InstanceId}/{QuickConnectId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeleteRoutingProfile", method: "DELETE", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ResourceInUseException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DeleteRule", method: "DELETE", uri: "/rules/{InstanceId}/{RuleId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException"] },
@@ -9639,7 +10536,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "DescribePhoneNumber", method: "GET", uri: "/phone-number/{PhoneNumberId}", served: false, errors: &["InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException"] },
     crate::spec::OperationSpec { name: "DescribePredefinedAttribute", method: "GET", uri: "/predefined-attributes/{InstanceId}/{Name}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribePrompt", method: "GET", uri: "/prompts/{InstanceId}/{PromptId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "DescribeQueue", method: "GET", uri: "/queues/{InstanceId}/{QueueId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "DescribeQueue", method: "GET", uri: "/queues/{InstanceId}/{QueueId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeQuickConnect", method: "GET", uri: "/quick-connects/{InstanceId}/{QuickConnectId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeRoutingProfile", method: "GET", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "DescribeRule", method: "GET", uri: "/rules/{InstanceId}/{RuleId}", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException"] },
@@ -9787,7 +10684,7 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "SearchNotifications", method: "POST", uri: "/search-notifications", served: false, errors: &["InvalidRequestException", "ResourceNotFoundException", "InternalServiceException", "ThrottlingException", "AccessDeniedException", "InvalidParameterException"] },
     crate::spec::OperationSpec { name: "SearchPredefinedAttributes", method: "POST", uri: "/search-predefined-attributes", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchPrompts", method: "POST", uri: "/search-prompts", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "SearchQueues", method: "POST", uri: "/search-queues", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "SearchQueues", method: "POST", uri: "/search-queues", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchQuickConnects", method: "POST", uri: "/search-quick-connects", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "SearchResourceTags", method: "POST", uri: "/search-resource-tags", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "MaximumResultReturnedException"] },
     crate::spec::OperationSpec { name: "SearchRoutingProfiles", method: "POST", uri: "/search-routing-profiles", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
@@ -9869,12 +10766,12 @@ static SPECS: &[crate::spec::OperationSpec] = &[
     crate::spec::OperationSpec { name: "UpdatePhoneNumberMetadata", method: "PUT", uri: "/phone-number/{PhoneNumberId}/metadata", served: false, errors: &["InvalidParameterException", "InvalidRequestException", "AccessDeniedException", "ResourceNotFoundException", "ResourceInUseException", "IdempotencyException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdatePredefinedAttribute", method: "POST", uri: "/predefined-attributes/{InstanceId}/{Name}", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdatePrompt", method: "POST", uri: "/prompts/{InstanceId}/{PromptId}", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateQueueHoursOfOperation", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/hours-of-operation", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateQueueMaxContacts", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/max-contacts", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateQueueName", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/name", served: false, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateQueueOutboundCallerConfig", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/outbound-caller-config", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
-    crate::spec::OperationSpec { name: "UpdateQueueOutboundEmailConfig", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/outbound-email-config", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException", "ConditionalOperationFailedException"] },
-    crate::spec::OperationSpec { name: "UpdateQueueStatus", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/status", served: false, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateQueueHoursOfOperation", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/hours-of-operation", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateQueueMaxContacts", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/max-contacts", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateQueueName", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/name", served: true, errors: &["DuplicateResourceException", "InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateQueueOutboundCallerConfig", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/outbound-caller-config", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
+    crate::spec::OperationSpec { name: "UpdateQueueOutboundEmailConfig", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/outbound-email-config", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException", "AccessDeniedException", "ConditionalOperationFailedException"] },
+    crate::spec::OperationSpec { name: "UpdateQueueStatus", method: "POST", uri: "/queues/{InstanceId}/{QueueId}/status", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateQuickConnectConfig", method: "POST", uri: "/quick-connects/{InstanceId}/{QuickConnectId}/config", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateQuickConnectName", method: "POST", uri: "/quick-connects/{InstanceId}/{QuickConnectId}/name", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
     crate::spec::OperationSpec { name: "UpdateRoutingProfileAgentAvailabilityTimer", method: "POST", uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/agent-availability-timer", served: true, errors: &["InvalidRequestException", "InvalidParameterException", "ResourceNotFoundException", "ThrottlingException", "InternalServiceException"] },
@@ -10687,6 +11584,74 @@ impl From<Failure> for ListRoutingProfileManualAssignmentQueuesError {
     }
 }
 
+/// What `CreateQueue` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateQueueError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    DuplicateResource(DuplicateResourceException),
+    ResourceNotFound(ResourceNotFoundException),
+    LimitExceeded(LimitExceededException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for CreateQueueError { fn from(e: InvalidRequestException) -> Self { CreateQueueError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for CreateQueueError { fn from(e: InvalidParameterException) -> Self { CreateQueueError::InvalidParameter(e) } }
+impl From<DuplicateResourceException> for CreateQueueError { fn from(e: DuplicateResourceException) -> Self { CreateQueueError::DuplicateResource(e) } }
+impl From<ResourceNotFoundException> for CreateQueueError { fn from(e: ResourceNotFoundException) -> Self { CreateQueueError::ResourceNotFound(e) } }
+impl From<LimitExceededException> for CreateQueueError { fn from(e: LimitExceededException) -> Self { CreateQueueError::LimitExceeded(e) } }
+impl From<ThrottlingException> for CreateQueueError { fn from(e: ThrottlingException) -> Self { CreateQueueError::Throttling(e) } }
+impl From<InternalServiceException> for CreateQueueError { fn from(e: InternalServiceException) -> Self { CreateQueueError::InternalService(e) } }
+impl From<CreateQueueError> for ApiError {
+    fn from(e: CreateQueueError) -> ApiError { match e { CreateQueueError::InvalidRequest(e) => e.0, CreateQueueError::InvalidParameter(e) => e.0, CreateQueueError::DuplicateResource(e) => e.0, CreateQueueError::ResourceNotFound(e) => e.0, CreateQueueError::LimitExceeded(e) => e.0, CreateQueueError::Throttling(e) => e.0, CreateQueueError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for CreateQueueError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => CreateQueueError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => CreateQueueError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::DuplicateResource => CreateQueueError::DuplicateResource(DuplicateResourceException(e)),
+            ErrorCode::ResourceNotFound => CreateQueueError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::LimitExceeded => CreateQueueError::LimitExceeded(LimitExceededException(e)),
+            ErrorCode::Throttling => CreateQueueError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => CreateQueueError::InternalService(InternalServiceException(e)),
+            _ => CreateQueueError::InternalService(InternalServiceException(crate::error::outside_model("CreateQueue", e))),
+        }
+    }
+}
+
+/// What `DescribeQueue` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DescribeQueueError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for DescribeQueueError { fn from(e: InvalidRequestException) -> Self { DescribeQueueError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for DescribeQueueError { fn from(e: InvalidParameterException) -> Self { DescribeQueueError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for DescribeQueueError { fn from(e: ResourceNotFoundException) -> Self { DescribeQueueError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for DescribeQueueError { fn from(e: ThrottlingException) -> Self { DescribeQueueError::Throttling(e) } }
+impl From<InternalServiceException> for DescribeQueueError { fn from(e: InternalServiceException) -> Self { DescribeQueueError::InternalService(e) } }
+impl From<DescribeQueueError> for ApiError {
+    fn from(e: DescribeQueueError) -> ApiError { match e { DescribeQueueError::InvalidRequest(e) => e.0, DescribeQueueError::InvalidParameter(e) => e.0, DescribeQueueError::ResourceNotFound(e) => e.0, DescribeQueueError::Throttling(e) => e.0, DescribeQueueError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for DescribeQueueError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => DescribeQueueError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => DescribeQueueError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => DescribeQueueError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => DescribeQueueError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => DescribeQueueError::InternalService(InternalServiceException(e)),
+            _ => DescribeQueueError::InternalService(InternalServiceException(crate::error::outside_model("DescribeQueue", e))),
+        }
+    }
+}
+
 /// What `ListQueues` may answer besides success: its model error list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListQueuesError {
@@ -10714,6 +11679,266 @@ impl From<Failure> for ListQueuesError {
             ErrorCode::Throttling => ListQueuesError::Throttling(ThrottlingException(e)),
             ErrorCode::InternalService => ListQueuesError::InternalService(InternalServiceException(e)),
             _ => ListQueuesError::InternalService(InternalServiceException(crate::error::outside_model("ListQueues", e))),
+        }
+    }
+}
+
+/// What `UpdateQueueHoursOfOperation` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQueueHoursOfOperationError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateQueueHoursOfOperationError { fn from(e: InvalidRequestException) -> Self { UpdateQueueHoursOfOperationError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateQueueHoursOfOperationError { fn from(e: InvalidParameterException) -> Self { UpdateQueueHoursOfOperationError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateQueueHoursOfOperationError { fn from(e: ResourceNotFoundException) -> Self { UpdateQueueHoursOfOperationError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateQueueHoursOfOperationError { fn from(e: ThrottlingException) -> Self { UpdateQueueHoursOfOperationError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateQueueHoursOfOperationError { fn from(e: InternalServiceException) -> Self { UpdateQueueHoursOfOperationError::InternalService(e) } }
+impl From<UpdateQueueHoursOfOperationError> for ApiError {
+    fn from(e: UpdateQueueHoursOfOperationError) -> ApiError { match e { UpdateQueueHoursOfOperationError::InvalidRequest(e) => e.0, UpdateQueueHoursOfOperationError::InvalidParameter(e) => e.0, UpdateQueueHoursOfOperationError::ResourceNotFound(e) => e.0, UpdateQueueHoursOfOperationError::Throttling(e) => e.0, UpdateQueueHoursOfOperationError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateQueueHoursOfOperationError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateQueueHoursOfOperationError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateQueueHoursOfOperationError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateQueueHoursOfOperationError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateQueueHoursOfOperationError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateQueueHoursOfOperationError::InternalService(InternalServiceException(e)),
+            _ => UpdateQueueHoursOfOperationError::InternalService(InternalServiceException(crate::error::outside_model("UpdateQueueHoursOfOperation", e))),
+        }
+    }
+}
+
+/// What `UpdateQueueMaxContacts` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQueueMaxContactsError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateQueueMaxContactsError { fn from(e: InvalidRequestException) -> Self { UpdateQueueMaxContactsError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateQueueMaxContactsError { fn from(e: InvalidParameterException) -> Self { UpdateQueueMaxContactsError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateQueueMaxContactsError { fn from(e: ResourceNotFoundException) -> Self { UpdateQueueMaxContactsError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateQueueMaxContactsError { fn from(e: ThrottlingException) -> Self { UpdateQueueMaxContactsError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateQueueMaxContactsError { fn from(e: InternalServiceException) -> Self { UpdateQueueMaxContactsError::InternalService(e) } }
+impl From<UpdateQueueMaxContactsError> for ApiError {
+    fn from(e: UpdateQueueMaxContactsError) -> ApiError { match e { UpdateQueueMaxContactsError::InvalidRequest(e) => e.0, UpdateQueueMaxContactsError::InvalidParameter(e) => e.0, UpdateQueueMaxContactsError::ResourceNotFound(e) => e.0, UpdateQueueMaxContactsError::Throttling(e) => e.0, UpdateQueueMaxContactsError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateQueueMaxContactsError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateQueueMaxContactsError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateQueueMaxContactsError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateQueueMaxContactsError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateQueueMaxContactsError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateQueueMaxContactsError::InternalService(InternalServiceException(e)),
+            _ => UpdateQueueMaxContactsError::InternalService(InternalServiceException(crate::error::outside_model("UpdateQueueMaxContacts", e))),
+        }
+    }
+}
+
+/// What `UpdateQueueName` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQueueNameError {
+    DuplicateResource(DuplicateResourceException),
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<DuplicateResourceException> for UpdateQueueNameError { fn from(e: DuplicateResourceException) -> Self { UpdateQueueNameError::DuplicateResource(e) } }
+impl From<InvalidRequestException> for UpdateQueueNameError { fn from(e: InvalidRequestException) -> Self { UpdateQueueNameError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateQueueNameError { fn from(e: InvalidParameterException) -> Self { UpdateQueueNameError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateQueueNameError { fn from(e: ResourceNotFoundException) -> Self { UpdateQueueNameError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateQueueNameError { fn from(e: ThrottlingException) -> Self { UpdateQueueNameError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateQueueNameError { fn from(e: InternalServiceException) -> Self { UpdateQueueNameError::InternalService(e) } }
+impl From<UpdateQueueNameError> for ApiError {
+    fn from(e: UpdateQueueNameError) -> ApiError { match e { UpdateQueueNameError::DuplicateResource(e) => e.0, UpdateQueueNameError::InvalidRequest(e) => e.0, UpdateQueueNameError::InvalidParameter(e) => e.0, UpdateQueueNameError::ResourceNotFound(e) => e.0, UpdateQueueNameError::Throttling(e) => e.0, UpdateQueueNameError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateQueueNameError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::DuplicateResource => UpdateQueueNameError::DuplicateResource(DuplicateResourceException(e)),
+            ErrorCode::InvalidRequest => UpdateQueueNameError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateQueueNameError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateQueueNameError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateQueueNameError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateQueueNameError::InternalService(InternalServiceException(e)),
+            _ => UpdateQueueNameError::InternalService(InternalServiceException(crate::error::outside_model("UpdateQueueName", e))),
+        }
+    }
+}
+
+/// What `UpdateQueueOutboundCallerConfig` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQueueOutboundCallerConfigError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateQueueOutboundCallerConfigError { fn from(e: InvalidRequestException) -> Self { UpdateQueueOutboundCallerConfigError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateQueueOutboundCallerConfigError { fn from(e: InvalidParameterException) -> Self { UpdateQueueOutboundCallerConfigError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateQueueOutboundCallerConfigError { fn from(e: ResourceNotFoundException) -> Self { UpdateQueueOutboundCallerConfigError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateQueueOutboundCallerConfigError { fn from(e: ThrottlingException) -> Self { UpdateQueueOutboundCallerConfigError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateQueueOutboundCallerConfigError { fn from(e: InternalServiceException) -> Self { UpdateQueueOutboundCallerConfigError::InternalService(e) } }
+impl From<UpdateQueueOutboundCallerConfigError> for ApiError {
+    fn from(e: UpdateQueueOutboundCallerConfigError) -> ApiError { match e { UpdateQueueOutboundCallerConfigError::InvalidRequest(e) => e.0, UpdateQueueOutboundCallerConfigError::InvalidParameter(e) => e.0, UpdateQueueOutboundCallerConfigError::ResourceNotFound(e) => e.0, UpdateQueueOutboundCallerConfigError::Throttling(e) => e.0, UpdateQueueOutboundCallerConfigError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateQueueOutboundCallerConfigError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateQueueOutboundCallerConfigError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateQueueOutboundCallerConfigError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateQueueOutboundCallerConfigError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateQueueOutboundCallerConfigError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateQueueOutboundCallerConfigError::InternalService(InternalServiceException(e)),
+            _ => UpdateQueueOutboundCallerConfigError::InternalService(InternalServiceException(crate::error::outside_model("UpdateQueueOutboundCallerConfig", e))),
+        }
+    }
+}
+
+/// What `UpdateQueueOutboundEmailConfig` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQueueOutboundEmailConfigError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+    AccessDenied(AccessDeniedException),
+    ConditionalOperationFailed(ConditionalOperationFailedException),
+}
+impl From<InvalidRequestException> for UpdateQueueOutboundEmailConfigError { fn from(e: InvalidRequestException) -> Self { UpdateQueueOutboundEmailConfigError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateQueueOutboundEmailConfigError { fn from(e: InvalidParameterException) -> Self { UpdateQueueOutboundEmailConfigError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateQueueOutboundEmailConfigError { fn from(e: ResourceNotFoundException) -> Self { UpdateQueueOutboundEmailConfigError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateQueueOutboundEmailConfigError { fn from(e: ThrottlingException) -> Self { UpdateQueueOutboundEmailConfigError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateQueueOutboundEmailConfigError { fn from(e: InternalServiceException) -> Self { UpdateQueueOutboundEmailConfigError::InternalService(e) } }
+impl From<AccessDeniedException> for UpdateQueueOutboundEmailConfigError { fn from(e: AccessDeniedException) -> Self { UpdateQueueOutboundEmailConfigError::AccessDenied(e) } }
+impl From<ConditionalOperationFailedException> for UpdateQueueOutboundEmailConfigError { fn from(e: ConditionalOperationFailedException) -> Self { UpdateQueueOutboundEmailConfigError::ConditionalOperationFailed(e) } }
+impl From<UpdateQueueOutboundEmailConfigError> for ApiError {
+    fn from(e: UpdateQueueOutboundEmailConfigError) -> ApiError { match e { UpdateQueueOutboundEmailConfigError::InvalidRequest(e) => e.0, UpdateQueueOutboundEmailConfigError::InvalidParameter(e) => e.0, UpdateQueueOutboundEmailConfigError::ResourceNotFound(e) => e.0, UpdateQueueOutboundEmailConfigError::Throttling(e) => e.0, UpdateQueueOutboundEmailConfigError::InternalService(e) => e.0, UpdateQueueOutboundEmailConfigError::AccessDenied(e) => e.0, UpdateQueueOutboundEmailConfigError::ConditionalOperationFailed(e) => e.0, } }
+}
+impl From<Failure> for UpdateQueueOutboundEmailConfigError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateQueueOutboundEmailConfigError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateQueueOutboundEmailConfigError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateQueueOutboundEmailConfigError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateQueueOutboundEmailConfigError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateQueueOutboundEmailConfigError::InternalService(InternalServiceException(e)),
+            ErrorCode::AccessDenied => UpdateQueueOutboundEmailConfigError::AccessDenied(AccessDeniedException(e)),
+            ErrorCode::ConditionalOperationFailed => UpdateQueueOutboundEmailConfigError::ConditionalOperationFailed(ConditionalOperationFailedException(e)),
+            _ => UpdateQueueOutboundEmailConfigError::InternalService(InternalServiceException(crate::error::outside_model("UpdateQueueOutboundEmailConfig", e))),
+        }
+    }
+}
+
+/// What `UpdateQueueStatus` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQueueStatusError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for UpdateQueueStatusError { fn from(e: InvalidRequestException) -> Self { UpdateQueueStatusError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for UpdateQueueStatusError { fn from(e: InvalidParameterException) -> Self { UpdateQueueStatusError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for UpdateQueueStatusError { fn from(e: ResourceNotFoundException) -> Self { UpdateQueueStatusError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for UpdateQueueStatusError { fn from(e: ThrottlingException) -> Self { UpdateQueueStatusError::Throttling(e) } }
+impl From<InternalServiceException> for UpdateQueueStatusError { fn from(e: InternalServiceException) -> Self { UpdateQueueStatusError::InternalService(e) } }
+impl From<UpdateQueueStatusError> for ApiError {
+    fn from(e: UpdateQueueStatusError) -> ApiError { match e { UpdateQueueStatusError::InvalidRequest(e) => e.0, UpdateQueueStatusError::InvalidParameter(e) => e.0, UpdateQueueStatusError::ResourceNotFound(e) => e.0, UpdateQueueStatusError::Throttling(e) => e.0, UpdateQueueStatusError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for UpdateQueueStatusError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => UpdateQueueStatusError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => UpdateQueueStatusError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => UpdateQueueStatusError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => UpdateQueueStatusError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => UpdateQueueStatusError::InternalService(InternalServiceException(e)),
+            _ => UpdateQueueStatusError::InternalService(InternalServiceException(crate::error::outside_model("UpdateQueueStatus", e))),
+        }
+    }
+}
+
+/// What `DeleteQueue` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteQueueError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    ResourceInUse(ResourceInUseException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for DeleteQueueError { fn from(e: InvalidRequestException) -> Self { DeleteQueueError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for DeleteQueueError { fn from(e: InvalidParameterException) -> Self { DeleteQueueError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for DeleteQueueError { fn from(e: ResourceNotFoundException) -> Self { DeleteQueueError::ResourceNotFound(e) } }
+impl From<ResourceInUseException> for DeleteQueueError { fn from(e: ResourceInUseException) -> Self { DeleteQueueError::ResourceInUse(e) } }
+impl From<ThrottlingException> for DeleteQueueError { fn from(e: ThrottlingException) -> Self { DeleteQueueError::Throttling(e) } }
+impl From<InternalServiceException> for DeleteQueueError { fn from(e: InternalServiceException) -> Self { DeleteQueueError::InternalService(e) } }
+impl From<DeleteQueueError> for ApiError {
+    fn from(e: DeleteQueueError) -> ApiError { match e { DeleteQueueError::InvalidRequest(e) => e.0, DeleteQueueError::InvalidParameter(e) => e.0, DeleteQueueError::ResourceNotFound(e) => e.0, DeleteQueueError::ResourceInUse(e) => e.0, DeleteQueueError::Throttling(e) => e.0, DeleteQueueError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for DeleteQueueError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => DeleteQueueError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => DeleteQueueError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => DeleteQueueError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::ResourceInUse => DeleteQueueError::ResourceInUse(ResourceInUseException(e)),
+            ErrorCode::Throttling => DeleteQueueError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => DeleteQueueError::InternalService(InternalServiceException(e)),
+            _ => DeleteQueueError::InternalService(InternalServiceException(crate::error::outside_model("DeleteQueue", e))),
+        }
+    }
+}
+
+/// What `SearchQueues` may answer besides success: its model error list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchQueuesError {
+    InvalidRequest(InvalidRequestException),
+    InvalidParameter(InvalidParameterException),
+    ResourceNotFound(ResourceNotFoundException),
+    Throttling(ThrottlingException),
+    InternalService(InternalServiceException),
+}
+impl From<InvalidRequestException> for SearchQueuesError { fn from(e: InvalidRequestException) -> Self { SearchQueuesError::InvalidRequest(e) } }
+impl From<InvalidParameterException> for SearchQueuesError { fn from(e: InvalidParameterException) -> Self { SearchQueuesError::InvalidParameter(e) } }
+impl From<ResourceNotFoundException> for SearchQueuesError { fn from(e: ResourceNotFoundException) -> Self { SearchQueuesError::ResourceNotFound(e) } }
+impl From<ThrottlingException> for SearchQueuesError { fn from(e: ThrottlingException) -> Self { SearchQueuesError::Throttling(e) } }
+impl From<InternalServiceException> for SearchQueuesError { fn from(e: InternalServiceException) -> Self { SearchQueuesError::InternalService(e) } }
+impl From<SearchQueuesError> for ApiError {
+    fn from(e: SearchQueuesError) -> ApiError { match e { SearchQueuesError::InvalidRequest(e) => e.0, SearchQueuesError::InvalidParameter(e) => e.0, SearchQueuesError::ResourceNotFound(e) => e.0, SearchQueuesError::Throttling(e) => e.0, SearchQueuesError::InternalService(e) => e.0, } }
+}
+impl From<Failure> for SearchQueuesError {
+    fn from(f: Failure) -> Self {
+        let e = f.into_inner();
+        match e.code {
+            ErrorCode::InvalidRequest => SearchQueuesError::InvalidRequest(InvalidRequestException(e)),
+            ErrorCode::InvalidParameter => SearchQueuesError::InvalidParameter(InvalidParameterException(e)),
+            ErrorCode::ResourceNotFound => SearchQueuesError::ResourceNotFound(ResourceNotFoundException(e)),
+            ErrorCode::Throttling => SearchQueuesError::Throttling(ThrottlingException(e)),
+            ErrorCode::InternalService => SearchQueuesError::InternalService(InternalServiceException(e)),
+            _ => SearchQueuesError::InternalService(InternalServiceException(crate::error::outside_model("SearchQueues", e))),
         }
     }
 }
@@ -12522,9 +13747,49 @@ pub mod ops {
     pub trait ListRoutingProfileManualAssignmentQueues: Send + Sync {
         fn list_routing_profile_manual_assignment_queues(&self, ctx: &RequestContext, input: ListRoutingProfileManualAssignmentQueuesRequest) -> impl std::future::Future<Output = Result<ListRoutingProfileManualAssignmentQueuesResponse, ListRoutingProfileManualAssignmentQueuesError>> + Send;
     }
+    /// `CreateQueue`: PUT `/queues/{InstanceId}`.
+    pub trait CreateQueue: Send + Sync {
+        fn create_queue(&self, ctx: &RequestContext, input: CreateQueueRequest) -> impl std::future::Future<Output = Result<CreateQueueResponse, CreateQueueError>> + Send;
+    }
+    /// `DescribeQueue`: GET `/queues/{InstanceId}/{QueueId}`.
+    pub trait DescribeQueue: Send + Sync {
+        fn describe_queue(&self, ctx: &RequestContext, input: DescribeQueueRequest) -> impl std::future::Future<Output = Result<DescribeQueueResponse, DescribeQueueError>> + Send;
+    }
     /// `ListQueues`: GET `/queues-summary/{InstanceId}`.
     pub trait ListQueues: Send + Sync {
         fn list_queues(&self, ctx: &RequestContext, input: ListQueuesRequest) -> impl std::future::Future<Output = Result<ListQueuesResponse, ListQueuesError>> + Send;
+    }
+    /// `UpdateQueueHoursOfOperation`: POST `/queues/{InstanceId}/{QueueId}/hours-of-operation`.
+    pub trait UpdateQueueHoursOfOperation: Send + Sync {
+        fn update_queue_hours_of_operation(&self, ctx: &RequestContext, input: UpdateQueueHoursOfOperationRequest) -> impl std::future::Future<Output = Result<(), UpdateQueueHoursOfOperationError>> + Send;
+    }
+    /// `UpdateQueueMaxContacts`: POST `/queues/{InstanceId}/{QueueId}/max-contacts`.
+    pub trait UpdateQueueMaxContacts: Send + Sync {
+        fn update_queue_max_contacts(&self, ctx: &RequestContext, input: UpdateQueueMaxContactsRequest) -> impl std::future::Future<Output = Result<(), UpdateQueueMaxContactsError>> + Send;
+    }
+    /// `UpdateQueueName`: POST `/queues/{InstanceId}/{QueueId}/name`.
+    pub trait UpdateQueueName: Send + Sync {
+        fn update_queue_name(&self, ctx: &RequestContext, input: UpdateQueueNameRequest) -> impl std::future::Future<Output = Result<(), UpdateQueueNameError>> + Send;
+    }
+    /// `UpdateQueueOutboundCallerConfig`: POST `/queues/{InstanceId}/{QueueId}/outbound-caller-config`.
+    pub trait UpdateQueueOutboundCallerConfig: Send + Sync {
+        fn update_queue_outbound_caller_config(&self, ctx: &RequestContext, input: UpdateQueueOutboundCallerConfigRequest) -> impl std::future::Future<Output = Result<(), UpdateQueueOutboundCallerConfigError>> + Send;
+    }
+    /// `UpdateQueueOutboundEmailConfig`: POST `/queues/{InstanceId}/{QueueId}/outbound-email-config`.
+    pub trait UpdateQueueOutboundEmailConfig: Send + Sync {
+        fn update_queue_outbound_email_config(&self, ctx: &RequestContext, input: UpdateQueueOutboundEmailConfigRequest) -> impl std::future::Future<Output = Result<(), UpdateQueueOutboundEmailConfigError>> + Send;
+    }
+    /// `UpdateQueueStatus`: POST `/queues/{InstanceId}/{QueueId}/status`.
+    pub trait UpdateQueueStatus: Send + Sync {
+        fn update_queue_status(&self, ctx: &RequestContext, input: UpdateQueueStatusRequest) -> impl std::future::Future<Output = Result<(), UpdateQueueStatusError>> + Send;
+    }
+    /// `DeleteQueue`: DELETE `/queues/{InstanceId}/{QueueId}`.
+    pub trait DeleteQueue: Send + Sync {
+        fn delete_queue(&self, ctx: &RequestContext, input: DeleteQueueRequest) -> impl std::future::Future<Output = Result<(), DeleteQueueError>> + Send;
+    }
+    /// `SearchQueues`: POST `/search-queues`.
+    pub trait SearchQueues: Send + Sync {
+        fn search_queues(&self, ctx: &RequestContext, input: SearchQueuesRequest) -> impl std::future::Future<Output = Result<SearchQueuesResponse, SearchQueuesError>> + Send;
     }
     /// `UpdateSecurityProfile`: POST `/security-profiles/{InstanceId}/{SecurityProfileId}`.
     pub trait UpdateSecurityProfile: Send + Sync {
@@ -12741,8 +14006,8 @@ pub mod ops {
 }
 
 /// The Connect API as roster serves it: every served operation's trait.
-pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + ops::CreateQuickConnect + ops::DescribeQuickConnect + ops::ListQuickConnects + ops::UpdateQuickConnectName + ops::UpdateQuickConnectConfig + ops::DeleteQuickConnect + ops::AssociateQueueQuickConnects + ops::DisassociateQueueQuickConnects + ops::ListQueueQuickConnects + ops::SearchQuickConnects + Send + Sync + 'static {}
-impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::ListQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + ops::CreateQuickConnect + ops::DescribeQuickConnect + ops::ListQuickConnects + ops::UpdateQuickConnectName + ops::UpdateQuickConnectConfig + ops::DeleteQuickConnect + ops::AssociateQueueQuickConnects + ops::DisassociateQueueQuickConnects + ops::ListQueueQuickConnects + ops::SearchQuickConnects + Send + Sync + 'static> Connect for T {}
+pub trait Connect: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::CreateQueue + ops::DescribeQueue + ops::ListQueues + ops::UpdateQueueHoursOfOperation + ops::UpdateQueueMaxContacts + ops::UpdateQueueName + ops::UpdateQueueOutboundCallerConfig + ops::UpdateQueueOutboundEmailConfig + ops::UpdateQueueStatus + ops::DeleteQueue + ops::SearchQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + ops::CreateQuickConnect + ops::DescribeQuickConnect + ops::ListQuickConnects + ops::UpdateQuickConnectName + ops::UpdateQuickConnectConfig + ops::DeleteQuickConnect + ops::AssociateQueueQuickConnects + ops::DisassociateQueueQuickConnects + ops::ListQueueQuickConnects + ops::SearchQuickConnects + Send + Sync + 'static {}
+impl<T: ops::CreateInstance + ops::DescribeInstance + ops::ListInstances + ops::DeleteInstance + ops::DescribeInstanceAttribute + ops::UpdateInstanceAttribute + ops::ListInstanceAttributes + ops::CreateSecurityProfile + ops::DescribeSecurityProfile + ops::ListSecurityProfiles + ops::DeleteSecurityProfile + ops::CreateRoutingProfile + ops::DescribeRoutingProfile + ops::ListRoutingProfiles + ops::DeleteRoutingProfile + ops::SearchRoutingProfiles + ops::UpdateRoutingProfileConcurrency + ops::UpdateRoutingProfileDefaultOutboundQueue + ops::UpdateRoutingProfileName + ops::UpdateRoutingProfileQueues + ops::UpdateRoutingProfileAgentAvailabilityTimer + ops::AssociateRoutingProfileQueues + ops::DisassociateRoutingProfileQueues + ops::ListRoutingProfileQueues + ops::ListRoutingProfileManualAssignmentQueues + ops::CreateQueue + ops::DescribeQueue + ops::ListQueues + ops::UpdateQueueHoursOfOperation + ops::UpdateQueueMaxContacts + ops::UpdateQueueName + ops::UpdateQueueOutboundCallerConfig + ops::UpdateQueueOutboundEmailConfig + ops::UpdateQueueStatus + ops::DeleteQueue + ops::SearchQueues + ops::UpdateSecurityProfile + ops::ListSecurityProfilePermissions + ops::ListSecurityProfileApplications + ops::ListSecurityProfileFlowModules + ops::ListSecurityProfileAIAgents + ops::SearchSecurityProfiles + ops::TagResource + ops::UntagResource + ops::ListTagsForResource + ops::CreateUser + ops::DescribeUser + ops::ListUsers + ops::DeleteUser + ops::UpdateUserIdentityInfo + ops::UpdateUserPhoneConfig + ops::UpdateUserConfig + ops::UpdateUserRoutingProfile + ops::UpdateUserSecurityProfiles + ops::UpdateUserHierarchy + ops::SearchUsers + ops::UpdateUserHierarchyStructure + ops::DescribeUserHierarchyStructure + ops::CreateUserHierarchyGroup + ops::DescribeUserHierarchyGroup + ops::ListUserHierarchyGroups + ops::UpdateUserHierarchyGroupName + ops::DeleteUserHierarchyGroup + ops::SearchUserHierarchyGroups + ops::CreatePredefinedAttribute + ops::DescribePredefinedAttribute + ops::ListPredefinedAttributes + ops::UpdatePredefinedAttribute + ops::DeletePredefinedAttribute + ops::AssociateUserProficiencies + ops::UpdateUserProficiencies + ops::DisassociateUserProficiencies + ops::ListUserProficiencies + ops::CreateHoursOfOperation + ops::DescribeHoursOfOperation + ops::ListHoursOfOperations + ops::UpdateHoursOfOperation + ops::DeleteHoursOfOperation + ops::SearchHoursOfOperations + ops::CreateQuickConnect + ops::DescribeQuickConnect + ops::ListQuickConnects + ops::UpdateQuickConnectName + ops::UpdateQuickConnectConfig + ops::DeleteQuickConnect + ops::AssociateQueueQuickConnects + ops::DisassociateQueueQuickConnects + ops::ListQueueQuickConnects + ops::SearchQuickConnects + Send + Sync + 'static> Connect for T {}
 
 /// Decodes the operation's input in one pass (body and bound members), checks the
 /// model's constraints, runs the operation and encodes its output.
@@ -12873,10 +14138,60 @@ pub async fn dispatch<S: Connect>(svc: &S, ctx: &RequestContext, op: Operation, 
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListRoutingProfileManualAssignmentQueuesError::from(Failure::from(v))))?;
             crate::encode(&ops::ListRoutingProfileManualAssignmentQueues::list_routing_profile_manual_assignment_queues(svc, ctx, input).await?)
         }
+        Operation::CreateQueue => {
+            let input = <CreateQueueRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<CreateQueueError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(CreateQueueError::from(Failure::from(v))))?;
+            crate::encode(&ops::CreateQueue::create_queue(svc, ctx, input).await?)
+        }
+        Operation::DescribeQueue => {
+            let input = <DescribeQueueRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DescribeQueueError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DescribeQueueError::from(Failure::from(v))))?;
+            crate::encode(&ops::DescribeQueue::describe_queue(svc, ctx, input).await?)
+        }
         Operation::ListQueues => {
             let input = <ListQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<ListQueuesError>)?;
             crate::check::Validate::validate(&input).map_err(|v| ApiError::from(ListQueuesError::from(Failure::from(v))))?;
             crate::encode(&ops::ListQueues::list_queues(svc, ctx, input).await?)
+        }
+        Operation::UpdateQueueHoursOfOperation => {
+            let input = <UpdateQueueHoursOfOperationRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateQueueHoursOfOperationError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateQueueHoursOfOperationError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateQueueHoursOfOperation::update_queue_hours_of_operation(svc, ctx, input).await?)
+        }
+        Operation::UpdateQueueMaxContacts => {
+            let input = <UpdateQueueMaxContactsRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateQueueMaxContactsError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateQueueMaxContactsError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateQueueMaxContacts::update_queue_max_contacts(svc, ctx, input).await?)
+        }
+        Operation::UpdateQueueName => {
+            let input = <UpdateQueueNameRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateQueueNameError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateQueueNameError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateQueueName::update_queue_name(svc, ctx, input).await?)
+        }
+        Operation::UpdateQueueOutboundCallerConfig => {
+            let input = <UpdateQueueOutboundCallerConfigRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateQueueOutboundCallerConfigError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateQueueOutboundCallerConfigError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateQueueOutboundCallerConfig::update_queue_outbound_caller_config(svc, ctx, input).await?)
+        }
+        Operation::UpdateQueueOutboundEmailConfig => {
+            let input = <UpdateQueueOutboundEmailConfigRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateQueueOutboundEmailConfigError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateQueueOutboundEmailConfigError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateQueueOutboundEmailConfig::update_queue_outbound_email_config(svc, ctx, input).await?)
+        }
+        Operation::UpdateQueueStatus => {
+            let input = <UpdateQueueStatusRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateQueueStatusError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(UpdateQueueStatusError::from(Failure::from(v))))?;
+            crate::encode(&ops::UpdateQueueStatus::update_queue_status(svc, ctx, input).await?)
+        }
+        Operation::DeleteQueue => {
+            let input = <DeleteQueueRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<DeleteQueueError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(DeleteQueueError::from(Failure::from(v))))?;
+            crate::encode(&ops::DeleteQueue::delete_queue(svc, ctx, input).await?)
+        }
+        Operation::SearchQueues => {
+            let input = <SearchQueuesRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<SearchQueuesError>)?;
+            crate::check::Validate::validate(&input).map_err(|v| ApiError::from(SearchQueuesError::from(Failure::from(v))))?;
+            crate::encode(&ops::SearchQueues::search_queues(svc, ctx, input).await?)
         }
         Operation::UpdateSecurityProfile => {
             let input = <UpdateSecurityProfileRequest as crate::de::Input>::decode(body, b).map_err(crate::error::within::<UpdateSecurityProfileError>)?;

@@ -1,4 +1,4 @@
-//! Security profiles, routing profiles and queues. Hours of operation are in
+//! Security profiles and routing profiles; queues are in [`crate::queues`], hours of operation in
 //! [`crate::hours`].
 
 use crate::tags::Tags;
@@ -42,33 +42,5 @@ pub struct RoutingProfile {
     pub modified: Modified,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueueType {
-    Standard,
-    Agent,
-}
-
-impl QueueType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QueueType::Standard => "STANDARD",
-            QueueType::Agent => "AGENT",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "STANDARD" => Some(QueueType::Standard),
-            "AGENT" => Some(QueueType::Agent),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Queue {
-    pub id: String,
-    pub name: String,
-    pub queue_type: QueueType,
-    pub hours_of_operation_id: String,
-    pub modified: Modified,
-}
+/// Queues and their rules live in [`crate::queues`].
+pub use crate::queues::{Queue, QueueType};

@@ -10,6 +10,7 @@ pub mod hours;
 pub mod instance;
 pub mod password;
 pub mod proficiency;
+pub mod queues;
 pub mod quick_connect;
 pub mod resource_search;
 pub mod routing;

@@ -188,6 +188,27 @@ impl Facts for crate::hours::HoursOfOperation {
     }
 }
 
+/// SearchQueues' fields.
+pub const QUEUE_FIELDS: Fields = Fields(&[
+    Field::text("name"),
+    Field::text("description"),
+    Field::id("resourceID"),
+]);
+
+impl Facts for crate::queues::Queue {
+    fn values(&self, field: &str) -> Vec<&str> {
+        match field {
+            "name" => vec![self.name.as_str()],
+            "description" => self.description.as_deref().into_iter().collect(),
+            "resourceID" => vec![self.id.as_str()],
+            _ => vec![],
+        }
+    }
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+}
+
 /// SearchQuickConnects' fields.
 pub const QUICK_CONNECT_FIELDS: Fields = Fields(&[
     Field::text("name"),

@@ -3,9 +3,7 @@
 
 use roster_api::*;
 use roster_domain::arn::{instance_arn, resource_arn, ResourceKind};
-use roster_domain::entities::{
-    MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue,
-};
+use roster_domain::entities::{MediaConcurrency, Queue, RoutingProfile, RoutingProfileQueue};
 use roster_domain::hours::HoursOfOperation;
 use roster_domain::instance::{
     self as inst, IdentityManagementType, Instance, InstanceAttributeType,
@@ -69,13 +67,7 @@ impl ops::CreateInstance for ConnectService {
             outbound_calls_enabled: outbound,
         };
         let hours = HoursOfOperation::basic(new_id(), m.clone());
-        let queue = Queue {
-            id: new_id(),
-            name: "BasicQueue".into(),
-            queue_type: QueueType::Standard,
-            hours_of_operation_id: hours.id.clone(),
-            modified: m.clone(),
-        };
+        let queue = Queue::basic(new_id(), hours.id.clone(), m.clone());
         let routing = RoutingProfile {
             id: new_id(),
             name: "Basic Routing Profile".into(),

@@ -9,7 +9,7 @@ mod hierarchy;
 mod hours;
 mod instances;
 mod proficiencies;
-mod profiles;
+mod queues;
 mod quick_connects;
 mod resource_search;
 mod routing;

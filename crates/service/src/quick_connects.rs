@@ -313,7 +313,7 @@ impl ops::DeleteQuickConnect for ConnectService {
 
 /// A queue call's `QuickConnectIds`; an id that is not a quick connect of the
 /// instance names the entry.
-fn queue_call_failure(ids: &QuickConnectIds, e: StoreError) -> Failure {
+pub(crate) fn queue_call_failure(ids: &QuickConnectIds, e: StoreError) -> Failure {
     match e {
         StoreError::MissingReference {
             kind: ResourceKind::QuickConnect,

@@ -9,8 +9,9 @@ use std::future::Future;
 
 use roster_api::{
     CommonAttributeAndCondition, ControlPlaneAttributeFilter, ControlPlaneTagFilter, Failure,
-    HoursOfOperationSearchCriteria, QuickConnectSearchCriteria, RoutingProfileSearchCriteria,
-    SecurityProfileSearchCriteria, StringCondition, UserHierarchyGroupSearchCriteria,
+    HoursOfOperationSearchCriteria, QueueSearchCriteria, QuickConnectSearchCriteria,
+    RoutingProfileSearchCriteria, SecurityProfileSearchCriteria, StringCondition,
+    UserHierarchyGroupSearchCriteria,
 };
 use roster_domain::resource_search::{Facts, Fields, Query};
 use roster_domain::search::MAX_DEPTH;
@@ -55,6 +56,31 @@ criteria!(
     SecurityProfileSearchCriteria,
     UserHierarchyGroupSearchCriteria
 );
+
+/// SearchQueues' criteria have a leaf of their own, `QueueTypeCondition`, whose one
+/// value (`STANDARD`) every queue a search sees satisfies: SearchQueues searches the
+/// standard queues.
+impl Criteria for QueueSearchCriteria {
+    fn or(&self) -> Option<&Vec<Self>> {
+        self.or_conditions.as_ref()
+    }
+    fn and(&self) -> Option<&Vec<Self>> {
+        self.and_conditions.as_ref()
+    }
+    fn string(&self) -> Option<&StringCondition> {
+        self.string_condition.as_ref()
+    }
+    fn own(&self) -> Result<Option<(&'static str, Query)>, DomainError> {
+        match self.queue_type_condition.as_deref() {
+            None => Ok(None),
+            Some("STANDARD") => Ok(Some(("QueueTypeCondition", Query::All))),
+            Some(other) => Err(DomainError::param(
+                "SearchCriteria.QueueTypeCondition",
+                format!("{other:?} is not a searchable queue type; use STANDARD"),
+            )),
+        }
+    }
+}
 
 /// The query of a search whose filter is a `ControlPlaneTagFilter`: the filter's tag
 /// conditions AND the criteria.

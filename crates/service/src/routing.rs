@@ -422,7 +422,10 @@ impl ConnectService {
         )
         .await
         .api()?;
-        Ok(queues.into_iter().map(|q| (q.id, q.name)).collect())
+        Ok(queues
+            .into_iter()
+            .filter_map(|q| Some((q.id, q.name?)))
+            .collect())
     }
 }
 

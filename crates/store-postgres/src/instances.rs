@@ -9,7 +9,7 @@ use tokio_postgres::Row;
 
 use crate::db::{execute, execute_raw, exists, query, query_opt, Tx};
 use crate::error::{on_unique, Result};
-use crate::{hours, profiles, routing, scope, security_profiles, tags};
+use crate::{hours, queues, routing, scope, security_profiles, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -111,7 +111,7 @@ pub(crate) async fn create(tx: &Tx<'_>, new: &NewInstance) -> Result<()> {
         hours::insert(tx, &i.id, h).await?;
     }
     for q in &new.queues {
-        profiles::insert_queue(tx, &i.id, q).await?;
+        queues::insert(tx, &i.id, q).await?;
     }
     for p in &new.routing_profiles {
         routing::insert_routing_profile(tx, &i.id, p).await?;

@@ -346,7 +346,6 @@ pub(crate) async fn list_for_queue(
 
 /// Makes the queue offer no quick connect: for DeleteQueue, inside its transaction,
 /// before the queue's row goes. The quick connects themselves stay.
-#[allow(dead_code)] // DeleteQueue's store code calls it.
 pub(crate) async fn remove_queue_associations(tx: &Tx<'_>, queue_id: &str) -> Result<()> {
     execute(
         tx,

@@ -8,7 +8,7 @@ use roster_store::{NewInstance, PageRequest};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::Result;
-use crate::{hours, profiles, routing, scope, security_profiles, tags};
+use crate::{hours, queues, routing, scope, security_profiles, tags};
 
 const COLUMNS: &str =
     "id, account_id, region, identity_management_type, alias, directory_id, created_ms, \
@@ -103,7 +103,7 @@ pub(crate) fn create(conn: &Connection, new: &NewInstance) -> Result<()> {
         hours::insert(conn, &i.id, h)?;
     }
     for q in &new.queues {
-        profiles::insert_queue(conn, &i.id, q)?;
+        queues::insert(conn, &i.id, q)?;
     }
     for p in &new.routing_profiles {
         routing::insert_routing_profile(conn, &i.id, p)?;

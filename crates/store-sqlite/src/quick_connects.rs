@@ -333,7 +333,6 @@ pub(crate) fn list_for_queue(
 
 /// Makes the queue offer no quick connect: for DeleteQueue, inside its transaction,
 /// before the queue's row goes. The quick connects themselves stay.
-#[allow(dead_code)] // DeleteQueue's store code calls it.
 pub(crate) fn remove_queue_associations(conn: &Connection, queue_id: &str) -> Result<()> {
     conn.prepare_cached("DELETE FROM queue_quick_connects WHERE queue_id = ?1")?
         .execute([queue_id])?;

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, V3),
     (4, V4),
     (5, V5),
+    (6, V6),
     (7, V7),
     (8, V8),
     (9, V9),
@@ -559,6 +560,29 @@ FROM hours_of_operation h,
       UNION ALL SELECT 6, 'SATURDAY') d;
 "#;
 
+/// Queues in full: a description, capacity, status, outbound caller and email
+/// settings, and unique names per instance. Every queue stored before this was an
+/// instance's `BasicQueue`, which gets the real service's description; all were
+/// enabled. Agent queues are derived from the users and never stored. A database
+/// already at version 7 or 8 gets this migration after them: it changes only `queues`,
+/// which those do not touch.
+const V6: &str = r#"
+ALTER TABLE queues ADD COLUMN description TEXT;
+ALTER TABLE queues ADD COLUMN max_contacts INTEGER CHECK (max_contacts >= 0);
+ALTER TABLE queues ADD COLUMN status TEXT NOT NULL DEFAULT 'ENABLED';
+ALTER TABLE queues ADD COLUMN outbound_caller_id_name TEXT;
+ALTER TABLE queues ADD COLUMN outbound_caller_id_number_id TEXT;
+ALTER TABLE queues ADD COLUMN outbound_flow_id TEXT;
+ALTER TABLE queues ADD COLUMN outbound_email_address_id TEXT;
+CREATE UNIQUE INDEX queues_name ON queues (instance_id, name);
+UPDATE queues SET description = 'A simple, basic voice queue.'
+    WHERE name = 'BasicQueue' AND queue_type = 'STANDARD';
+
+-- "Which routing profiles use this queue", asked before it is deleted.
+CREATE INDEX routing_profile_queues_by_queue ON routing_profile_queues (queue_id, routing_profile_id);
+CREATE INDEX routing_profiles_by_default_queue ON routing_profiles (instance_id, default_outbound_queue_id);
+"#;
+
 /// Routing profiles: which one is the instance's default, and their manual assignment
 /// queues. The default is the profile every instance was created with, the only one
 /// named "Basic Routing Profile" unless renamed.
@@ -713,7 +737,9 @@ pub(crate) fn migrate(conn: &mut Connection, now_ms: i64) -> Result<Vec<i64>, Er
         ))));
     }
     let mut applied = Vec::new();
-    for &(version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    // Every known version not yet recorded, including one below the highest recorded
+    // (a number left for a change that was written later, such as 6).
+    for &(version, sql) in MIGRATIONS.iter() {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have applied it since the version was read.
         let done: Option<i64> = tx
@@ -906,6 +932,47 @@ mod tests {
             .unwrap();
         let week = roster_domain::hours::WeeklyHours::from_stored(openings).unwrap();
         assert_eq!(week, roster_domain::hours::WeeklyHours::always_open());
+    }
+
+    #[test]
+    fn a_database_past_version_6_gets_it_and_its_queues_their_settings() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+        )
+        .unwrap();
+        // As a build that knew 7 and 8 but not 6 left it.
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v != 6) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 0)",
+                [version],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO instances (id, account_id, region, identity_management_type, created_ms, \
+                 inbound_calls_enabled, outbound_calls_enabled) VALUES ('i', 'a', 'r', 'SAML', 0, 1, 1);
+             INSERT INTO queues (id, instance_id, name, queue_type, hours_of_operation_id, modified_ms, modified_region) \
+                 VALUES ('q', 'i', 'BasicQueue', 'STANDARD', 'h', 0, 'r');",
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn, 1).unwrap(), vec![6]);
+        let (description, status, max): (Option<String>, String, Option<i64>) = conn
+            .query_row(
+                "SELECT description, status, max_contacts FROM queues WHERE id = 'q'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            description.as_deref(),
+            Some(roster_domain::queues::BASIC_QUEUE_DESCRIPTION)
+        );
+        assert_eq!(status, "ENABLED");
+        assert_eq!(max, None);
+        assert!(migrate(&mut conn, 2).unwrap().is_empty());
     }
 
     fn trigram_hits(conn: &Connection, needle: &str) -> i64 {

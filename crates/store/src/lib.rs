@@ -14,6 +14,7 @@ use roster_domain::hierarchy::{HierarchyGroup, HierarchyStructure};
 use roster_domain::hours::{HoursChange, HoursOfOperation};
 use roster_domain::instance::{Instance, InstanceAttributeType};
 use roster_domain::proficiency::{PredefinedAttribute, ProficiencyChange, UserProficiency};
+use roster_domain::queues::{QueueChange, QueueSummary};
 use roster_domain::quick_connect::{QuickConnect, QuickConnectChange, QuickConnectType};
 use roster_domain::search::Condition;
 use roster_domain::security::SecurityProfileUpdate;
@@ -234,13 +235,44 @@ pub trait Store: Send + Sync + 'static {
     /// How many users hold the routing profile.
     async fn routing_profile_user_count(&self, at: &InstanceRef, id: &str) -> StoreResult<u64>;
 
-    /// Queues of the given types (all when empty), in id order.
+    // ---- queues -----------------------------------------------------------------------
+
+    /// Creates a standard queue. A name another queue of the instance has is
+    /// `Duplicate`; hours of operation that are not the instance's are
+    /// `MissingReference`; an instance already holding
+    /// [`roster_domain::queues::MAX_PER_INSTANCE`] standard queues is `QuotaReached`.
+    /// The queue offers `quick_connect_ids` from the start; one that is not a quick
+    /// connect of the instance is `MissingReference`, and nothing is written.
+    async fn create_queue(
+        &self,
+        at: &InstanceRef,
+        queue: Queue,
+        quick_connect_ids: &[String],
+    ) -> StoreResult<()>;
+    /// A standard queue of the instance (agent queues are not stored: `NotFound`).
+    async fn get_queue(&self, at: &InstanceRef, id: &str) -> StoreResult<Queue>;
+    /// Queues of the given types (all when empty), in id order: the standard queues,
+    /// and one agent queue per user of the instance, with the user's id and no name.
     async fn list_queues(
         &self,
         at: &InstanceRef,
         types: &[QueueType],
         page: &PageRequest,
-    ) -> StoreResult<Vec<Queue>>;
+    ) -> StoreResult<Vec<QueueSummary>>;
+    /// Applies `change` to the stored standard queue atomically, stamped with
+    /// `modified`. A new name another queue has is `Duplicate`; new hours of operation
+    /// that are not the instance's are `MissingReference`.
+    async fn update_queue(
+        &self,
+        at: &InstanceRef,
+        id: &str,
+        change: QueueChange,
+        modified: &Modified,
+    ) -> StoreResult<()>;
+    /// `InUse` while a routing profile routes the queue (as a routed or a manual
+    /// assignment queue) or has it as its default outbound queue; `why` names the
+    /// first such profile in id order.
+    async fn delete_queue(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
 
     // ---- hours of operation -------------------------------------------------------------
 

@@ -85,6 +85,17 @@ pub fn queues_offer(n: i64, first: &str) -> String {
     }
 }
 
+/// Why a queue is in use by `n` routing profiles, `first` (in id order, by name and id)
+/// among them.
+pub fn profiles_route(n: i64, first_name: &str, first_id: &str) -> String {
+    match n {
+        1 => format!("routing profile {first_name} ({first_id}) routes it"),
+        _ => format!(
+            "{n} routing profiles route it, routing profile {first_name} ({first_id}) among them"
+        ),
+    }
+}
+
 /// Why a hierarchy group that `n` security profiles restrict access to is in use.
 pub fn restricting_profiles(n: i64) -> String {
     if n == 1 {
@@ -169,7 +180,7 @@ macro_rules! sql_store_calls {
             read list_instance_attributes(at: &InstanceRef) -> Vec<(InstanceAttributeType, bool)>
                 = instances::list_attributes;
 
-            // ---- security profiles, routing profiles, queues ---------------------------------
+            // ---- security profiles, routing profiles ------------------------------------------
 
             write create_security_profile(at: &InstanceRef, profile: SecurityProfile) -> ()
                 = security_profiles::create;
@@ -194,8 +205,21 @@ macro_rules! sql_store_calls {
                 = routing::delete_routing_profile;
             read routing_profile_user_count(at: &InstanceRef, id: &str) -> u64
                 = routing::routing_profile_user_count;
+
+            // ---- queues -----------------------------------------------------------------------
+
+            write create_queue(at: &InstanceRef, queue: Queue, quick_connect_ids: &[String]) -> ()
+                = queues::create;
+            read_point get_queue(at: &InstanceRef, id: &str) -> Queue = queues::get;
             read list_queues(at: &InstanceRef, types: &[QueueType], page: &PageRequest)
-                -> Vec<Queue> = profiles::list_queues;
+                -> Vec<QueueSummary> = queues::list;
+            write update_queue(
+                at: &InstanceRef,
+                id: &str,
+                change: QueueChange,
+                modified: &Modified,
+            ) -> () = queues::update;
+            write delete_queue(at: &InstanceRef, id: &str) -> () = queues::delete;
 
             // ---- hours of operation -------------------------------------------------------
 

@@ -12,7 +12,7 @@ use roster_domain::channel::{
     PhoneType, UserConfig, VoiceEnhancementMode,
 };
 use roster_domain::entities::{
-    MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue, SecurityProfile,
+    MediaConcurrency, Queue, RoutingProfile, RoutingProfileQueue, SecurityProfile,
 };
 use roster_domain::hierarchy::{HierarchyGroup, HierarchyLevel, HierarchyStructure};
 use roster_domain::hours::HoursOfOperation;
@@ -85,12 +85,11 @@ pub struct Fixture {
     pub agent_profile: String,
     pub routing_profile: String,
     pub standard_queue: String,
-    pub agent_queue: String,
     pub hours: String,
 }
 
-/// A new instance like the service makes: four security profiles, hours, a standard
-/// and an agent queue, a routing profile, every attribute, and two tags.
+/// A new instance like the service makes: four security profiles, hours, the
+/// `BasicQueue`, a routing profile, every attribute, and two tags.
 pub fn new_instance(scope: &Scope, alias: Option<&str>) -> (NewInstance, Fixture) {
     let m = modified();
     let instance = Instance {
@@ -115,20 +114,7 @@ pub fn new_instance(scope: &Scope, alias: Option<&str>) -> (NewInstance, Fixture
         profile("QualityAnalyst", &[]),
     ];
     let hours = HoursOfOperation::basic(new_id(), m.clone());
-    let standard = Queue {
-        id: new_id(),
-        name: "BasicQueue".into(),
-        queue_type: QueueType::Standard,
-        hours_of_operation_id: hours.id.clone(),
-        modified: m.clone(),
-    };
-    let agent = Queue {
-        id: new_id(),
-        name: "AgentQueue".into(),
-        queue_type: QueueType::Agent,
-        hours_of_operation_id: hours.id.clone(),
-        modified: m.clone(),
-    };
+    let standard = Queue::basic(new_id(), hours.id.clone(), m.clone());
     let routing = RoutingProfile {
         id: new_id(),
         name: "Basic Routing Profile".into(),
@@ -168,7 +154,6 @@ pub fn new_instance(scope: &Scope, alias: Option<&str>) -> (NewInstance, Fixture
         agent_profile: security_profiles[1].id.clone(),
         routing_profile: routing.id.clone(),
         standard_queue: standard.id.clone(),
-        agent_queue: agent.id.clone(),
         hours: hours.id.clone(),
     };
     let new = NewInstance {
@@ -180,7 +165,7 @@ pub fn new_instance(scope: &Scope, alias: Option<&str>) -> (NewInstance, Fixture
         tags: tags_of(&[("env", "test"), ("team", "contact-center")]),
         security_profiles,
         hours_of_operation: vec![hours],
-        queues: vec![standard, agent],
+        queues: vec![standard],
         routing_profiles: vec![routing],
     };
     (new, fixture)

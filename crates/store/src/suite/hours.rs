@@ -3,7 +3,7 @@
 //! while a queue or other hours refer to them.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::entities::{Queue, QueueType};
+use roster_domain::entities::Queue;
 use roster_domain::hours::{
     Day, HoursChange, HoursOfOperation, Opening, ParentHours, TimeOfDay, TimeZone, WeeklyHours,
     MAX_PER_INSTANCE,
@@ -433,21 +433,28 @@ pub async fn hours_delete_in_use(store: &dyn Store) {
     let unused = office("Unused");
     let new_queue_ids = [new_id(), new_id()];
     for (name, id) in ["Sales", "Support"].into_iter().zip(&new_queue_ids) {
-        new.queues.push(Queue {
-            id: id.clone(),
-            name: name.into(),
-            queue_type: QueueType::Standard,
-            hours_of_operation_id: shared.id.clone(),
-            modified: modified(),
-        });
+        new.queues.push(Queue::new(
+            id.clone(),
+            name.into(),
+            shared.id.clone(),
+            modified(),
+        ));
     }
+    // A second queue on the default hours, beside the BasicQueue.
+    let overflow = new_id();
+    new.queues.push(Queue::new(
+        overflow.clone(),
+        "Overflow".into(),
+        fx.hours.clone(),
+        modified(),
+    ));
     new.hours_of_operation.push(shared.clone());
     new.hours_of_operation.push(unused.clone());
     store.create_instance(new).await.unwrap();
 
-    // The default hours are used by the two default queues; the reason names the
-    // first of them in id order.
-    let first_default = fx.standard_queue.clone().min(fx.agent_queue.clone());
+    // The default hours are used by two queues; the reason names the first of them
+    // in id order.
+    let first_default = fx.standard_queue.clone().min(overflow.clone());
     let first_shared = new_queue_ids.iter().min().cloned().unwrap();
     for (id, first) in [(&fx.hours, first_default), (&shared.id, first_shared)] {
         match store.delete_hours_of_operation(&fx.at, id).await {

@@ -1,16 +1,14 @@
-//! Routing profiles and queues.
+//! Routing profiles.
 
 use roster_domain::arn::ResourceKind;
-use roster_domain::entities::{
-    MediaConcurrency, Queue, QueueType, RoutingProfile, RoutingProfileQueue,
-};
+use roster_domain::entities::{MediaConcurrency, RoutingProfile, RoutingProfileQueue};
 use roster_domain::new_id;
 use roster_domain::user::User;
 
 use crate::{Store, StoreError};
 
 use super::fixtures::{
-    all_pages, fresh_scope, modified_at, new_instance, page, plain_user, resource, setup, tags_of,
+    all_pages, fresh_scope, modified_at, new_instance, plain_user, resource, setup, tags_of,
 };
 
 pub async fn routing_profiles(store: &dyn Store) {
@@ -221,71 +219,5 @@ pub async fn routing_profiles(store: &dyn Store) {
             kind: ResourceKind::RoutingProfile,
             ..
         }
-    );
-}
-
-pub async fn queues_by_type(store: &dyn Store) {
-    let scope = fresh_scope();
-    let (new, fx) = new_instance(&scope, None);
-    let mut all = new.queues.clone();
-    store.create_instance(new).await.unwrap();
-    all.sort_by(|a, b| a.id.cmp(&b.id));
-    let standard: Vec<Queue> = all
-        .iter()
-        .filter(|q| q.queue_type == QueueType::Standard)
-        .cloned()
-        .collect();
-    let agent: Vec<Queue> = all
-        .iter()
-        .filter(|q| q.queue_type == QueueType::Agent)
-        .cloned()
-        .collect();
-
-    assert_eq!(
-        store
-            .list_queues(&fx.at, &[], &page(None, 100))
-            .await
-            .unwrap(),
-        all
-    );
-    assert_eq!(
-        store
-            .list_queues(
-                &fx.at,
-                &[QueueType::Standard, QueueType::Agent],
-                &page(None, 100)
-            )
-            .await
-            .unwrap(),
-        all
-    );
-    assert_eq!(
-        store
-            .list_queues(&fx.at, &[QueueType::Standard], &page(None, 100))
-            .await
-            .unwrap(),
-        standard
-    );
-    assert_eq!(
-        store
-            .list_queues(&fx.at, &[QueueType::Agent], &page(None, 100))
-            .await
-            .unwrap(),
-        agent
-    );
-    let at = &fx.at;
-    let paged = all_pages(
-        1,
-        |q: &Queue| q.id.clone(),
-        |p| async move { store.list_queues(at, &[], &p).await },
-    )
-    .await;
-    assert_eq!(paged, all);
-    assert_eq!(
-        store
-            .list_queues(&fx.at, &[], &page(Some(&all[0].id), 100))
-            .await
-            .unwrap(),
-        all[1..].to_vec()
     );
 }

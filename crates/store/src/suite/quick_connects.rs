@@ -4,6 +4,7 @@
 
 use roster_domain::arn::ResourceKind;
 use roster_domain::new_id;
+use roster_domain::queues::Queue;
 use roster_domain::quick_connect::{
     ConfigParts, Destination, QuickConnect, QuickConnectChange, QuickConnectType, MAX_PER_INSTANCE,
 };
@@ -309,13 +310,16 @@ pub async fn quick_connect_references(store: &dyn Store) {
         .create_user(&other.at, stranger.clone(), 500)
         .await
         .unwrap();
+    // A user's agent queue is no standard queue.
+    let agent = plain_user(&fx, "qc.agent.queue");
+    store.create_user(&fx.at, agent.clone(), 500).await.unwrap();
     for (d, kind) in [
         (to_user(&new_id()), ResourceKind::User),
         (to_user(&stranger.id), ResourceKind::User),
         (to_queue(&new_id()), ResourceKind::Queue),
         (to_queue(&other.standard_queue), ResourceKind::Queue),
         // Only standard queues are destinations.
-        (to_queue(&fx.agent_queue), ResourceKind::Queue),
+        (to_queue(&agent.id), ResourceKind::Queue),
     ] {
         let q = quick_connect("Nowhere", d);
         match store.create_quick_connect(&fx.at, q.clone()).await {
@@ -331,7 +335,7 @@ pub async fn quick_connect_references(store: &dyn Store) {
     store.create_quick_connect(&fx.at, q.clone()).await.unwrap();
     let bad = QuickConnectChange {
         name: Some("Renamed".into()),
-        destination: Some(to_queue(&fx.agent_queue)),
+        destination: Some(to_queue(&agent.id)),
         ..QuickConnectChange::default()
     };
     assert_err!(
@@ -497,8 +501,13 @@ pub async fn queue_quick_connects(store: &dyn Store) {
         qcs[0]
     );
     // Another queue offering it too: both count.
+    let second = Queue::new(new_id(), "Second".into(), fx.hours.clone(), modified());
     store
-        .associate_queue_quick_connects(&fx.at, &fx.agent_queue, &ids[..1], &later)
+        .create_queue(&fx.at, second.clone(), &[])
+        .await
+        .unwrap();
+    store
+        .associate_queue_quick_connects(&fx.at, &second.id, &ids[..1], &later)
         .await
         .unwrap();
     match store.delete_quick_connect(&fx.at, &ids[0]).await {
@@ -517,7 +526,7 @@ pub async fn queue_quick_connects(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .disassociate_queue_quick_connects(&fx.at, &fx.agent_queue, &ids[..1], &later)
+        .disassociate_queue_quick_connects(&fx.at, &second.id, &ids[..1], &later)
         .await
         .unwrap();
     let expected: Vec<QuickConnect> = [1, 2, 4].iter().map(|&i| qcs[i].clone()).collect();

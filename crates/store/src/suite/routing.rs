@@ -9,7 +9,7 @@ use roster_domain::DomainError;
 
 use crate::{RoutingProfileEdit, Store, StoreError};
 
-use super::fixtures::{fresh_scope, modified_at, new_instance, setup};
+use super::fixtures::{fresh_scope, modified_at, new_instance, plain_user, setup};
 
 fn edit(
     f: impl FnOnce(&mut roster_domain::entities::RoutingProfile) -> Result<(), DomainError>
@@ -95,7 +95,10 @@ pub async fn routing_profile_edits(store: &dyn Store) {
         }) => assert_eq!(id, missing),
         other => panic!("expected MissingReference(Queue), got {other:?}"),
     }
-    let agent_queue = fx.agent_queue.clone();
+    // A user's agent queue (its id is the user's) is not a standard queue.
+    let agent = plain_user(&fx, "agent-queue");
+    store.create_user(&fx.at, agent.clone(), 100).await.unwrap();
+    let agent_queue = agent.id.clone();
     assert_err!(
         store
             .update_routing_profile(
