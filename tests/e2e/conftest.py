@@ -63,9 +63,10 @@ def _isolated_aws_env():
 
 
 class RosterServer:
-    def __init__(self, data_dir, log_path):
+    def __init__(self, data_dir, log_path, extra_args=()):
         self.data_dir = data_dir
         self.log_path = log_path
+        self.extra_args = list(extra_args)
         self.proc = None
         self.url = None
         self._stdout_lines = []
@@ -73,7 +74,8 @@ class RosterServer:
     def start(self):
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [roster_bin(), "serve", "--listen", "127.0.0.1:0", "--data", str(self.data_dir)],
+            [roster_bin(), "serve", "--listen", "127.0.0.1:0", "--data", str(self.data_dir),
+             *self.extra_args],
             stdout=subprocess.PIPE,
             stderr=self._log,
             stdin=subprocess.DEVNULL,

@@ -20,6 +20,7 @@ use roster_wire::{error_response, ok_response, Bound, Router, MAX_BODY_BYTES};
 use tracing::{error, info, warn};
 
 use crate::config::ServeArgs;
+use crate::throttle::Throttle;
 
 struct AppState {
     router: Router,
@@ -29,6 +30,7 @@ struct AppState {
     /// The PostgreSQL store, when that is the backend: `/health` checks that it
     /// answers.
     postgres: Option<Arc<PostgresStore>>,
+    throttle: Throttle,
 }
 
 /// How long `/health` waits for the database to answer.
@@ -92,6 +94,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         service,
         store: store.clone(),
         postgres,
+        throttle: Throttle::new(args.throttle),
     });
     let app = axum::Router::new()
         .route("/health", get(health))
@@ -241,6 +244,9 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
         let matched = state.router.route(&method, &path)?;
         let op = matched.operation;
         operation = op.name();
+        state
+            .throttle
+            .check(operation, &identity.account_id, &identity.region)?;
         if !op.spec().served {
             return Err(ApiError::not_implemented(operation));
         }

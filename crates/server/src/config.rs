@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use anyhow::{bail, Context};
 use roster_sigv4::{Credential, Credentials, Mode};
@@ -41,6 +42,12 @@ pub struct ServeArgs {
     /// Users an instance may hold (the real service's default quota is 500).
     #[arg(long, env = "ROSTER_MAX_USERS_PER_INSTANCE", default_value_t = 500)]
     pub max_users_per_instance: u64,
+    /// Throttling emulation: off; aws (each API's real quota per account and Region:
+    /// 2 requests per second with a burst of 5 unless documented otherwise); or
+    /// RATE:BURST for every API (e.g. --throttle 10:20). Past it: 429 ThrottlingException.
+    #[arg(long, env = "ROSTER_THROTTLE", default_value = "off",
+          value_parser = crate::throttle::ThrottleMode::from_str)]
+    pub throttle: crate::throttle::ThrottleMode,
 }
 
 /// A database URL whose password never shows in logs or `Debug`.

@@ -4,6 +4,7 @@ mod app;
 mod config;
 mod http;
 mod rejections;
+mod throttle;
 
 use std::process::ExitCode;
 
