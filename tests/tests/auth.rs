@@ -612,3 +612,23 @@ async fn accounts_and_regions_are_isolated() {
         .expect("users");
     assert_eq!(users.user_summary_list().len(), 1);
 }
+
+/// roster's control endpoint is authenticated like an API call: in strict mode a
+/// request without a valid signature is refused and changes no rule.
+#[tokio::test]
+async fn strict_mode_guards_the_control_endpoint() {
+    let (server, _creds) = strict_server();
+    let put = raw_json_request(
+        &server.addr,
+        "PUT",
+        "/_roster/faults",
+        Some(&serde_json::json!({"rules": [{"operation": "*", "rate": 1, "error": "InternalServiceException"}]})),
+    )
+    .await;
+    assert_eq!(put.status, 403, "{}", String::from_utf8_lossy(&put.body));
+    let good = server.client_as("AKIAEXAMPLE1", "secret1", "us-east-1");
+    good.list_instances()
+        .send()
+        .await
+        .expect("no fault rule was set");
+}

@@ -20,6 +20,7 @@ use roster_wire::{error_response, ok_response, Bound, Router, MAX_BODY_BYTES};
 use tracing::{error, info, warn};
 
 use crate::config::ServeArgs;
+use crate::faults::{injected, Fault, FaultSpec, Faults};
 use crate::throttle::Throttle;
 
 struct AppState {
@@ -31,6 +32,7 @@ struct AppState {
     /// answers.
     postgres: Option<Arc<PostgresStore>>,
     throttle: Throttle,
+    faults: Faults,
 }
 
 /// How long `/health` waits for the database to answer.
@@ -69,6 +71,16 @@ async fn open_store(
     }
 }
 
+/// The rules `--faults` names, or none.
+fn fault_spec(args: &ServeArgs) -> anyhow::Result<FaultSpec> {
+    let Some(path) = &args.faults else {
+        return Ok(FaultSpec::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the fault rules in {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("the fault rules in {}", path.display()))
+}
+
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -95,6 +107,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         store: store.clone(),
         postgres,
         throttle: Throttle::new(args.throttle),
+        faults: Faults::new(fault_spec(&args)?).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
     });
     let app = axum::Router::new()
         .route("/health", get(health))
@@ -241,12 +254,21 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
             .verifier
             .verify(&request, SystemTime::now())
             .map_err(|e| auth_error(e.kind, e.message.clone()))?;
+        if let Some(control) = path.strip_prefix("/_roster/") {
+            operation = "roster-control";
+            return control_request(&state, &method, control, &body);
+        }
         let matched = state.router.route(&method, &path)?;
         let op = matched.operation;
         operation = op.name();
         state
             .throttle
             .check(operation, &identity.account_id, &identity.region)?;
+        match state.faults.decide(operation) {
+            Some(Fault::Error(code)) => return Err(injected(code, operation)),
+            Some(Fault::Delay(wait)) => tokio::time::sleep(wait).await,
+            None => {}
+        }
         if !op.spec().served {
             return Err(ApiError::not_implemented(operation));
         }
@@ -291,6 +313,54 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
         }
     };
     into_http(rendered)
+}
+
+/// roster's own control endpoint (authenticated like an API call): the fault rules at
+/// `/_roster/faults` — GET them, PUT a new set (`FaultSpec` JSON), DELETE them all.
+fn control_request(
+    state: &AppState,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Result<Vec<u8>, ApiError> {
+    let answer =
+        |spec: FaultSpec| serde_json::to_vec(&spec).map_err(|e| ApiError::internal(e.to_string()));
+    match (path, method) {
+        ("faults", "GET") => answer(state.faults.spec()),
+        ("faults", "PUT") => {
+            let spec: FaultSpec = serde_json::from_slice(body).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Serialization,
+                    format!("the fault rules could not be read: {e}"),
+                )
+            })?;
+            state
+                .faults
+                .replace(spec)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidParameter, e))?;
+            info!(
+                rules = state.faults.spec().rules.len(),
+                "fault rules replaced"
+            );
+            answer(state.faults.spec())
+        }
+        ("faults", "DELETE") => {
+            state
+                .faults
+                .replace(FaultSpec::default())
+                .map_err(|e| ApiError::new(ErrorCode::InvalidParameter, e))?;
+            info!("fault rules removed");
+            answer(state.faults.spec())
+        }
+        ("faults", _) => Err(ApiError::new(
+            ErrorCode::UnknownOperation,
+            format!("/_roster/faults answers GET, PUT and DELETE, not {method}"),
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::UnknownOperation,
+            format!("/_roster/{path} is not one of roster's endpoints (/_roster/faults)"),
+        )),
+    }
 }
 
 fn into_http(r: roster_wire::Response) -> Response {

@@ -48,6 +48,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ROSTER_THROTTLE", default_value = "off",
           value_parser = crate::throttle::ThrottleMode::from_str)]
     pub throttle: crate::throttle::ThrottleMode,
+    /// Fault rules to start with (JSON: {"seed": 7, "rules": [{"operation":
+    /// "CreateUser", "rate": 0.5, "error": "InternalServiceException"}]}); replaced at
+    /// run time with PUT /_roster/faults.
+    #[arg(long, env = "ROSTER_FAULTS")]
+    pub faults: Option<PathBuf>,
 }
 
 /// A database URL whose password never shows in logs or `Debug`.

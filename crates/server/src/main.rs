@@ -2,6 +2,7 @@
 
 mod app;
 mod config;
+mod faults;
 mod http;
 mod rejections;
 mod throttle;
