@@ -66,6 +66,39 @@ pub async fn basic_routing_profile(client: &Client, instance: &str) -> String {
         .expect("Basic Routing Profile")
 }
 
+/// The id of the "BasicQueue" of an instance (the first page of its queues holds it).
+pub async fn basic_queue(client: &Client, instance: &str) -> String {
+    client
+        .list_queues()
+        .instance_id(instance)
+        .queue_types("STANDARD".into())
+        .max_results(100)
+        .send()
+        .await
+        .expect("list queues")
+        .queue_summary_list()
+        .iter()
+        .find(|q| q.name() == Some("BasicQueue"))
+        .and_then(|q| q.id().map(str::to_string))
+        .expect("BasicQueue")
+}
+
+/// The id of the "Basic Hours" of an instance.
+pub async fn basic_hours(client: &Client, instance: &str) -> String {
+    client
+        .list_hours_of_operations()
+        .instance_id(instance)
+        .max_results(100)
+        .send()
+        .await
+        .expect("list hours of operation")
+        .hours_of_operation_summary_list()
+        .iter()
+        .find(|h| h.name() == Some("Basic Hours"))
+        .and_then(|h| h.id().map(str::to_string))
+        .expect("Basic Hours")
+}
+
 /// One server, one instance of identity management type `idm`, and the ids a user
 /// needs: the instance's Agent security profile and its Basic Routing Profile.
 pub struct Fx {

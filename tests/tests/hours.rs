@@ -121,15 +121,6 @@ async fn create(fx: &Fx, name: &str) -> String {
         .expect("id")
 }
 
-async fn basic_hours(fx: &Fx) -> String {
-    all_hours(&fx.client, &fx.instance, 100)
-        .await
-        .into_iter()
-        .find(|h| h.name() == Some("Basic Hours"))
-        .and_then(|h| h.id().map(str::to_string))
-        .expect("Basic Hours")
-}
-
 #[tokio::test]
 async fn a_new_instance_has_basic_hours_open_all_week() {
     let fx = Fx::new("CONNECT_MANAGED").await;
@@ -443,7 +434,7 @@ async fn bad_values_are_refused_naming_the_member_and_change_nothing() {
     assert_eq!(all_hours(c, &fx.instance, 100).await, before);
 
     // An update that breaks a rule changes nothing.
-    let id = basic_hours(&fx).await;
+    let id = basic_hours(&fx.client, &fx.instance).await;
     let was = describe(c, &fx.instance, &id).await;
     let update = || {
         c.update_hours_of_operation()
@@ -532,7 +523,7 @@ async fn names_are_unique_in_an_instance() {
 async fn hours_in_use_are_not_deleted() {
     let fx = Fx::new("CONNECT_MANAGED").await;
     let c = &fx.client;
-    let basic = basic_hours(&fx).await;
+    let basic = basic_hours(&fx.client, &fx.instance).await;
     // BasicQueue uses Basic Hours.
     let msg = rejected(
         c.delete_hours_of_operation()
@@ -618,7 +609,7 @@ async fn hours_in_use_are_not_deleted() {
 async fn listing_pages_with_tokens_tied_to_the_listing() {
     let fx = Fx::new("CONNECT_MANAGED").await;
     let c = &fx.client;
-    let mut ids = BTreeSet::from([basic_hours(&fx).await]);
+    let mut ids = BTreeSet::from([basic_hours(&fx.client, &fx.instance).await]);
     for n in 0..6 {
         ids.insert(create(&fx, &format!("Hours {n}")).await);
     }

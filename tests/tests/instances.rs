@@ -49,20 +49,6 @@ async fn create_user(
         .expect("user id")
 }
 
-async fn basic_queue_id(client: &Client, instance: &str) -> String {
-    let out = client
-        .list_queues()
-        .instance_id(instance)
-        .send()
-        .await
-        .expect("list queues");
-    out.queue_summary_list()
-        .iter()
-        .find(|q| q.name() == Some("BasicQueue"))
-        .and_then(|q| q.id().map(str::to_string))
-        .expect("BasicQueue")
-}
-
 async fn instance_arn(client: &Client, instance: &str) -> String {
     let out = client
         .describe_instance()
@@ -880,7 +866,7 @@ async fn routing_profiles_lifecycle() {
     let server = Server::start();
     let client = server.client();
     let inst = create_instance(&client, "CONNECT_MANAGED").await;
-    let queue = basic_queue_id(&client, &inst).await;
+    let queue = basic_queue(&client, &inst).await;
     let voice = MediaConcurrency::builder()
         .channel(Channel::Voice)
         .concurrency(1)

@@ -74,29 +74,6 @@ async fn all_queues(
     }
 }
 
-async fn basic_queue(fx: &Fx) -> String {
-    all_queues(&fx.client, &fx.instance, &[QueueType::Standard], 100)
-        .await
-        .into_iter()
-        .find(|q| q.name() == Some("BasicQueue"))
-        .and_then(|q| q.id().map(str::to_string))
-        .expect("BasicQueue")
-}
-
-async fn basic_hours(fx: &Fx) -> String {
-    fx.client
-        .list_hours_of_operations()
-        .instance_id(&fx.instance)
-        .send()
-        .await
-        .expect("list hours")
-        .hours_of_operation_summary_list()
-        .iter()
-        .find(|h| h.name() == Some("Basic Hours"))
-        .and_then(|h| h.id().map(str::to_string))
-        .expect("Basic Hours")
-}
-
 async fn new_hours(fx: &Fx, name: &str) -> String {
     fx.client
         .create_hours_of_operation()
@@ -141,7 +118,7 @@ async fn a_new_instance_has_an_enabled_basic_queue_on_basic_hours() {
     assert_eq!(q.description(), Some("A simple, basic voice queue."));
     assert_eq!(
         q.hours_of_operation_id(),
-        Some(basic_hours(&fx).await.as_str())
+        Some(basic_hours(&fx.client, &fx.instance).await.as_str())
     );
     assert_eq!(q.status(), Some(&QueueStatus::Enabled));
     assert_eq!(q.max_contacts(), None);
@@ -162,7 +139,7 @@ async fn a_new_instance_has_an_enabled_basic_queue_on_basic_hours() {
 async fn terraform_replay_reads_back_what_it_sent() {
     let fx = Fx::new("CONNECT_MANAGED").await;
     let c = &fx.client;
-    let hours = basic_hours(&fx).await;
+    let hours = basic_hours(&fx.client, &fx.instance).await;
     let sent_tags = tags(&[("Name", "Example Queue")]);
     let number = "12345678-abcd-1234-abcd-123456789012";
     let flow = "87654321-abcd-1234-abcd-123456789012";
@@ -431,7 +408,7 @@ async fn every_user_has_an_agent_queue_in_the_listing() {
 async fn bad_values_are_refused_naming_the_member_and_change_nothing() {
     let fx = Fx::new("CONNECT_MANAGED").await;
     let c = &fx.client;
-    let hours = basic_hours(&fx).await;
+    let hours = basic_hours(&fx.client, &fx.instance).await;
     let id = create(&fx, "Sales", &hours).await;
     let before = describe(c, &fx.instance, &id).await;
     let count = || async {
@@ -613,8 +590,8 @@ fn routed(queue: &str, channel: Channel) -> RoutingProfileQueueConfig {
 async fn queues_a_routing_profile_uses_are_not_deleted() {
     let fx = Fx::new("CONNECT_MANAGED").await;
     let c = &fx.client;
-    let hours = basic_hours(&fx).await;
-    let basic = basic_queue(&fx).await;
+    let hours = basic_hours(&fx.client, &fx.instance).await;
+    let basic = basic_queue(&fx.client, &fx.instance).await;
     let queue = create(&fx, "Support", &hours).await;
     let profile = c
         .create_routing_profile()
@@ -730,7 +707,7 @@ async fn queues_a_routing_profile_uses_are_not_deleted() {
 #[tokio::test]
 async fn an_instance_holds_at_most_50_queues() {
     let fx = Fx::new("CONNECT_MANAGED").await;
-    let hours = basic_hours(&fx).await;
+    let hours = basic_hours(&fx.client, &fx.instance).await;
     // The BasicQueue is one of them.
     for n in 1..50 {
         create(&fx, &format!("Queue {n}"), &hours).await;
@@ -758,7 +735,7 @@ async fn an_instance_holds_at_most_50_queues() {
 #[tokio::test]
 async fn other_accounts_see_no_queue() {
     let fx = Fx::new("CONNECT_MANAGED").await;
-    let id = basic_queue(&fx).await;
+    let id = basic_queue(&fx.client, &fx.instance).await;
     for stranger in [
         fx.server.client_as("111111111111", "secret", "us-east-1"),
         fx.server.client_as("AKIDEXAMPLE", "secret", "eu-west-1"),

@@ -85,20 +85,6 @@ fn arn_prefix(fx: &Fx) -> String {
     )
 }
 
-async fn basic_queue(fx: &Fx) -> String {
-    fx.client
-        .list_queues()
-        .instance_id(&fx.instance)
-        .send()
-        .await
-        .unwrap()
-        .queue_summary_list()
-        .iter()
-        .find(|q| q.name() == Some("BasicQueue"))
-        .and_then(|q| q.id().map(str::to_string))
-        .expect("BasicQueue")
-}
-
 async fn create(fx: &Fx, name: &str, config: QuickConnectConfig) -> String {
     fx.client
         .create_quick_connect()
@@ -192,7 +178,7 @@ async fn every_destination_type_round_trips_and_lists_by_type() {
     let fx = Fx::new("CONNECT_MANAGED").await;
     let c = &fx.client;
     let user = fx.new_user("qc.agent").await;
-    let queue = basic_queue(&fx).await;
+    let queue = basic_queue(&fx.client, &fx.instance).await;
     let flow_arn = format!(
         "arn:aws:connect:us-east-1:123456789012:instance/{}/contact-flow/{FLOW}",
         fx.instance
@@ -353,7 +339,7 @@ async fn terraform_replay_reads_back_what_it_sent() {
     assert_eq!(q.quick_connect_config(), Some(&phone("+12345678912")));
     assert!(q.last_modified_time().copied().unwrap() >= created_at);
 
-    let queue = basic_queue(&fx).await;
+    let queue = basic_queue(&fx.client, &fx.instance).await;
     c.update_quick_connect_config()
         .instance_id(&fx.instance)
         .quick_connect_id(&id)
@@ -445,7 +431,7 @@ async fn terraform_replay_reads_back_what_it_sent() {
 async fn queues_offer_quick_connects() {
     let fx = Fx::new("CONNECT_MANAGED").await;
     let c = &fx.client;
-    let queue = basic_queue(&fx).await;
+    let queue = basic_queue(&fx.client, &fx.instance).await;
     let mut qcs = Vec::new();
     for n in 0..4 {
         qcs.push(create(&fx, &format!("Line {n}"), phone(&format!("+1206555010{n}"))).await);
@@ -602,7 +588,7 @@ async fn queues_offer_quick_connects() {
 async fn bad_requests_name_the_member_and_change_nothing() {
     let fx = Fx::new("CONNECT_MANAGED").await;
     let c = &fx.client;
-    let queue = basic_queue(&fx).await;
+    let queue = basic_queue(&fx.client, &fx.instance).await;
     let kept = create(&fx, "Tier 2", phone("+12065550100")).await;
     let other = create(&fx, "Tier 3", phone("+12065550101")).await;
     let before = all_listed(c, &fx.instance, &[], 100).await;
@@ -1051,18 +1037,8 @@ async fn search_quick_connects_by_name_description_id_and_tags() {
 async fn a_queue_created_with_quick_connects_offers_them_until_it_is_deleted() {
     let fx = Fx::new("SAML").await;
     let c = &fx.client;
-    let basic = basic_queue(&fx).await;
-    let hours = c
-        .describe_queue()
-        .instance_id(&fx.instance)
-        .queue_id(&basic)
-        .send()
-        .await
-        .unwrap()
-        .queue
-        .unwrap()
-        .hours_of_operation_id
-        .unwrap();
+    let basic = basic_queue(&fx.client, &fx.instance).await;
+    let hours = basic_hours(&fx.client, &fx.instance).await;
     let first = create(&fx, "Front desk", phone("+442079460000")).await;
     let second = create(&fx, "Escalations", to_queue(&basic)).await;
     let mut sent = vec![first.clone(), second.clone()];

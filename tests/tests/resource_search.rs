@@ -640,28 +640,7 @@ async fn security_profiles_by_name_description_and_tag() {
 async fn queues_by_name_description_id_type_and_tag() {
     let fx = Fx::new("SAML").await;
     let c = &fx.client;
-    let basic = c
-        .list_queues()
-        .instance_id(&fx.instance)
-        .send()
-        .await
-        .unwrap()
-        .queue_summary_list()
-        .iter()
-        .find(|q| q.name() == Some("BasicQueue"))
-        .and_then(|q| q.id().map(str::to_string))
-        .expect("BasicQueue");
-    let hours = c
-        .describe_queue()
-        .instance_id(&fx.instance)
-        .queue_id(&basic)
-        .send()
-        .await
-        .unwrap()
-        .queue
-        .unwrap()
-        .hours_of_operation_id
-        .unwrap();
+    let hours = basic_hours(&fx.client, &fx.instance).await;
     let mut ids = Vec::new();
     for (name, team) in [
         ("Sales Inbound", "red"),

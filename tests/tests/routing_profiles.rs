@@ -34,21 +34,6 @@ fn config(queue: &str, channel: Channel, priority: i32, delay: i32) -> RoutingPr
         .unwrap()
 }
 
-/// The instance's BasicQueue.
-async fn basic_queue(fx: &Fx) -> String {
-    fx.client
-        .list_queues()
-        .instance_id(&fx.instance)
-        .send()
-        .await
-        .unwrap()
-        .queue_summary_list()
-        .iter()
-        .find(|q| q.name() == Some("BasicQueue"))
-        .and_then(|q| q.id().map(str::to_string))
-        .expect("BasicQueue")
-}
-
 async fn describe(fx: &Fx, id: &str) -> RoutingProfile {
     fx.client
         .describe_routing_profile()
@@ -103,7 +88,7 @@ async fn the_default_profile_is_default_and_cannot_be_deleted() {
     let p = describe(&fx, &fx.rp).await;
     assert_eq!(p.name(), Some("Basic Routing Profile"));
     assert!(p.is_default());
-    let queue = basic_queue(&fx).await;
+    let queue = basic_queue(&fx.client, &fx.instance).await;
     assert_eq!(p.default_outbound_queue_id(), Some(queue.as_str()));
     assert_eq!(p.associated_queue_ids(), std::slice::from_ref(&queue));
     assert_eq!(p.number_of_associated_queues(), Some(1));
@@ -132,7 +117,7 @@ async fn the_default_profile_is_default_and_cannot_be_deleted() {
 #[tokio::test]
 async fn terraform_routing_profile_lifecycle_reads_back_what_was_sent() {
     let fx = Fx::new("SAML").await;
-    let queue = basic_queue(&fx).await;
+    let queue = basic_queue(&fx.client, &fx.instance).await;
     // Create with at most 10 queue configs.
     let created = fx
         .client
@@ -305,7 +290,7 @@ async fn terraform_routing_profile_lifecycle_reads_back_what_was_sent() {
 #[tokio::test]
 async fn queue_pages_follow_tokens() {
     let fx = Fx::new("SAML").await;
-    let queue = basic_queue(&fx).await;
+    let queue = basic_queue(&fx.client, &fx.instance).await;
     fx.client
         .associate_routing_profile_queues()
         .instance_id(&fx.instance)
@@ -350,7 +335,7 @@ async fn queue_pages_follow_tokens() {
 #[tokio::test]
 async fn manual_assignment_queues_are_kept_and_listed() {
     let fx = Fx::new("SAML").await;
-    let queue = basic_queue(&fx).await;
+    let queue = basic_queue(&fx.client, &fx.instance).await;
     let manual = |ch| {
         RoutingProfileManualAssignmentQueueConfig::builder()
             .queue_reference(reference(&queue, ch))
@@ -416,7 +401,7 @@ async fn manual_assignment_queues_are_kept_and_listed() {
 #[tokio::test]
 async fn bad_changes_name_the_member_and_change_nothing() {
     let fx = Fx::new("SAML").await;
-    let queue = basic_queue(&fx).await;
+    let queue = basic_queue(&fx.client, &fx.instance).await;
     let before = describe(&fx, &fx.rp).await;
     let missing = "00000000-0000-4000-8000-000000000000";
 

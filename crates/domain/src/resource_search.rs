@@ -150,14 +150,26 @@ pub const ROUTING_PROFILE_FIELDS: Fields = Fields(&[
     Field::id("resourceID"),
 ]);
 
+/// The fields most kinds share: `name`, `description` (when set) and `resourceID`.
+fn common<'a>(
+    field: &str,
+    id: &'a str,
+    name: &'a str,
+    description: Option<&'a str>,
+) -> Vec<&'a str> {
+    match field {
+        "name" => vec![name],
+        "description" => description.into_iter().collect(),
+        "resourceID" => vec![id],
+        _ => vec![],
+    }
+}
+
 impl Facts for crate::entities::RoutingProfile {
     fn values(&self, field: &str) -> Vec<&str> {
         match field {
             "associatedQueueIds" => self.queues.iter().map(|q| q.queue_id.as_str()).collect(),
-            "name" => vec![self.name.as_str()],
-            "description" => vec![self.description.as_str()],
-            "resourceID" => vec![self.id.as_str()],
-            _ => vec![],
+            _ => common(field, &self.id, &self.name, Some(&self.description)),
         }
     }
     fn tags(&self) -> &Tags {
@@ -176,11 +188,8 @@ pub const HOURS_OF_OPERATION_FIELDS: Fields = Fields(&[
 impl Facts for crate::hours::HoursOfOperation {
     fn values(&self, field: &str) -> Vec<&str> {
         match field {
-            "name" => vec![self.name.as_str()],
-            "description" => self.description.as_deref().into_iter().collect(),
             "timezone" => vec![self.time_zone.as_str()],
-            "resourceID" => vec![self.id.as_str()],
-            _ => vec![],
+            _ => common(field, &self.id, &self.name, self.description.as_deref()),
         }
     }
     fn tags(&self) -> &Tags {
@@ -197,12 +206,7 @@ pub const QUEUE_FIELDS: Fields = Fields(&[
 
 impl Facts for crate::queues::Queue {
     fn values(&self, field: &str) -> Vec<&str> {
-        match field {
-            "name" => vec![self.name.as_str()],
-            "description" => self.description.as_deref().into_iter().collect(),
-            "resourceID" => vec![self.id.as_str()],
-            _ => vec![],
-        }
+        common(field, &self.id, &self.name, self.description.as_deref())
     }
     fn tags(&self) -> &Tags {
         &self.tags
@@ -218,12 +222,7 @@ pub const QUICK_CONNECT_FIELDS: Fields = Fields(&[
 
 impl Facts for crate::quick_connect::QuickConnect {
     fn values(&self, field: &str) -> Vec<&str> {
-        match field {
-            "name" => vec![self.name.as_str()],
-            "description" => self.description.as_deref().into_iter().collect(),
-            "resourceID" => vec![self.id.as_str()],
-            _ => vec![],
-        }
+        common(field, &self.id, &self.name, self.description.as_deref())
     }
     fn tags(&self) -> &Tags {
         &self.tags
@@ -237,11 +236,8 @@ pub const SECURITY_PROFILE_FIELDS: Fields =
 
 impl Facts for crate::security::SecurityProfile {
     fn values(&self, field: &str) -> Vec<&str> {
-        match field {
-            "name" => vec![self.name.as_str()],
-            "description" => self.description.as_deref().into_iter().collect(),
-            _ => vec![],
-        }
+        // Not `resourceID`: SECURITY_PROFILE_FIELDS refuses it before evaluation.
+        common(field, &self.id, &self.name, self.description.as_deref())
     }
     fn tags(&self) -> &Tags {
         &self.tags

@@ -101,10 +101,9 @@ fn compile(spec: &FaultSpec) -> Result<Vec<Rule>, String> {
             let operation = match r.operation.as_str() {
                 "*" => None,
                 name => Some(
-                    Operation::ALL
+                    *Operation::ALL
                         .iter()
-                        .map(|op| op.name())
-                        .find(|n| *n == name)
+                        .find(|op| op.name() == name)
                         .ok_or_else(|| {
                             format!("{at}.operation: {name:?} is no Connect operation (or *)")
                         })?,
@@ -127,15 +126,13 @@ fn compile(spec: &FaultSpec) -> Result<Vec<Rule>, String> {
                                     INJECTABLE.iter().map(|c| c.shape()).collect();
                                 format!("{at}.error: {e:?} is not one of {}", names.join(", "))
                             })?;
-                    if let Some(name) = operation {
-                        let op = Operation::ALL.iter().find(|op| op.name() == name);
-                        if let Some(op) = op {
-                            if !op.spec().errors.contains(&code.shape()) {
-                                return Err(format!(
-                                    "{at}.error: {name} cannot answer {e}: its model lists {}",
-                                    op.spec().errors.join(", ")
-                                ));
-                            }
+                    if let Some(op) = operation {
+                        if !op.spec().errors.contains(&code.shape()) {
+                            return Err(format!(
+                                "{at}.error: {} cannot answer {e}: its model lists {}",
+                                op.name(),
+                                op.spec().errors.join(", ")
+                            ));
                         }
                     }
                     Fault::Error(code)
@@ -147,7 +144,7 @@ fn compile(spec: &FaultSpec) -> Result<Vec<Rule>, String> {
                 _ => return Err(format!("{at}: give exactly one of error and delay_ms")),
             };
             Ok(Rule {
-                operation,
+                operation: operation.map(Operation::name),
                 rate: r.rate,
                 fault,
                 seen: AtomicU64::new(0),

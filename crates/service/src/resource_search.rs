@@ -58,8 +58,8 @@ criteria!(
 );
 
 /// SearchQueues' criteria have a leaf of their own, `QueueTypeCondition`, whose one
-/// value (`STANDARD`) every queue a search sees satisfies: SearchQueues searches the
-/// standard queues.
+/// value (`STANDARD`, checked at the edge) every queue a search sees satisfies:
+/// SearchQueues searches the standard queues.
 impl Criteria for QueueSearchCriteria {
     fn or(&self) -> Option<&Vec<Self>> {
         self.or_conditions.as_ref()
@@ -71,14 +71,10 @@ impl Criteria for QueueSearchCriteria {
         self.string_condition.as_ref()
     }
     fn own(&self) -> Result<Option<(&'static str, Query)>, DomainError> {
-        match self.queue_type_condition.as_deref() {
-            None => Ok(None),
-            Some("STANDARD") => Ok(Some(("QueueTypeCondition", Query::All))),
-            Some(other) => Err(DomainError::param(
-                "SearchCriteria.QueueTypeCondition",
-                format!("{other:?} is not a searchable queue type; use STANDARD"),
-            )),
-        }
+        Ok(self
+            .queue_type_condition
+            .as_ref()
+            .map(|_| ("QueueTypeCondition", Query::All)))
     }
 }
 
