@@ -428,7 +428,15 @@ async fn users_import(
             })
     })
     .await?;
-    info!(users = report.users.len(), "users imported");
+    let ms = |d: Duration| (d.as_secs_f64() * 1000.0).round() as u64;
+    let t = report.timings;
+    info!(
+        users = report.users.len(),
+        checking_ms = ms(t.checking),
+        hashing_ms = ms(t.hashing),
+        writing_ms = ms(t.writing),
+        "users imported"
+    );
     let users: Vec<serde_json::Value> = report
         .users
         .iter()
@@ -438,7 +446,15 @@ async fn users_import(
         CsvTemplate::Official => "official",
         CsvTemplate::Extended | CsvTemplate::ExtendedWithUserId => "extended",
     };
-    let answer = serde_json::json!({"Template": template, "Users": users});
+    let answer = serde_json::json!({
+        "Template": template,
+        "Users": users,
+        "TimingsMs": {
+            "Checking": ms(t.checking),
+            "Hashing": ms(t.hashing),
+            "Writing": ms(t.writing),
+        },
+    });
     Ok((answer.to_string().into_bytes(), CONTENT_TYPE_JSON))
 }
 
