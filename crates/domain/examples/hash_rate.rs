@@ -23,7 +23,10 @@ fn main() {
         std::hint::black_box(p.hash());
     }
     let one = started.elapsed() / sample as u32;
-    println!("one thread: {:.1} ms per hash ({sample} hashes)", one.as_secs_f64() * 1000.0);
+    println!(
+        "one thread: {:.1} ms per hash ({sample} hashes)",
+        one.as_secs_f64() * 1000.0
+    );
 
     let started = Instant::now();
     std::thread::scope(|s| {
