@@ -16,19 +16,25 @@ use roster_tests::*;
 const OFFICIAL: &str = "first name,last name,email address,secondary email address,mobile,password,user login,routing profile name,security_profile_name_1|security_profile_name_2,phone type (soft/desk),phone number,soft phone auto accept (yes/no),ACW timeout (seconds)";
 const EXTENDED: &str = "first name,last name,email address,secondary email address,mobile,password,user login,routing profile name,security_profile_name_1|security_profile_name_2,phone type (soft/desk),phone number,soft phone auto accept (yes/no),ACW timeout (seconds),hierarchy group path,tags";
 
-/// Runs `roster users ARGS` signed as the default test client (account
-/// 123456789012, us-east-1).
-fn roster_users(server: &Server, args: &[&str]) -> Output {
-    Command::new(roster_binary())
-        .arg("users")
+/// `roster users ARGS` against `server`, signing with `key` / `secret` in us-east-1.
+fn roster_users_command(server: &Server, key: &str, secret: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(roster_binary());
+    cmd.arg("users")
         .args(args)
         .arg("--endpoint")
         .arg(server.endpoint())
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
         .env("AWS_REGION", "us-east-1")
         .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("ROSTER_ENDPOINT")
+        .env_remove("ROSTER_ENDPOINT");
+    cmd
+}
+
+/// Runs `roster users ARGS` signed as the default test client (account
+/// 123456789012, us-east-1).
+fn roster_users(server: &Server, args: &[&str]) -> Output {
+    roster_users_command(server, "AKIDEXAMPLE", "secret", args)
         .output()
         .expect("run roster users")
 }
@@ -521,4 +527,61 @@ async fn the_cli_refuses_without_credentials_or_region() {
         .unwrap();
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("404"), "{}", text(&out.stderr));
+}
+
+/// In strict mode the CLI's requests are checked like API calls: the configured key
+/// imports (here from standard input) into its own account, a wrong secret is refused
+/// and changes nothing.
+#[tokio::test]
+async fn strict_mode_checks_the_cli_like_an_api_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = dir.path().join("credentials.toml");
+    std::fs::write(
+        &creds,
+        "[[credentials]]\naccess_key_id = \"AKIAEXAMPLE1\"\nsecret_access_key = \"secret1\"\naccount_id = \"111111111111\"\n",
+    )
+    .unwrap();
+    let server = Server::start_with(ServerOptions {
+        args: vec![
+            "--auth".into(),
+            "strict".into(),
+            "--credentials".into(),
+            creds.display().to_string(),
+        ],
+        ..Default::default()
+    });
+    let client = server.client_as("AKIAEXAMPLE1", "secret1", "us-east-1");
+    let fx = Fx::with_client(server, client, "SAML").await;
+    let csv = format!("{OFFICIAL}\nAnn,Lee,,,,,ann,Basic Routing Profile,Agent,soft,,no,0\n");
+    let run = |secret: &str| {
+        use std::io::Write;
+        let mut child = roster_users_command(
+            &fx.server,
+            "AKIAEXAMPLE1",
+            secret,
+            &["import", "--instance-id", &fx.instance, "-"],
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(csv.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run("wrong");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("403"), "{}", text(&out.stderr));
+    assert!(fx.users().await.is_empty());
+    let out = run("secret1");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        fx.usernames().await.into_iter().collect::<Vec<_>>(),
+        ["ann"]
+    );
 }

@@ -875,6 +875,22 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(parsed.unwrap().rows.len(), MAX_ROWS);
 
+        // Bytes that are not UTF-8 are an error of their row; an unclosed quote ends
+        // the file inside its cell, which then has too few cells.
+        let mut bytes = format!("{header}{row}").into_bytes();
+        bytes.extend(b"Ann,L\xffe,,,,,x,Basic Routing Profile,Agent,soft,,no,0\n");
+        bytes.extend(format!("{row}\"Ann,Lee\n").into_bytes());
+        let mut errors = Vec::new();
+        let parsed = parse_file(&bytes, &mut errors).unwrap();
+        assert_eq!(parsed.rows.len(), 2);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].row, 2);
+        assert!(errors[0].message.contains("UTF-8"), "{errors:?}");
+        assert_eq!(errors[1].row, 4);
+        let mut errors = Vec::new();
+        assert!(parse_file(b"\xff\xfe,a\n", &mut errors).is_none());
+        assert!(errors[0].message.contains("header row"), "{errors:?}");
+
         let (_, errors) = parse(&format!("{header}Ann,Lee\n{row}"));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].row, 1);
