@@ -4,7 +4,9 @@
 use std::sync::{Arc, Mutex};
 
 use roster_api::ops::{CreateInstance, TagResource};
-use roster_api::{CreateInstanceRequest, RequestContext, TagResourceRequest};
+use roster_api::{
+    CreateInstanceRequest, RequestContext, StringCondition, TagResourceRequest, UserSearchCriteria,
+};
 use roster_domain::search::Condition;
 use roster_service::{
     ConnectService, CsvTemplate, ImportFailure, ImportProgress, ServiceConfig, OFFICIAL_COLUMNS,
@@ -159,6 +161,30 @@ async fn an_export_can_be_limited_to_a_search() {
     let only = String::from_utf8(only).unwrap();
     let lines: Vec<&str> = only.lines().collect();
     assert_eq!(lines.len(), 2, "{only}");
+    // The same search, written as SearchUsers' shapes.
+    let criteria = UserSearchCriteria {
+        string_condition: Some(StringCondition {
+            field_name: Some("Username".into()),
+            value: Some("bo".into()),
+            comparison_type: Some("STARTS_WITH".into()),
+        }),
+        ..Default::default()
+    };
+    let condition = ConnectService::search_condition(None, Some(&criteria)).unwrap();
+    let by_criteria = svc
+        .export_users_csv(&ctx(), &instance, Some(condition))
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8(by_criteria).unwrap(), only);
+    let bad = UserSearchCriteria {
+        string_condition: Some(StringCondition {
+            field_name: Some("Shoe size".into()),
+            value: Some("9".into()),
+            comparison_type: Some("EXACT".into()),
+        }),
+        ..Default::default()
+    };
+    assert!(ConnectService::search_condition(None, Some(&bad)).is_err());
     assert!(lines[0].ends_with("hierarchy group path,tags,user id"));
     assert!(
         lines[1].ends_with(&format!(",team=blue,{}", bob.user_id)),
