@@ -329,6 +329,13 @@ pub(crate) async fn delete(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<()
     tags::delete_all(tx, ResourceKind::User, id).await
 }
 
+/// Users over every instance, for the store's instruments.
+pub(crate) async fn count_all(tx: &Tx<'_>) -> Result<u64> {
+    let rows = query(tx, "SELECT count(*) FROM users", &[]).await?;
+    let n: i64 = rows.first().map_or(0, |r| r.get(0));
+    Ok(n as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

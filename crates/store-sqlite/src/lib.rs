@@ -182,6 +182,16 @@ impl SqliteStore {
         self.writer.stats()
     }
 
+    /// Tells `observer` of every write group committed from now on (its size and
+    /// how long the commit's fsync took). One observer per store: false when one was
+    /// set already.
+    pub fn observe_commits(
+        &self,
+        observer: std::sync::Arc<dyn roster_store::CommitObserver>,
+    ) -> bool {
+        self.writer.observe(observer)
+    }
+
     /// Stops taking writes, waits until the queued ones are committed and the writer
     /// has checkpointed the log into the database file. Writes afterwards fail with
     /// `Backend`; reads keep working. Dropping the store does the same, blocking.

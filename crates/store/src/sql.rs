@@ -283,6 +283,7 @@ macro_rules! sql_store_calls {
             read_point get_user(at: &InstanceRef, id: &str) -> User = users::get;
             read list_users(at: &InstanceRef, page: &PageRequest) -> Vec<UserSummary> = users::list;
             write delete_user(at: &InstanceRef, id: &str) -> () = users::delete;
+            read user_count() -> u64 = users::count_all;
 
             // ---- hierarchy --------------------------------------------------------------------
 
