@@ -307,10 +307,11 @@ roster_store::sql_store_calls!(store! {
     }
 
     async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()> {
-        // Creations in one instance queue on its user-count row (see `Mode::Queued`).
-        transaction!(self, Mode::Queued, |tx| users::create(
-            &tx, at, &user, max_users
-        ))
+        // Creations in one instance wait only for those counted in the same quota slot
+        // (see `users::create`).
+        users::create(self, at, &user, max_users)
+            .await
+            .map_err(Error::into_store)
     }
 
     async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User> {
