@@ -277,12 +277,28 @@ impl PostgresStore {
 /// entries of [`roster_store::sql_store_calls!`]
 /// (`kind name(parameters) -> output = area::function;`). The kind gives the
 /// transaction's [`Mode`]: `write` is SERIALIZABLE, `read` and `read_point` REPEATABLE
-/// READ, READ ONLY. A transaction that conflicts runs again, so the area function gets
+/// READ, READ ONLY; `read_one` runs its one statement on a pooled connection with no
+/// transaction around it (a statement sees one snapshot by itself). A transaction that conflicts runs again, so the area function gets
 /// the transaction and then every parameter by reference, never to keep.
 macro_rules! store {
-    (@mode read) => { Mode::Read };
-    (@mode read_point) => { Mode::Read };
-    (@mode write) => { Mode::Write };
+    (@run $self:ident read $f:path, $($p:ident),*) => {
+        transaction!($self, Mode::Read, |tx| $f(&tx, $(&$p),*))
+    };
+    (@run $self:ident read_point $f:path, $($p:ident),*) => {
+        transaction!($self, Mode::Read, |tx| $f(&tx, $(&$p),*))
+    };
+    (@run $self:ident write $f:path, $($p:ident),*) => {
+        transaction!($self, Mode::Write, |tx| $f(&tx, $(&$p),*))
+    };
+    // One statement on a pooled connection, outside any transaction: one round trip.
+    (@run $self:ident read_one $f:path, $($p:ident),*) => {
+        async {
+            let client = $self.client().await?;
+            $f(&client, $(&$p),*).await
+        }
+        .await
+        .map_err(Error::into_store)
+    };
     ({ $($written:tt)* } $($mode:ident $name:ident($($p:ident: $t:ty),* $(,)?) -> $out:ty
         = $f:path;)*) => {
         #[async_trait]
@@ -290,7 +306,7 @@ macro_rules! store {
             $($written)*
             $(
                 async fn $name(&self, $($p: $t),*) -> StoreResult<$out> {
-                    transaction!(self, store!(@mode $mode), |tx| $f(&tx, $(&$p),*))
+                    store!(@run self $mode $f, $($p),*)
                 }
             )*
         }

@@ -39,15 +39,18 @@ fn duplicate_username(username: &Username) -> Error {
     duplicate(format!("User with username '{}'", username.as_str()))
 }
 
-/// A `tokio-postgres` row as [`Columns`](roster_store::columns::Columns).
-struct PgColumns<'a>(&'a Row);
+/// A `tokio-postgres` row as [`Columns`](roster_store::columns::Columns), the users
+/// row starting at column `.1`.
+struct PgColumns<'a>(&'a Row, usize);
 
 impl PgColumns<'_> {
     fn get<'r, T: tokio_postgres::types::FromSql<'r>>(
         &'r self,
         i: usize,
     ) -> std::result::Result<T, StoreError> {
-        self.0.try_get(i).map_err(|e| Error::from(e).into_store())
+        self.0
+            .try_get(self.1 + i)
+            .map_err(|e| Error::from(e).into_store())
     }
 }
 
@@ -55,12 +58,15 @@ roster_store::columns_by_get!(PgColumns<'_>);
 
 /// A user from a row of [`columns`].
 pub(crate) fn from_row(row: &Row) -> Result<User> {
-    let mut user = user_from_columns(&PgColumns(row))?;
-    user.security_profile_ids = SecurityProfileIds::from_stored(row.try_get(USER_COLUMNS.len())?);
-    user.tags = tags::from_arrays(
-        row.try_get(USER_COLUMNS.len() + 1)?,
-        row.try_get(USER_COLUMNS.len() + 2)?,
-    );
+    from_row_at(row, 0)
+}
+
+/// A user from the columns of [`columns`] starting at column `first` of `row`.
+fn from_row_at(row: &Row, first: usize) -> Result<User> {
+    let n = first + USER_COLUMNS.len();
+    let mut user = user_from_columns(&PgColumns(row, first))?;
+    user.security_profile_ids = SecurityProfileIds::from_stored(row.try_get(n)?);
+    user.tags = tags::from_arrays(row.try_get(n + 1)?, row.try_get(n + 2)?);
     Ok(user)
 }
 
@@ -491,9 +497,36 @@ async fn query_opt_client(
     Ok(client.query_opt(&stmt, params).await?.is_some())
 }
 
-pub(crate) async fn get(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<User> {
-    scope::check(tx, at).await?;
-    load(tx, &at.instance_id, id, false).await
+/// DescribeUser: the instance checked and the user read with its security profiles
+/// and tags, in one statement.
+pub(crate) async fn get(
+    client: &deadpool_postgres::Client,
+    at: &InstanceRef,
+    id: &str,
+) -> Result<User> {
+    static SQL: OnceLock<String> = OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT i.ok, u.id IS NOT NULL, {} FROM \
+             (SELECT EXISTS (SELECT 1 FROM instances WHERE id = $2 AND account_id = $3 AND region = $4) AS ok) i \
+             LEFT JOIN users u ON i.ok AND u.id = $1 AND u.instance_id = $2",
+            columns()
+        )
+    });
+    let stmt = client.prepare_cached(sql).await?;
+    let row = client
+        .query_one(
+            &stmt,
+            &[&id, &at.instance_id, &at.scope.account_id, &at.scope.region],
+        )
+        .await?;
+    if !row.try_get::<_, bool>(0)? {
+        return Err(not_found(ResourceKind::Instance, &at.instance_id));
+    }
+    if !row.try_get::<_, bool>(1)? {
+        return Err(not_found(ResourceKind::User, id));
+    }
+    from_row_at(&row, 2)
 }
 
 pub(crate) async fn list(

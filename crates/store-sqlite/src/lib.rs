@@ -227,6 +227,14 @@ impl SqliteStore {
     {
         self.readers.read_point(f).await
     }
+
+    async fn read_one<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, Error> + Send + 'static,
+    {
+        self.readers.read_point(f).await
+    }
 }
 
 fn configure_writer(conn: &Connection, options: &SqliteOptions) -> Result<(), Error> {
@@ -254,8 +262,8 @@ fn configure_writer(conn: &Connection, options: &SqliteOptions) -> Result<(), Er
 /// Implements [`Store`] for [`SqliteStore`] from the methods written out and the
 /// entries of [`roster_store::sql_store_calls!`]
 /// (`kind name(parameters) -> output = area::function;`). The kind is how the call
-/// runs: `write` through the writer, `read` on a blocking thread, `read_point` inline
-/// when a connection is idle. The call may run on another thread, so each borrowed
+/// runs: `write` through the writer, `read` on a blocking thread, `read_point` (and
+/// `read_one`, the same here) inline when a connection is idle. The call may run on another thread, so each borrowed
 /// parameter is copied first; the area function gets the connection and then every
 /// parameter by reference.
 macro_rules! store {
