@@ -48,7 +48,7 @@ secret_access_key = "roster-bench-secret"
 account_id = "111122223333"
 EOF
 
-# Starts one roster process on the database; prints its endpoint.
+# Starts one roster process on the database; its endpoint goes to $WORK/endpoint-NAME.
 start() {
   local log="$WORK/roster-$1.log"
   ROSTER_LOG=warn "$ROSTER" serve --listen 127.0.0.1:0 --database-url "$URL" \
@@ -57,7 +57,7 @@ start() {
   PIDS+=($!)
   for _ in $(seq 1 300); do
     if grep -q "roster listening on " "$WORK/out-$1"; then
-      sed -n 's/^roster listening on //p' "$WORK/out-$1" | head -1
+      sed -n 's/^roster listening on //p' "$WORK/out-$1" | head -1 >"$WORK/endpoint-$1"
       return
     fi
     sleep 0.1
@@ -66,17 +66,19 @@ start() {
   cat "$log" >&2
   exit 1
 }
-A="$(start a)"
-B="$(start b)"
+start a
+start b
+A="$(cat "$WORK/endpoint-a")"
+B="$(cat "$WORK/endpoint-b")"
 echo "two roster processes on $(echo "$URL" | sed 's#//[^@]*@#//#'): $A $B"
 
 "$BENCH" ops --endpoint "$A" --spread "$A,$B" --server-pid "${PIDS[0]}" \
-  --users "$USERS" --scenarios describe-user,create-user \
+  --users "$USERS" --scenarios describe-user,create-user-saml \
   --concurrency 16 --create-concurrency 64 --duration "$DURATION" --warmup 2s \
   --json "$OUT/postgres-ops.json" | tee "$OUT/postgres-ops.log"
 
 "$BENCH" ops --spawn "$ROSTER" --auth strict --no-startup \
-  --users "$USERS" --scenarios describe-user,create-user \
+  --users "$USERS" --scenarios describe-user,create-user-saml \
   --concurrency 16 --create-concurrency 64 --duration "$DURATION" --warmup 2s \
   --json "$OUT/sqlite-ops.json" | tee "$OUT/sqlite-ops.log"
 
