@@ -19,7 +19,7 @@ use roster_store_postgres::{PostgresOptions, PostgresStore};
 use roster_wire::{error_response, ok_response, Bound, Router, MAX_BODY_BYTES};
 use tracing::{error, info, warn};
 
-use crate::config::ServeArgs;
+use crate::config::{DatabaseUrl, ExportArgs, ServeArgs};
 use crate::faults::{injected, Fault, FaultSpec, Faults};
 use crate::throttle::Throttle;
 
@@ -43,10 +43,23 @@ const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 async fn open_store(
     args: &ServeArgs,
 ) -> anyhow::Result<(Arc<dyn Store>, Option<Arc<PostgresStore>>)> {
-    match &args.database_url {
+    open_store_at(
+        &args.data,
+        args.database_url.as_ref(),
+        args.database_pool_size,
+    )
+    .await
+}
+
+async fn open_store_at(
+    data: &std::path::Path,
+    database_url: Option<&DatabaseUrl>,
+    pool_size: u32,
+) -> anyhow::Result<(Arc<dyn Store>, Option<Arc<PostgresStore>>)> {
+    match database_url {
         Some(url) => {
             let options = PostgresOptions {
-                pool_size: args.database_pool_size as usize,
+                pool_size: pool_size as usize,
                 ..PostgresOptions::default()
             };
             let store = PostgresStore::connect(url.reveal(), options)
@@ -56,19 +69,103 @@ async fn open_store(
             info!(
                 backend = %store.backend(),
                 database = %url.redacted(),
-                pool_size = args.database_pool_size,
+                pool_size,
                 trigram_indexes = store.trigram_indexes(),
                 "store open"
             );
             Ok((store.clone(), Some(store)))
         }
         None => {
-            let store = roster_store_sqlite::SqliteStore::open(&args.data, Default::default())
-                .with_context(|| format!("opening the store in {}", args.data.display()))?;
-            info!(backend = %store.backend(), data = %args.data.display(), "store open");
+            let store = roster_store_sqlite::SqliteStore::open(data, Default::default())
+                .with_context(|| format!("opening the store in {}", data.display()))?;
+            info!(backend = %store.backend(), data = %data.display(), "store open");
             Ok((Arc::new(store), None))
         }
     }
+}
+
+/// Applies `--seed`, when given, to the open store.
+async fn apply_seed(args: &ServeArgs, store: &dyn Store) -> anyhow::Result<()> {
+    let Some(path) = &args.seed else {
+        return Ok(());
+    };
+    let file = crate::seed::read(path)?;
+    match crate::seed::load::apply(store, &file, args.max_users_per_instance).await {
+        Ok(applied) => {
+            info!(
+                seed = %path.display(),
+                instances_created = applied.instances,
+                entities_created = applied.entities,
+                left_as_they_were = applied.existing,
+                "seed applied"
+            );
+            Ok(())
+        }
+        Err(refusal) => Err(anyhow::anyhow!(
+            "the seed file {} was not applied: {refusal}",
+            path.display()
+        )),
+    }
+}
+
+/// `roster export`: the store's whole state as a seed file.
+pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    init_logs();
+    if args.database_url.is_none() && !args.data.join(roster_store_sqlite::DATABASE_FILE).is_file()
+    {
+        anyhow::bail!(
+            "{} holds no roster store ({} is missing)",
+            args.data.display(),
+            roster_store_sqlite::DATABASE_FILE
+        );
+    }
+    let (store, _) = open_store_at(&args.data, args.database_url.as_ref(), 2)
+        .await
+        .context("the embedded store is open in one process at a time: stop the server using it, or export its PostgreSQL database")?;
+    let exported = crate::seed::export::export(store.as_ref()).await;
+    store.close().await;
+    let (file, warnings) = exported.context("reading the store")?;
+    for w in &warnings {
+        warn!("{w}");
+    }
+    let text = crate::seed::render(&file)?;
+    match &args.output {
+        Some(path) => {
+            write_durably(path, text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            info!(output = %path.display(), instances = file.instances.len(), "exported");
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .context("writing to standard output")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the file through a temporary sibling, synced, then renamed into place.
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp-export");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+fn init_logs() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
 }
 
 /// The rules `--faults` names, or none.
@@ -82,17 +179,18 @@ fn fault_spec(args: &ServeArgs) -> anyhow::Result<FaultSpec> {
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    init_logs();
 
     let mode = args.auth_mode()?;
+    // A seed file that does not parse is refused before the store is opened.
+    if let Some(path) = &args.seed {
+        crate::seed::read(path)?;
+    }
     let (store, postgres) = open_store(&args).await?;
+    if let Err(e) = apply_seed(&args, store.as_ref()).await {
+        store.close().await;
+        return Err(e);
+    }
 
     let service = Arc::new(ConnectService::new(
         store.clone(),

@@ -53,6 +53,29 @@ pub struct ServeArgs {
     /// run time with PUT /_roster/faults.
     #[arg(long, env = "ROSTER_FAULTS")]
     pub faults: Option<PathBuf>,
+    /// Seed file (YAML) applied at start, before listening: instances, hierarchy,
+    /// profiles, hours, queues, attributes and users that do not exist yet are created,
+    /// what exists is left alone (e.g. --seed docs/examples/seed.yaml).
+    #[arg(long, env = "ROSTER_SEED")]
+    pub seed: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// Directory of the embedded store to export (no server may be running on it).
+    #[arg(
+        long,
+        env = "ROSTER_DATA",
+        default_value = "./roster-data",
+        conflicts_with = "database_url"
+    )]
+    pub data: PathBuf,
+    /// Export this PostgreSQL database instead (postgres://user:password@host/db).
+    #[arg(long, env = "ROSTER_DATABASE_URL")]
+    pub database_url: Option<DatabaseUrl>,
+    /// Write the file here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// A database URL whose password never shows in logs or `Debug`.
