@@ -504,9 +504,44 @@ async fn a_bad_seed_refuses_to_start_names_the_entry_and_writes_nothing() {
             "Instances[1]: unknown field `IdentityManagementTyp`",
         ),
     ];
-    for (n, (broken, expected)) in cases.iter().enumerate() {
+    let mut files: Vec<(String, &str)> = cases
+        .iter()
+        .map(|(broken, expected)| (format!("{first}{broken}"), *expected))
+        .collect();
+    // And some in the first instance.
+    let in_first = [
+        (
+            first.replacen("PasswordHash: '$argon2id$", "PasswordHash: '$argon2i$", 1),
+            "Instances[0].Users[1].PasswordHash: must be an argon2id hash",
+        ),
+        (
+            first.replacen("Password: Passw0rd02", "Password: short", 1),
+            "Instances[0].Users[2].Password: must be 8-64 characters",
+        ),
+        (
+            first.replacen("AttributeValue: Spanish", "AttributeValue: Klingon", 1),
+            "Instances[0].Users[4].Proficiencies[0]: no predefined attribute Language with value Klingon",
+        ),
+        (
+            first.replacen("      - Name: Team\n", "", 1),
+            "Instances[0].HierarchyGroups[4]: is at level 3 of the hierarchy, which the structure does not have",
+        ),
+        (
+            first.replacen("ParentGroup: Americas", "ParentGroup: Team Alpha", 1),
+            "Instances[0].HierarchyGroups[2].ParentGroup: the parent groups form a cycle",
+        ),
+        (
+            first.replacen("Name: Support\n", "Name: Sales\n", 1),
+            "Instances[0].Queues[1]: a queue named Sales is listed twice",
+        ),
+    ];
+    for (text, expected) in in_first {
+        assert!(text != first, "{expected}: the example changed");
+        files.push((format!("{text}{rest}"), expected));
+    }
+    for (n, (text, expected)) in files.iter().enumerate() {
         let file = dir.path().join(format!("bad{n}.yaml"));
-        std::fs::write(&file, format!("{first}{broken}")).unwrap();
+        std::fs::write(&file, text).unwrap();
         let stderr = refused(&file, &data_dir, url);
         assert!(
             stderr.contains(expected),
@@ -515,7 +550,7 @@ async fn a_bad_seed_refuses_to_start_names_the_entry_and_writes_nothing() {
         assert!(stderr.contains(&file.display().to_string()), "{stderr}");
     }
 
-    // The store is still empty.
+    // Nothing was written.
     let mut args = Vec::new();
     if let Some(url) = url {
         args = vec!["--database-url".to_string(), url.to_string()];
@@ -532,5 +567,51 @@ async fn a_bad_seed_refuses_to_start_names_the_entry_and_writes_nothing() {
             Value::Array(vec![]),
             "{key} {region}"
         );
+    }
+}
+
+#[tokio::test]
+async fn export_refuses_what_it_cannot_read_and_never_shows_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here");
+    let out = Command::new(roster_binary())
+        .arg("export")
+        .arg("--data")
+        .arg(&missing)
+        .env_remove("ROSTER_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("holds no roster store"), "{stderr}");
+    assert!(!missing.exists(), "export made the directory");
+
+    let out = Command::new(roster_binary())
+        .args([
+            "export",
+            "--database-url",
+            "postgres://roster:s3cret@127.0.0.1:1/roster",
+        ])
+        .env_remove("ROSTER_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("roster:***@127.0.0.1:1/roster"), "{stderr}");
+    assert!(!stderr.contains("s3cret"), "{stderr}");
+
+    // The embedded store of a running server is open in that process alone.
+    if postgres_backend().is_none() {
+        let server = seeded(&example(), None);
+        let out = Command::new(roster_binary())
+            .arg("export")
+            .arg("--data")
+            .arg(&server.data_dir)
+            .env_remove("ROSTER_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("stop the server using it"), "{stderr}");
     }
 }

@@ -20,16 +20,8 @@ pub fn read(path: &Path) -> anyhow::Result<SeedFile> {
 }
 
 pub fn parse(text: &str) -> Result<SeedFile, String> {
-    let de = serde_yaml_ng::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." {
-            inner.to_string()
-        } else {
-            format!("{path}: {inner}")
-        }
-    })
+    // The parser's messages name the entry (`Instances[1].Users[3]: ...`) and the line.
+    serde_yaml_ng::from_str(text).map_err(|e| e.to_string())
 }
 
 pub fn render(file: &SeedFile) -> anyhow::Result<String> {
