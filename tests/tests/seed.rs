@@ -145,8 +145,19 @@ async fn snapshot(server: &Server) -> BTreeMap<String, Value> {
                 .list(&format!("/queues-summary/{i}"), "QueueSummaryList")
                 .await;
             for q in queues.iter().filter(|q| q["QueueType"] == "STANDARD") {
-                r.get(&format!("/queues/{i}/{}", q["Id"].as_str().unwrap()))
-                    .await;
+                let q = q["Id"].as_str().unwrap();
+                r.get(&format!("/queues/{i}/{q}")).await;
+                r.list(
+                    &format!("/queues/{i}/{q}/quick-connects"),
+                    "QuickConnectSummaryList",
+                )
+                .await;
+            }
+            let quick = r
+                .list(&format!("/quick-connects/{i}"), "QuickConnectSummaryList")
+                .await;
+            for q in ids(&quick) {
+                r.get(&format!("/quick-connects/{i}/{q}")).await;
             }
             let routing = r
                 .list(
@@ -175,6 +186,19 @@ async fn snapshot(server: &Server) -> BTreeMap<String, Value> {
                 ))
                 .await;
             }
+            let search = serde_json::json!({"InstanceId": i, "MaxResults": 100});
+            let found = raw_json_request_as(
+                &server.addr,
+                key,
+                region,
+                "POST",
+                "/search-users",
+                Some(&search),
+            )
+            .await;
+            assert_eq!(found.status, 200);
+            r.answers
+                .insert(format!("{key} {region} SearchUsers {i}"), found.json());
             let users = r
                 .list(&format!("/users-summary/{i}"), "UserSummaryList")
                 .await;
@@ -373,6 +397,33 @@ async fn the_example_loads_at_start() {
         .collect();
     names.sort();
     assert_eq!(names, ["Basic Hours", "Weekdays", "Weekend"]);
+
+    // The support queue offers two of the three quick connects.
+    let support = client
+        .list_queues()
+        .instance_id(ACME)
+        .send()
+        .await
+        .unwrap()
+        .queue_summary_list()
+        .iter()
+        .find(|q| q.name() == Some("Support"))
+        .and_then(|q| q.id().map(str::to_string))
+        .unwrap();
+    let offered = client
+        .list_queue_quick_connects()
+        .instance_id(ACME)
+        .queue_id(&support)
+        .send()
+        .await
+        .unwrap();
+    let mut offered: Vec<&str> = offered
+        .quick_connect_summary_list()
+        .iter()
+        .filter_map(|q| q.name())
+        .collect();
+    offered.sort();
+    assert_eq!(offered, ["Helpdesk line", "Transfer to Sales"]);
 
     // Proficiencies of the first user.
     let p = client

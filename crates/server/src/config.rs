@@ -54,7 +54,7 @@ pub struct ServeArgs {
     #[arg(long, env = "ROSTER_FAULTS")]
     pub faults: Option<PathBuf>,
     /// Seed file (YAML) applied at start, before listening: instances, hierarchy,
-    /// profiles, hours, queues, attributes and users that do not exist yet are created,
+    /// profiles, hours, queues, quick connects, attributes and users that do not exist yet are created,
     /// what exists is left alone (e.g. --seed docs/examples/seed.yaml).
     #[arg(long, env = "ROSTER_SEED")]
     pub seed: Option<PathBuf>,

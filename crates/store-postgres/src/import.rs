@@ -6,7 +6,8 @@ use roster_store::Import;
 use crate::db::Tx;
 use crate::error::Result;
 use crate::{
-    hierarchy, hours, instances, proficiencies, queues, routing, security_profiles, users,
+    hierarchy, hours, instances, proficiencies, queues, quick_connects, routing, security_profiles,
+    users,
 };
 
 pub(crate) async fn apply(tx: &Tx<'_>, import: &Import) -> Result<()> {
@@ -41,6 +42,12 @@ pub(crate) async fn apply(tx: &Tx<'_>, import: &Import) -> Result<()> {
     for (user_id, list, modified) in &import.user_proficiencies {
         let change = ProficiencyChange::Associate(list.clone());
         proficiencies::change(tx, at, user_id, &change, modified).await?;
+    }
+    for q in &import.quick_connects {
+        quick_connects::create(tx, at, q).await?;
+    }
+    for (queue_id, ids, modified) in &import.queue_quick_connects {
+        quick_connects::associate(tx, at, queue_id, ids, modified).await?;
     }
     Ok(())
 }

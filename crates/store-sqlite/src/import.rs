@@ -6,7 +6,8 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 use crate::{
-    hierarchy, hours, instances, proficiencies, queues, routing, security_profiles, users,
+    hierarchy, hours, instances, proficiencies, queues, quick_connects, routing, security_profiles,
+    users,
 };
 
 pub(crate) fn apply(conn: &Connection, import: &Import) -> Result<()> {
@@ -41,6 +42,12 @@ pub(crate) fn apply(conn: &Connection, import: &Import) -> Result<()> {
     for (user_id, list, modified) in &import.user_proficiencies {
         let change = ProficiencyChange::Associate(list.clone());
         proficiencies::change(conn, at, user_id, &change, modified)?;
+    }
+    for q in &import.quick_connects {
+        quick_connects::create(conn, at, q)?;
+    }
+    for (queue_id, ids, modified) in &import.queue_quick_connects {
+        quick_connects::associate(conn, at, queue_id, ids, modified)?;
     }
     Ok(())
 }

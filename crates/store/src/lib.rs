@@ -117,6 +117,10 @@ pub struct Import {
     pub users: Vec<User>,
     /// Proficiencies of users (new or existing), each list stamped with its time.
     pub user_proficiencies: Vec<(String, Vec<UserProficiency>, Modified)>,
+    pub quick_connects: Vec<QuickConnect>,
+    /// Quick connects a queue offers: the queue, their ids, and the time the queue is
+    /// stamped with.
+    pub queue_quick_connects: Vec<(String, Vec<String>, Modified)>,
     /// The users quota the users are created under.
     pub max_users: u64,
 }

@@ -5,6 +5,7 @@
 use roster_domain::channel::Channel;
 use roster_domain::hours::HoursOfOperation;
 use roster_domain::queues::QueueType;
+use roster_domain::quick_connect::{Destination, QuickConnect};
 use roster_domain::time::Modified;
 use roster_domain::InstanceRef;
 use roster_store::{PageRequest, Store, StoreError};
@@ -187,20 +188,21 @@ async fn instance_contents(
         |q| q.id.clone(),
     )
     .await?;
-    let mut offering = 0;
+    let quick_connects = all(
+        |p| async move { store.list_quick_connects(at, &[], &p).await },
+        |q| q.id.clone(),
+    )
+    .await?;
     for summary in queues {
         let q = store.get_queue(at, &summary.id).await?;
-        let (offered, _) = store
-            .list_queue_quick_connects(
-                at,
-                &q.id,
-                &PageRequest {
-                    after: None,
-                    limit: 1,
-                },
-            )
-            .await?;
-        offering += usize::from(!offered.is_empty());
+        let offered = all(
+            |p| {
+                let id = &q.id;
+                async move { Ok(store.list_queue_quick_connects(at, id, &p).await?.0) }
+            },
+            |c| c.id.clone(),
+        )
+        .await?;
         e.queues.push(QueueEntry {
             id: Some(q.id.clone()),
             name: q.name.clone(),
@@ -214,28 +216,13 @@ async fn instance_contents(
                 outbound_flow_id: q.outbound_caller.flow_id.clone(),
             }),
             outbound_email_address_id: q.outbound_email_address_id.clone(),
+            quick_connects: offered.into_iter().map(|c| c.id).collect(),
             tags: q.tags.clone(),
             last_modified_time: time(&q.modified),
             last_modified_region: region(&q.modified),
         });
     }
-    let quick_connects = store
-        .list_quick_connects(
-            at,
-            &[],
-            &PageRequest {
-                after: None,
-                limit: 1000,
-            },
-        )
-        .await?;
-    if !quick_connects.is_empty() || offering > 0 {
-        warnings.push(format!(
-            "instance {}: its {} quick connects (and the queues' associations with them) are not carried by the file",
-            at.instance_id,
-            quick_connects.len()
-        ));
-    }
+    e.quick_connects = quick_connects.iter().map(quick_connect_entry).collect();
 
     let routing = all(
         |p| async move { store.list_routing_profiles(at, &p).await },
@@ -311,6 +298,52 @@ async fn instance_contents(
         e.users.push(user_entry(&u, proficiencies, stamp));
     }
     Ok(())
+}
+
+fn quick_connect_entry(q: &QuickConnect) -> QuickConnectEntry {
+    let mut config = QuickConnectConfigEntry {
+        quick_connect_type: q.destination.kind().as_str().to_string(),
+        ..QuickConnectConfigEntry::default()
+    };
+    match &q.destination {
+        Destination::User {
+            user_id,
+            contact_flow_id,
+        } => {
+            config.user_config = Some(QuickConnectUserEntry {
+                user: user_id.clone(),
+                contact_flow_id: contact_flow_id.as_str().to_string(),
+            })
+        }
+        Destination::Queue {
+            queue_id,
+            contact_flow_id,
+        } => {
+            config.queue_config = Some(QuickConnectQueueEntry {
+                queue: queue_id.clone(),
+                contact_flow_id: contact_flow_id.as_str().to_string(),
+            })
+        }
+        Destination::PhoneNumber { phone_number } => {
+            config.phone_config = Some(QuickConnectPhoneEntry {
+                phone_number: phone_number.clone(),
+            })
+        }
+        Destination::Flow { contact_flow_id } => {
+            config.flow_config = Some(QuickConnectFlowEntry {
+                contact_flow_id: contact_flow_id.as_str().to_string(),
+            })
+        }
+    }
+    QuickConnectEntry {
+        id: Some(q.id.clone()),
+        name: q.name.clone(),
+        description: q.description.clone(),
+        quick_connect_config: config,
+        tags: q.tags.clone(),
+        last_modified_time: time(&q.modified),
+        last_modified_region: region(&q.modified),
+    }
 }
 
 fn hours_entry(h: &HoursOfOperation) -> HoursEntry {

@@ -69,6 +69,8 @@ pub struct InstanceEntry {
     pub predefined_attributes: Vec<PredefinedAttributeEntry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<UserEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quick_connects: Vec<QuickConnectEntry>,
 }
 
 fn yes() -> bool {
@@ -231,6 +233,9 @@ pub struct QueueEntry {
     pub outbound_caller_config: Option<OutboundCallerEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_email_address_id: Option<String>,
+    /// Quick connects the queue offers, by id or name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quick_connects: Vec<String>,
     #[serde(default, skip_serializing_if = "is_empty_map")]
     pub tags: TagMap,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -432,6 +437,65 @@ pub struct UserEntry {
     pub proficiencies_last_modified_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proficiencies_last_modified_region: Option<String>,
+    #[serde(default, skip_serializing_if = "is_empty_map")]
+    pub tags: TagMap,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_region: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct QuickConnectUserEntry {
+    /// By id or username.
+    pub user: String,
+    pub contact_flow_id: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct QuickConnectQueueEntry {
+    /// By id or name.
+    pub queue: String,
+    pub contact_flow_id: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct QuickConnectPhoneEntry {
+    pub phone_number: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct QuickConnectFlowEntry {
+    pub contact_flow_id: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct QuickConnectConfigEntry {
+    pub quick_connect_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_config: Option<QuickConnectUserEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_config: Option<QuickConnectQueueEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_config: Option<QuickConnectPhoneEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_config: Option<QuickConnectFlowEntry>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct QuickConnectEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub quick_connect_config: QuickConnectConfigEntry,
     #[serde(default, skip_serializing_if = "is_empty_map")]
     pub tags: TagMap,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -20,6 +20,7 @@ use roster_domain::instance::{
 use roster_domain::password::password_for;
 use roster_domain::proficiency::{self as dp, PredefinedAttribute, UserProficiency};
 use roster_domain::queues::{self as dq, OutboundCaller, QueueStatus, QueueType};
+use roster_domain::quick_connect::{self as dqc, ConfigParts, Destination, QuickConnect};
 use roster_domain::routing::{check_media, QueueRef};
 use roster_domain::security::{
     self as sec, AiAgent, Application, FlowModule, Permissions, RestrictedResources,
@@ -120,6 +121,7 @@ fn is_empty(p: &Import) -> bool {
         && p.predefined_attributes.is_empty()
         && p.users.is_empty()
         && p.user_proficiencies.is_empty()
+        && p.quick_connects.is_empty()
 }
 
 /// The entities of one kind in an instance, stored and planned, by id and by name.
@@ -321,6 +323,7 @@ struct Stored {
     routing_profiles: Vec<RoutingProfile>,
     attributes: Vec<PredefinedAttribute>,
     users: Vec<(String, String)>,
+    quick_connects: Vec<(String, String)>,
 }
 
 async fn stored(store: &dyn Store, at: &InstanceRef) -> Result<Stored, StoreError> {
@@ -367,6 +370,14 @@ async fn stored(store: &dyn Store, at: &InstanceRef) -> Result<Stored, StoreErro
         .await?
         .into_iter()
         .map(|u| (u.id, u.username))
+        .collect(),
+        quick_connects: all(
+            |p| async move { store.list_quick_connects(at, &[], &p).await },
+            |q| q.id.clone(),
+        )
+        .await?
+        .into_iter()
+        .map(|q| (q.id, q.name))
         .collect(),
     })
 }
@@ -499,6 +510,8 @@ async fn plan_instance(
         predefined_attributes: Vec::new(),
         users: Vec::new(),
         user_proficiencies: Vec::new(),
+        quick_connects: Vec::new(),
+        queue_quick_connects: Vec::new(),
         max_users,
     };
     if is_new {
@@ -858,7 +871,11 @@ async fn plan_instance(
         import.queues.push(basic);
         applied.entities += 1;
     }
+    let mut offers: Vec<(String, String, &Vec<String>)> = Vec::new();
     for (p, id, q) in planned_queues {
+        if !q.quick_connects.is_empty() {
+            offers.push((p.clone(), id.clone(), &q.quick_connects));
+        }
         let hours_id = hours.resolve(&q.hours_of_operation).ok_or_else(|| {
             missing(
                 &format!("{p}.HoursOfOperation"),
@@ -1173,6 +1190,94 @@ async fn plan_instance(
         });
         applied.entities += 1;
     }
+    // ---- quick connects ---------------------------------------------------------------------
+    let mut quick = Names::default();
+    for (id, name) in &have.quick_connects {
+        quick.add(id, name, true);
+    }
+    for (n, q) in e.quick_connects.iter().enumerate() {
+        let p = format!("{path}.QuickConnects[{n}]");
+        check_name(&p, &q.name, 127)?;
+        let id = match quick.place(&p, "quick connect", &q.id, &q.name)? {
+            Place::Stored => {
+                applied.existing += 1;
+                continue;
+            }
+            Place::New(id) => id,
+        };
+        let c = &q.quick_connect_config;
+        let field = "QuickConnectConfig";
+        let user = match &c.user_config {
+            None => None,
+            Some(u) => Some((
+                users.resolve(&u.user).ok_or_else(|| {
+                    missing(&format!("{p}.{field}.UserConfig.User"), "user", &u.user)
+                })?,
+                u.contact_flow_id.as_str(),
+            )),
+        };
+        let queue = match &c.queue_config {
+            None => None,
+            Some(r) => Some((
+                queues.resolve(&r.queue).ok_or_else(|| {
+                    missing(&format!("{p}.{field}.QueueConfig.Queue"), "queue", &r.queue)
+                })?,
+                r.contact_flow_id.as_str(),
+            )),
+        };
+        let destination = Destination::parse(
+            field,
+            &c.quick_connect_type,
+            ConfigParts {
+                user: user.as_ref().map(|(id, f)| (id.as_str(), *f)),
+                queue: queue.as_ref().map(|(id, f)| (id.as_str(), *f)),
+                phone: c.phone_config.as_ref().map(|x| x.phone_number.as_str()),
+                flow: c.flow_config.as_ref().map(|x| x.contact_flow_id.as_str()),
+            },
+        )
+        .map_err(|e| dom(&p, e))?;
+        import.quick_connects.push(QuickConnect {
+            id,
+            name: q.name.clone(),
+            description: q.description.clone(),
+            destination,
+            tags: tags(&p, &q.tags)?,
+            modified: m(&p, &q.last_modified_time, &q.last_modified_region)?,
+        });
+        applied.entities += 1;
+    }
+    if have.quick_connects.len() + import.quick_connects.len() > dqc::MAX_PER_INSTANCE as usize {
+        return Err(at(
+            path,
+            format!(
+                "an instance holds at most {} quick connects",
+                dqc::MAX_PER_INSTANCE
+            ),
+        ));
+    }
+    for (p, queue_id, refs) in offers {
+        let mut ids = Vec::new();
+        for (k, r) in refs.iter().enumerate() {
+            let id = quick
+                .resolve(r)
+                .ok_or_else(|| missing(&format!("{p}.QuickConnects[{k}]"), "quick connect", r))?;
+            if ids.contains(&id) {
+                return Err(at(
+                    &format!("{p}.QuickConnects[{k}]"),
+                    format!("quick connect {r} is listed twice"),
+                ));
+            }
+            ids.push(id);
+        }
+        let stamp = import
+            .queues
+            .iter()
+            .find(|q| q.id == queue_id)
+            .map(|q| q.modified.clone())
+            .unwrap_or_else(|| fresh.clone());
+        import.queue_quick_connects.push((queue_id, ids, stamp));
+    }
+
     if have.users.len() + import.users.len() > max_users as usize {
         return Err(at(path, format!("the instance would hold {} users, more than the quota of {max_users} (--max-users-per-instance raises it)", have.users.len() + import.users.len())));
     }

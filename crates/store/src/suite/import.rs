@@ -5,6 +5,7 @@ use roster_domain::arn::ResourceKind;
 use roster_domain::entities::{Queue, RoutingProfile};
 use roster_domain::hours::{HoursOfOperation, ParentHours};
 use roster_domain::proficiency::{PredefinedAttribute, UserProficiency};
+use roster_domain::quick_connect::{ContactFlowId, Destination, QuickConnect};
 use roster_domain::{new_id, InstanceRef};
 
 use super::fixtures::{
@@ -25,6 +26,8 @@ fn empty(at: &InstanceRef) -> Import {
         predefined_attributes: Vec::new(),
         users: Vec::new(),
         user_proficiencies: Vec::new(),
+        quick_connects: Vec::new(),
+        queue_quick_connects: Vec::new(),
         max_users: 10,
     }
 }
@@ -89,6 +92,23 @@ pub async fn import_writes_everything_as_given(store: &dyn Store) {
         vec![proficiency.clone()],
         modified_at(1_600_000_000_008),
     )];
+    let quick = QuickConnect {
+        id: new_id(),
+        name: "Call the user".into(),
+        description: Some("to the imported user".into()),
+        destination: Destination::User {
+            user_id: user.id.clone(),
+            contact_flow_id: ContactFlowId::parse("ContactFlowId", "flow-1").unwrap(),
+        },
+        tags: tags_of(&[("k", "v")]),
+        modified: modified_at(1_600_000_000_009),
+    };
+    import.quick_connects = vec![quick.clone()];
+    import.queue_quick_connects = vec![(
+        queue.id.clone(),
+        vec![quick.id.clone()],
+        queue.modified.clone(),
+    )];
     store.import(import).await.expect("import");
 
     let at = &fx.at;
@@ -129,6 +149,14 @@ pub async fn import_writes_everything_as_given(store: &dyn Store) {
     assert_eq!(
         store.list_user_proficiencies(at, &user.id).await.unwrap(),
         (vec![proficiency], Some(modified_at(1_600_000_000_008)))
+    );
+    assert_eq!(store.get_quick_connect(at, &quick.id).await.unwrap(), quick);
+    assert_eq!(
+        store
+            .list_queue_quick_connects(at, &queue.id, &page(None, 10))
+            .await
+            .unwrap(),
+        (vec![quick], queue.modified.clone())
     );
     // The instance's own resources came with it.
     assert_eq!(
