@@ -425,6 +425,38 @@ async fn the_example_loads_at_start() {
     offered.sort();
     assert_eq!(offered, ["Helpdesk line", "Transfer to Sales"]);
 
+    // A profile with every restriction the format carries.
+    let supervisor = security_profile_id(&client, ACME, "Supervisor").await;
+    let p = client
+        .describe_security_profile()
+        .instance_id(ACME)
+        .security_profile_id(&supervisor)
+        .send()
+        .await
+        .unwrap();
+    let p = p.security_profile().unwrap();
+    assert_eq!(
+        p.allowed_access_control_hierarchy_group_id(),
+        Some("7d3e9a10-1b2c-4d5e-8f60-718293a4b5c6")
+    );
+    assert_eq!(p.hierarchy_restricted_resources(), ["User".to_string()]);
+    assert_eq!(p.tag_restricted_resources(), ["User".to_string()]);
+    assert_eq!(
+        p.allowed_access_control_tags()
+            .and_then(|t| t.get("site"))
+            .map(String::as_str),
+        Some("nyc")
+    );
+    let values = p
+        .granular_access_control_configuration()
+        .and_then(|g| g.data_table_access_control_configuration())
+        .and_then(|d| d.primary_attribute_access_control_configuration())
+        .map(|a| a.primary_attribute_values())
+        .unwrap();
+    assert_eq!(values.len(), 1);
+    assert_eq!(values[0].attribute_name(), Some("region"));
+    assert_eq!(values[0].values(), ["us".to_string(), "ca".to_string()]);
+
     // Proficiencies of the first user.
     let p = client
         .list_user_proficiencies()

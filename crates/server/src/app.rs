@@ -124,10 +124,7 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         .context("the embedded store is open in one process at a time: stop the server using it, or export its PostgreSQL database")?;
     let exported = crate::seed::export::export(store.as_ref()).await;
     store.close().await;
-    let (file, warnings) = exported.context("reading the store")?;
-    for w in &warnings {
-        warn!("{w}");
-    }
+    let file = exported.context("reading the store")?;
     let text = crate::seed::render(&file)?;
     match &args.output {
         Some(path) => {

@@ -39,12 +39,8 @@ where
     }
 }
 
-/// What could not be carried into the file, to be told to whoever exports.
-pub type Warnings = Vec<String>;
-
-pub async fn export(store: &dyn Store) -> Result<(SeedFile, Warnings), StoreError> {
+pub async fn export(store: &dyn Store) -> Result<SeedFile, StoreError> {
     let mut file = SeedFile::default();
-    let mut warnings = Vec::new();
     for scope in store.list_scopes().await? {
         let instances = all(
             |p| {
@@ -79,18 +75,17 @@ pub async fn export(store: &dyn Store) -> Result<(SeedFile, Warnings), StoreErro
                 tags: store.instance_tags(&at).await?,
                 ..InstanceEntry::default()
             };
-            instance_contents(store, &at, &mut e, &mut warnings).await?;
+            instance_contents(store, &at, &mut e).await?;
             file.instances.push(e);
         }
     }
-    Ok((file, warnings))
+    Ok(file)
 }
 
 async fn instance_contents(
     store: &dyn Store,
     at: &InstanceRef,
     e: &mut InstanceEntry,
-    warnings: &mut Warnings,
 ) -> Result<(), StoreError> {
     e.hierarchy_structure = store
         .get_hierarchy_structure(at)
@@ -128,12 +123,6 @@ async fn instance_contents(
     )
     .await?;
     for s in profiles {
-        if s.granular_access_control.is_some() {
-            warnings.push(format!(
-                "security profile {} ({}) of instance {}: its GranularAccessControlConfiguration is not carried by the file",
-                s.name, s.id, at.instance_id
-            ));
-        }
         e.security_profiles.push(SecurityProfileEntry {
             id: Some(s.id.clone()),
             name: s.name.clone(),
@@ -170,6 +159,29 @@ async fn instance_contents(
                     agent_type: a.agent_type.clone(),
                 })
                 .collect(),
+            granular_access_control_configuration: s.granular_access_control.as_ref().map(|g| {
+                GranularEntry {
+                    data_table_access_control_configuration: g.data_table.as_ref().map(|d| {
+                        DataTableEntry {
+                            primary_attribute_access_control_configuration: d
+                                .primary_attributes
+                                .as_ref()
+                                .map(|p| PrimaryAttributesEntry {
+                                    primary_attribute_values: p.values.as_ref().map(|values| {
+                                        values
+                                            .iter()
+                                            .map(|v| PrimaryValueEntry {
+                                                access_type: v.access_type.clone(),
+                                                attribute_name: v.attribute_name.clone(),
+                                                values: v.values.clone(),
+                                            })
+                                            .collect()
+                                    }),
+                                }),
+                        }
+                    }),
+                }
+            }),
             tags: s.tags.clone(),
             last_modified_time: time(&s.modified),
             last_modified_region: region(&s.modified),

@@ -130,6 +130,37 @@ pub struct AiAgentEntry {
     pub agent_type: Option<String>,
 }
 
+/// `GranularAccessControlConfiguration`, as deep as it is given (each level may be `{}`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct GranularEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_table_access_control_configuration: Option<DataTableEntry>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DataTableEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_attribute_access_control_configuration: Option<PrimaryAttributesEntry>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PrimaryAttributesEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_attribute_values: Option<Vec<PrimaryValueEntry>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PrimaryValueEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_type: Option<String>,
+    pub attribute_name: String,
+    pub values: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SecurityProfileEntry {
@@ -159,6 +190,8 @@ pub struct SecurityProfileEntry {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub allowed_ai_agents: Vec<AiAgentEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granular_access_control_configuration: Option<GranularEntry>,
     #[serde(default, skip_serializing_if = "is_empty_map")]
     pub tags: TagMap,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -23,7 +23,8 @@ use roster_domain::queues::{self as dq, OutboundCaller, QueueStatus, QueueType};
 use roster_domain::quick_connect::{self as dqc, ConfigParts, Destination, QuickConnect};
 use roster_domain::routing::{check_media, QueueRef};
 use roster_domain::security::{
-    self as sec, AiAgent, Application, FlowModule, Permissions, RestrictedResources,
+    self as sec, AiAgent, Application, DataTableAccessControl, FlowModule, GranularAccessControl,
+    Permissions, PrimaryAttributeAccessControl, PrimaryAttributeValue, RestrictedResources,
     SecurityProfile,
 };
 use roster_domain::tags::{validate_tags, Tags};
@@ -739,7 +740,11 @@ async fn plan_instance(
             applications,
             allowed_flow_modules: modules,
             allowed_ai_agents: agents,
-            granular_access_control: None,
+            granular_access_control: s
+                .granular_access_control_configuration
+                .as_ref()
+                .map(|g| granular(&p, g))
+                .transpose()?,
             tags: tags(&p, &s.tags)?,
             ..SecurityProfile::new(
                 id,
@@ -1298,6 +1303,43 @@ async fn plan_instance(
         user.password_hash = hash;
     }
     Ok(import)
+}
+
+/// A security profile's `GranularAccessControlConfiguration`, each value checked.
+fn granular(path: &str, g: &GranularEntry) -> Result<GranularAccessControl, Refusal> {
+    let data_table = match &g.data_table_access_control_configuration {
+        None => None,
+        Some(d) => Some(DataTableAccessControl {
+            primary_attributes: match &d.primary_attribute_access_control_configuration {
+                None => None,
+                Some(p) => Some(PrimaryAttributeAccessControl {
+                    values: match &p.primary_attribute_values {
+                        None => None,
+                        Some(values) => Some(
+                            values
+                                .iter()
+                                .enumerate()
+                                .map(|(i, v)| {
+                                    let field = format!(
+                                        "GranularAccessControlConfiguration.DataTableAccessControlConfiguration.\
+                                         PrimaryAttributeAccessControlConfiguration.PrimaryAttributeValues[{i}]"
+                                    );
+                                    PrimaryAttributeValue::new(
+                                        &field,
+                                        v.access_type.clone(),
+                                        v.attribute_name.clone(),
+                                        v.values.clone(),
+                                    )
+                                    .map_err(|e| dom(path, e))
+                                })
+                                .collect::<Result<Vec<_>, Refusal>>()?,
+                        ),
+                    },
+                }),
+            },
+        }),
+    };
+    Ok(GranularAccessControl { data_table })
 }
 
 enum Secret {
