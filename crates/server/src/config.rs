@@ -63,14 +63,10 @@ pub struct ServeArgs {
 #[derive(clap::Args)]
 pub struct ExportArgs {
     /// Directory of the embedded store to export (no server may be running on it).
-    #[arg(
-        long,
-        env = "ROSTER_DATA",
-        default_value = "./roster-data",
-        conflicts_with = "database_url"
-    )]
+    #[arg(long, env = "ROSTER_DATA", default_value = "./roster-data")]
     pub data: PathBuf,
-    /// Export this PostgreSQL database instead (postgres://user:password@host/db).
+    /// Export this PostgreSQL database instead of --data, as `serve` would use it
+    /// (postgres://user:password@host/db); servers may be running on it.
     #[arg(long, env = "ROSTER_DATABASE_URL")]
     pub database_url: Option<DatabaseUrl>,
     /// Write the file here instead of standard output.
