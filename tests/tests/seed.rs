@@ -486,6 +486,67 @@ async fn applying_the_example_again_changes_nothing() {
     drop(tmp);
 }
 
+/// The example without a single `Id`: entries are then found again by their natural
+/// keys (alias, username, names).
+fn without_ids(text: &str) -> String {
+    let mut out = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        if let Some(rest) = trimmed.strip_prefix("- Id: ") {
+            assert!(!rest.is_empty());
+            // The next line becomes the list item.
+            let next = lines.next().expect("a member after the id");
+            out.push_str(&format!("{indent}- {}\n", next.trim_start()));
+        } else if trimmed.starts_with("Id: ") {
+            continue;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(
+        !out.lines()
+            .any(|l| l.trim_start().starts_with("Id: ") || l.trim_start().starts_with("- Id: ")),
+        "an id is left"
+    );
+    out
+}
+
+#[tokio::test]
+async fn without_ids_entries_are_found_again_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no-ids.yaml");
+    std::fs::write(
+        &file,
+        without_ids(&std::fs::read_to_string(example()).unwrap()),
+    )
+    .unwrap();
+    let mut server = seeded(&file, None);
+    let before = snapshot(&server).await;
+    let tmp = server.take_tempdir();
+    assert!(server.terminate().success());
+    let again = seeded(&file, Some(server.data_dir.clone()));
+    let after = snapshot(&again).await;
+    assert_same(&before, &after, "after applying the file without ids again");
+    for (key, region) in SCOPES {
+        let r = raw_json_request_as(&again.addr, key, region, "GET", "/instance", None).await;
+        assert_eq!(r.json()["InstanceSummaryList"].as_array().unwrap().len(), 1);
+    }
+    // The ids were made by roster.
+    let ids: Vec<String> = before
+        .keys()
+        .filter(|k| k.contains("/instance/") && !k.contains("attributes"))
+        .cloned()
+        .collect();
+    assert!(
+        ids.iter().all(|k| !k.contains(ACME) && !k.contains(GLOBEX)),
+        "{ids:?}"
+    );
+    drop(tmp);
+}
+
 #[tokio::test]
 async fn an_export_seeds_an_empty_store_into_the_same_answers() {
     let mut server = seeded(&example(), None);
@@ -577,6 +638,14 @@ async fn a_bad_seed_refuses_to_start_names_the_entry_and_writes_nothing() {
             .replacen("    Region: eu-west-1\n", "", 1)
             .replacen("    AccountId: '111111111111'\n", "", 1),
             "Instances[1].InstanceAlias",
+        ),
+        (
+            rest.replacen(
+                "      - Name: Billing\n",
+                "      - Id: 5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d\n        Name: Billing\n",
+                1,
+            ),
+            "Instances[1].Queues[0].Id: 5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d is the id of Instances[0].Queues[0] already",
         ),
         (
             rest.replacen(

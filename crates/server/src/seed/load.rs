@@ -67,6 +67,7 @@ fn dom(path: &str, e: DomainError) -> Refusal {
 
 /// Reads the whole file and applies it (see the module's comment).
 pub async fn apply(store: &dyn Store, file: &SeedFile, max_users: u64) -> Result<Applied, Refusal> {
+    ids_unique(file)?;
     let now = Timestamp::now();
     let mut plans = Vec::new();
     let mut applied = Applied::default();
@@ -103,6 +104,54 @@ pub async fn apply(store: &dyn Store, file: &SeedFile, max_users: u64) -> Result
             .map_err(|e| at(&path, store_refusal(e)))?;
     }
     Ok(applied)
+}
+
+/// Ids are unique across instances too (a user id names one user of one instance), so
+/// the file may not give one twice, whatever the kinds.
+fn ids_unique(file: &SeedFile) -> Result<(), Refusal> {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (i, e) in file.instances.iter().enumerate() {
+        let p = format!("Instances[{i}]");
+        let mut given: Vec<(String, Option<String>)> = vec![(p.clone(), e.id.clone())];
+        let mut add = |kind: &str, ids: Vec<&Option<String>>| {
+            for (n, id) in ids.into_iter().enumerate() {
+                given.push((format!("{p}.{kind}[{n}]"), id.clone()));
+            }
+        };
+        add(
+            "HierarchyGroups",
+            e.hierarchy_groups.iter().map(|x| &x.id).collect(),
+        );
+        add(
+            "SecurityProfiles",
+            e.security_profiles.iter().map(|x| &x.id).collect(),
+        );
+        add(
+            "HoursOfOperations",
+            e.hours_of_operations.iter().map(|x| &x.id).collect(),
+        );
+        add("Queues", e.queues.iter().map(|x| &x.id).collect());
+        add(
+            "RoutingProfiles",
+            e.routing_profiles.iter().map(|x| &x.id).collect(),
+        );
+        add("Users", e.users.iter().map(|x| &x.id).collect());
+        add(
+            "QuickConnects",
+            e.quick_connects.iter().map(|x| &x.id).collect(),
+        );
+        for (path, id) in given {
+            let Some(id) = id else { continue };
+            if let Some(first) = seen.get(&id) {
+                return Err(at(
+                    &format!("{path}.Id"),
+                    format!("{id} is the id of {first} already"),
+                ));
+            }
+            seen.insert(id, path);
+        }
+    }
+    Ok(())
 }
 
 fn store_refusal(e: StoreError) -> String {
