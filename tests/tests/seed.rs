@@ -767,3 +767,56 @@ async fn export_refuses_what_it_cannot_read_and_never_shows_a_password() {
         assert!(stderr.contains("stop the server using it"), "{stderr}");
     }
 }
+
+/// Processes starting together over one PostgreSQL database with the same file all
+/// start, and the file is applied once.
+#[tokio::test]
+async fn servers_starting_together_on_one_database_apply_the_file_once() {
+    let Some(admin) = postgres_backend() else {
+        eprintln!(
+            "SKIPPED: ROSTER_TEST_BACKEND is not postgres; the shared-database start did not run"
+        );
+        return;
+    };
+    let database = ScratchDatabase::create(&admin);
+    let starts: Vec<_> = (0..3)
+        .map(|_| {
+            let url = database.url.clone();
+            std::thread::spawn(move || {
+                Server::start_with(ServerOptions {
+                    args: vec![
+                        "--database-url".into(),
+                        url,
+                        "--seed".into(),
+                        example().display().to_string(),
+                    ],
+                    data_dir: None,
+                })
+            })
+        })
+        .collect();
+    let servers: Vec<Server> = starts.into_iter().map(|t| t.join().unwrap()).collect();
+    let first = snapshot(&servers[0]).await;
+    for (key, region) in SCOPES {
+        let r = raw_json_request_as(&servers[0].addr, key, region, "GET", "/instance", None).await;
+        assert_eq!(r.json()["InstanceSummaryList"].as_array().unwrap().len(), 1);
+    }
+    let users = raw_json_request(
+        &servers[1].addr,
+        "GET",
+        &format!("/users-summary/{ACME}?maxResults=100"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        users.json()["UserSummaryList"].as_array().unwrap().len(),
+        40
+    );
+    for other in &servers[1..] {
+        assert_same(
+            &first,
+            &snapshot(other).await,
+            "another server of the fleet",
+        );
+    }
+}

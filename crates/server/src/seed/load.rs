@@ -92,19 +92,33 @@ pub async fn apply(store: &dyn Store, file: &SeedFile, max_users: u64) -> Result
                 format!("instance {} is listed twice", plan.at.instance_id),
             ));
         }
-        plans.push((path, plan));
+        plans.push((path, entry, plan));
     }
-    for (path, plan) in plans {
-        if plan.instance.is_none() && is_empty(&plan) {
-            continue;
+    for (path, entry, mut plan) in plans {
+        // Another process applying the same file to the same database may write an
+        // entry between this plan and its import: the import then finds it taken, and
+        // planning again leaves it alone.
+        let mut attempts = 1;
+        loop {
+            if plan.instance.is_none() && is_empty(&plan) {
+                break;
+            }
+            match store.import(plan).await {
+                Ok(()) => break,
+                Err(StoreError::Duplicate { .. }) if attempts < REPLANS => {
+                    attempts += 1;
+                    let mut ignored = Applied::default();
+                    plan = plan_instance(store, &path, entry, now, max_users, &mut ignored).await?;
+                }
+                Err(e) => return Err(at(&path, store_refusal(e))),
+            }
         }
-        store
-            .import(plan)
-            .await
-            .map_err(|e| at(&path, store_refusal(e)))?;
     }
     Ok(applied)
 }
+
+/// How often an instance is planned again when its import finds an entry taken.
+const REPLANS: u32 = 5;
 
 /// Ids are unique across instances too (a user id names one user of one instance), so
 /// the file may not give one twice, whatever the kinds.
