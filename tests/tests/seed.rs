@@ -663,6 +663,18 @@ async fn a_bad_seed_refuses_to_start_names_the_entry_and_writes_nothing() {
     // And some in the first instance.
     let in_first = [
         (
+            first.replacen("Priority: 2", "Priority: 100", 1),
+            "Instances[0].RoutingProfiles[0].QueueConfigs[1].Priority",
+        ),
+        (
+            first.replacen(
+                "Description: New business",
+                &format!("Description: {}", "x".repeat(251)),
+                1,
+            ),
+            "Instances[0].Queues[0].Description",
+        ),
+        (
             first.replacen("PasswordHash: '$argon2id$", "PasswordHash: '$argon2i$", 1),
             "Instances[0].Users[1].PasswordHash: must be an argon2id hash",
         ),

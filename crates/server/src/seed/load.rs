@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use roster_api::check::{self, Path as CheckPath, Violation};
 use roster_domain::channel::{
     AcwSeconds, AfterContactWorkEntry, AutoAcceptEntry, Channel, ConfigChange,
     PersistentConnectionEntry, PhoneConfigChange, PhoneNumberEntry, PhoneType, UserConfig,
@@ -341,6 +342,27 @@ fn check_name(path: &str, name: &str, max: usize) -> Result<(), Refusal> {
             &format!("{path}.Name"),
             format!("must be 1-{max} characters"),
         ))
+    }
+}
+
+/// A constraint of the model's shapes (lengths, counts, ranges), checked by the same
+/// functions that check API requests.
+fn model(path: &str, r: Result<(), Violation>) -> Result<(), Refusal> {
+    r.map_err(|v| match v {
+        Violation::Missing(member) => at(&format!("{path}.{member}"), "is required"),
+        Violation::Invalid { path: member, rule } => at(&format!("{path}.{member}"), rule),
+    })
+}
+
+fn member(name: &str) -> CheckPath {
+    CheckPath::root().member(name)
+}
+
+/// An optional description of at most 250 characters, at least `min`.
+fn description(path: &str, d: &Option<String>, min: usize) -> Result<(), Refusal> {
+    match d {
+        Some(d) => model(path, check::str_len(&member("Description"), d, min, 250)),
+        None => Ok(()),
     }
 }
 
@@ -726,7 +748,44 @@ async fn plan_instance(
     let mut built_profiles = Vec::new();
     for (n, s) in e.security_profiles.iter().enumerate() {
         let p = format!("{path}.SecurityProfiles[{n}]");
+        check_name(&p, &s.name, 127)?;
         sec::validate_name(&s.name).map_err(|e| dom(&p, e))?;
+        description(&p, &s.description, 0)?;
+        model(
+            &p,
+            check::count(&member("Permissions"), s.permissions.len(), 0, 500),
+        )?;
+        model(
+            &p,
+            check::count(
+                &member("AllowedAccessControlTags"),
+                s.allowed_access_control_tags.len(),
+                0,
+                4,
+            ),
+        )?;
+        model(
+            &p,
+            check::count(
+                &member("TagRestrictedResources"),
+                s.tag_restricted_resources.len(),
+                0,
+                10,
+            ),
+        )?;
+        model(
+            &p,
+            check::count(&member("Applications"), s.applications.len(), 0, 10),
+        )?;
+        model(
+            &p,
+            check::count(
+                &member("AllowedFlowModules"),
+                s.allowed_flow_modules.len(),
+                0,
+                10,
+            ),
+        )?;
         if let Place::New(id) = profiles.place(&p, "security profile", &s.id, &s.name)? {
             built_profiles.push((p, id, s));
         } else {
@@ -828,6 +887,7 @@ async fn plan_instance(
     for (n, h) in e.hours_of_operations.iter().enumerate() {
         let p = format!("{path}.HoursOfOperations[{n}]");
         check_name(&p, &h.name, 127)?;
+        description(&p, &h.description, 1)?;
         if let Place::New(id) = hours.place(&p, "hours of operation", &h.id, &h.name)? {
             planned_hours.push((p, id, h));
         } else {
@@ -924,6 +984,7 @@ async fn plan_instance(
     for (n, q) in e.queues.iter().enumerate() {
         let p = format!("{path}.Queues[{n}]");
         check_name(&p, &q.name, 127)?;
+        description(&p, &q.description, 1)?;
         if let Place::New(id) = queues.place(&p, "queue", &q.id, &q.name)? {
             planned_queues.push((p, id, q));
         } else {
@@ -1004,6 +1065,42 @@ async fn plan_instance(
     for (n, r) in e.routing_profiles.iter().enumerate() {
         let p = format!("{path}.RoutingProfiles[{n}]");
         check_name(&p, &r.name, 127)?;
+        for (k, c) in r.media_concurrencies.iter().enumerate() {
+            let f = member("MediaConcurrencies").index(k);
+            model(
+                &p,
+                check::one_of(
+                    &f.member("Channel"),
+                    &c.channel,
+                    &["VOICE", "CHAT", "TASK", "EMAIL"],
+                ),
+            )?;
+            model(
+                &p,
+                check::range(
+                    &f.member("Concurrency"),
+                    c.concurrency as f64,
+                    Some(0.0),
+                    Some(10.0),
+                ),
+            )?;
+        }
+        for (k, c) in r.queue_configs.iter().enumerate() {
+            let f = member("QueueConfigs").index(k);
+            model(
+                &p,
+                check::range(
+                    &f.member("Priority"),
+                    c.priority as f64,
+                    Some(1.0),
+                    Some(99.0),
+                ),
+            )?;
+            model(
+                &p,
+                check::range(&f.member("Delay"), c.delay as f64, Some(0.0), Some(9999.0)),
+            )?;
+        }
         if let Place::New(id) = routing.place(&p, "routing profile", &r.id, &r.name)? {
             if r.is_default
                 && (!is_new
@@ -1097,7 +1194,11 @@ async fn plan_instance(
         .collect();
     for (n, a) in e.predefined_attributes.iter().enumerate() {
         let p = format!("{path}.PredefinedAttributes[{n}]");
-        check_name(&p, &a.name, 64)?;
+        check_name(&p, &a.name, 100)?;
+        model(
+            &p,
+            check::count(&member("Purposes"), a.purposes.len(), 0, 10),
+        )?;
         if have.attributes.iter().any(|s| s.name == a.name) {
             applied.existing += 1;
             continue;
@@ -1266,6 +1367,7 @@ async fn plan_instance(
     for (n, q) in e.quick_connects.iter().enumerate() {
         let p = format!("{path}.QuickConnects[{n}]");
         check_name(&p, &q.name, 127)?;
+        description(&p, &q.description, 1)?;
         let id = match quick.place(&p, "quick connect", &q.id, &q.name)? {
             Place::Stored => {
                 applied.existing += 1;
