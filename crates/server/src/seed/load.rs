@@ -1451,19 +1451,10 @@ async fn plan_instance(
     if have.users.len() + import.users.len() > max_users as usize {
         return Err(at(path, format!("the instance would hold {} users, more than the quota of {max_users} (--max-users-per-instance raises it)", have.users.len() + import.users.len())));
     }
-    // Hash the plain passwords, off the async workers.
-    let hashes = tokio::task::spawn_blocking(move || {
-        hashing
-            .into_iter()
-            .map(|s| match s {
-                Some(Secret::Plain(p)) => Some(p.hash()),
-                Some(Secret::Hash(h)) => Some(h),
-                None => None,
-            })
-            .collect::<Vec<_>>()
-    })
-    .await
-    .map_err(|e| at(path, format!("password hashing failed: {e}")))?;
+    // Hash the plain passwords off the async workers, one thread per core.
+    let hashes = tokio::task::spawn_blocking(move || hash_all(hashing))
+        .await
+        .map_err(|e| at(path, format!("password hashing failed: {e}")))?;
     for (user, hash) in import.users.iter_mut().zip(hashes) {
         user.password_hash = hash;
     }
@@ -1505,6 +1496,35 @@ fn granular(path: &str, g: &GranularEntry) -> Result<GranularAccessControl, Refu
         }),
     };
     Ok(GranularAccessControl { data_table })
+}
+
+/// The stored hash of each user's secret, in order; argon2id is slow on purpose, so
+/// the plain passwords are hashed on as many threads as there are cores.
+fn hash_all(secrets: Vec<Option<Secret>>) -> Vec<Option<String>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let chunk = secrets.len().div_ceil(threads).max(1);
+    let hash = |s: Option<Secret>| match s {
+        Some(Secret::Plain(p)) => Some(p.hash()),
+        Some(Secret::Hash(h)) => Some(h),
+        None => None,
+    };
+    let mut chunks: Vec<Vec<Option<Secret>>> = Vec::new();
+    let mut rest = secrets.into_iter().peekable();
+    while rest.peek().is_some() {
+        chunks.push(rest.by_ref().take(chunk).collect());
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .map(|c| scope.spawn(move || c.into_iter().map(hash).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("hashing a password does not panic"))
+            .collect()
+    })
 }
 
 enum Secret {
