@@ -8,9 +8,10 @@ use roster_domain::queues::QueueType;
 use roster_domain::quick_connect::{Destination, QuickConnect};
 use roster_domain::time::Modified;
 use roster_domain::InstanceRef;
-use roster_store::{PageRequest, Store, StoreError};
+use roster_store::{Store, StoreError};
 
 use super::format::*;
+use super::load::all;
 use super::time::format_time;
 
 fn time(m: &Modified) -> Option<String> {
@@ -19,24 +20,6 @@ fn time(m: &Modified) -> Option<String> {
 
 fn region(m: &Modified) -> Option<String> {
     Some(m.region.clone())
-}
-
-async fn all<T, F, Fut>(mut page: F, id: impl Fn(&T) -> String) -> Result<Vec<T>, StoreError>
-where
-    F: FnMut(PageRequest) -> Fut,
-    Fut: std::future::Future<Output = Result<Vec<T>, StoreError>>,
-{
-    const PAGE: usize = 1000;
-    let mut out: Vec<T> = Vec::new();
-    loop {
-        let after = out.last().map(&id);
-        let batch = page(PageRequest { after, limit: PAGE }).await?;
-        let done = batch.len() < PAGE;
-        out.extend(batch);
-        if done {
-            return Ok(out);
-        }
-    }
 }
 
 pub async fn export(store: &dyn Store) -> Result<SeedFile, StoreError> {

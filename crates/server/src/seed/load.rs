@@ -380,7 +380,10 @@ fn missing(path: &str, kind: &str, r: &str) -> Refusal {
 }
 
 /// Every page of a listing.
-async fn all<T, F, Fut>(mut page: F, id: impl Fn(&T) -> String) -> Result<Vec<T>, StoreError>
+pub(super) async fn all<T, F, Fut>(
+    mut page: F,
+    id: impl Fn(&T) -> String,
+) -> Result<Vec<T>, StoreError>
 where
     F: FnMut(PageRequest) -> Fut,
     Fut: std::future::Future<Output = Result<Vec<T>, StoreError>>,
