@@ -19,8 +19,10 @@ use roster_store_postgres::{PostgresOptions, PostgresStore};
 use roster_wire::{error_response, ok_response, Bound, Router, MAX_BODY_BYTES};
 use tracing::{error, info, warn};
 
-use crate::config::{DatabaseUrl, ExportArgs, ServeArgs};
+use crate::config::{DatabaseUrl, ExportArgs, LogFormat, ServeArgs};
 use crate::faults::{injected, Fault, FaultSpec, Faults};
+use crate::inspector::{self, Inspector, Record};
+use crate::metrics::Metrics;
 use crate::throttle::Throttle;
 
 struct AppState {
@@ -33,6 +35,10 @@ struct AppState {
     postgres: Option<Arc<PostgresStore>>,
     throttle: Throttle,
     faults: Faults,
+    /// With `--metrics`.
+    metrics: Option<Arc<Metrics>>,
+    /// With `--inspect`.
+    inspector: Option<Inspector>,
 }
 
 /// How long `/health` waits for the database to answer.
@@ -42,11 +48,13 @@ const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 /// embedded store in `--data`.
 async fn open_store(
     args: &ServeArgs,
+    metrics: Option<&Metrics>,
 ) -> anyhow::Result<(Arc<dyn Store>, Option<Arc<PostgresStore>>)> {
     open_store_at(
         &args.data,
         args.database_url.as_ref(),
         args.database_pool_size,
+        metrics,
     )
     .await
 }
@@ -55,6 +63,7 @@ async fn open_store_at(
     data: &std::path::Path,
     database_url: Option<&DatabaseUrl>,
     pool_size: u32,
+    metrics: Option<&Metrics>,
 ) -> anyhow::Result<(Arc<dyn Store>, Option<Arc<PostgresStore>>)> {
     match database_url {
         Some(url) => {
@@ -79,6 +88,9 @@ async fn open_store_at(
             let store = roster_store_sqlite::SqliteStore::open(data, Default::default())
                 .with_context(|| format!("opening the store in {}", data.display()))?;
             info!(backend = %store.backend(), data = %data.display(), "store open");
+            if let Some(metrics) = metrics {
+                store.observe_commits(metrics.commit_observer());
+            }
             Ok((Arc::new(store), None))
         }
     }
@@ -110,7 +122,7 @@ async fn apply_seed(args: &ServeArgs, store: &dyn Store) -> anyhow::Result<()> {
 
 /// `roster export`: the store's whole state as a seed file.
 pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
-    init_logs();
+    let _log = init_logging(LogFormat::Text);
     if args.database_url.is_none() && !args.data.join(roster_store_sqlite::DATABASE_FILE).is_file()
     {
         anyhow::bail!(
@@ -119,7 +131,7 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
             roster_store_sqlite::DATABASE_FILE
         );
     }
-    let (store, _) = open_store_at(&args.data, args.database_url.as_ref(), 2)
+    let (store, _) = open_store_at(&args.data, args.database_url.as_ref(), 2, None)
         .await
         .context("the embedded store is open in one process at a time: stop the server using it, or export its PostgreSQL database")?;
     let exported = crate::seed::export::export(store.as_ref()).await;
@@ -154,17 +166,6 @@ fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-fn init_logs() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-}
-
 /// The rules `--faults` names, or none.
 fn fault_spec(args: &ServeArgs) -> anyhow::Result<FaultSpec> {
     let Some(path) = &args.faults else {
@@ -175,15 +176,39 @@ fn fault_spec(args: &ServeArgs) -> anyhow::Result<FaultSpec> {
     serde_json::from_str(&text).with_context(|| format!("the fault rules in {}", path.display()))
 }
 
+/// Log lines go to stderr through a buffer that a thread of its own drains, so that
+/// a request never waits for the terminal or pipe; the returned guard flushes it when
+/// dropped. Lines are never dropped: past 128,000 queued, writers wait.
+fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("roster-log")
+        .finish(std::io::stderr());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(writer);
+    match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => builder.json().with_current_span(false).init(),
+    }
+    guard
+}
+
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    init_logs();
+    let _log = init_logging(args.log_format);
 
     let mode = args.auth_mode()?;
     // A seed file that does not parse is refused before the store is opened.
     if let Some(path) = &args.seed {
         crate::seed::read(path)?;
     }
-    let (store, postgres) = open_store(&args).await?;
+    let metrics = args.metrics.then(|| Arc::new(Metrics::new()));
+    let (store, postgres) = open_store(&args, metrics.as_deref()).await?;
     if let Err(e) = apply_seed(&args, store.as_ref()).await {
         store.close().await;
         return Err(e);
@@ -203,11 +228,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         postgres,
         throttle: Throttle::new(args.throttle),
         faults: Faults::new(fault_spec(&args)?).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
+        metrics: metrics.clone(),
+        inspector: args.inspect.map(|n| Inspector::new(n as usize)),
     });
-    let app = axum::Router::new()
-        .route("/health", get(health))
-        .fallback(handle)
-        .with_state(state);
+    let mut app = axum::Router::new().route("/health", get(health));
+    if metrics.is_some() {
+        app = app.route("/metrics", get(scrape));
+    }
+    let app = app.fallback(handle).with_state(state);
 
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -217,7 +245,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // The ready line: tests and scripts wait for it on stdout.
     println!("roster listening on http://{addr}");
 
-    crate::http::serve(listener, app, shutdown_signal()).await;
+    let connections = metrics.as_ref().map(|m| m.connections());
+    crate::http::serve(listener, app, connections, shutdown_signal()).await;
     info!("shutting down: in-flight requests finished, closing the store");
     store.close().await;
     info!("stopped");
@@ -282,6 +311,28 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
+/// `GET /metrics`: every instrument, after counting the store's users (left at
+/// the last count if the store does not answer within [`HEALTH_TIMEOUT`]).
+async fn scrape(State(state): State<Arc<AppState>>) -> Response {
+    let Some(metrics) = &state.metrics else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let users = match tokio::time::timeout(HEALTH_TIMEOUT, state.store.user_count()).await {
+        Ok(Ok(n)) => Some(n),
+        Ok(Err(e)) => {
+            warn!(error = %e, "counting the store's users for /metrics failed");
+            None
+        }
+        Err(_) => None,
+    };
+    (
+        StatusCode::OK,
+        [("content-type", crate::metrics::CONTENT_TYPE)],
+        metrics.render(state.store.backend(), users),
+    )
+        .into_response()
+}
+
 fn auth_error(kind: AuthErrorKind, message: String) -> ApiError {
     let code = match kind {
         AuthErrorKind::MissingAuthenticationToken => ErrorCode::MissingAuthenticationToken,
@@ -318,6 +369,9 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     }
 
     let mut operation = "-";
+    // Who called, for the inspector.
+    let mut caller: Option<(String, String)> = None;
+    let mut request_body = bytes::Bytes::new();
     let outcome: Result<Vec<u8>, ApiError> = async {
         let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
             .await
@@ -349,19 +403,39 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
             .verifier
             .verify(&request, SystemTime::now())
             .map_err(|e| auth_error(e.kind, e.message.clone()))?;
+        if state.inspector.is_some() {
+            caller = Some((identity.account_id.clone(), identity.region.clone()));
+            request_body = inspector::kept(&body);
+        }
         if let Some(control) = path.strip_prefix("/_roster/") {
-            operation = "roster-control";
-            return control_request(&state, &method, control, &body);
+            operation = CONTROL;
+            return control_request(&state, &method, control, &query, &body);
         }
         let matched = state.router.route(&method, &path)?;
         let op = matched.operation;
         operation = op.name();
-        state
+        if let Err(e) = state
             .throttle
-            .check(operation, &identity.account_id, &identity.region)?;
+            .check(operation, &identity.account_id, &identity.region)
+        {
+            if let Some(m) = &state.metrics {
+                m.throttled(operation);
+            }
+            return Err(e);
+        }
         match state.faults.decide(operation) {
-            Some(Fault::Error(code)) => return Err(injected(code, operation)),
-            Some(Fault::Delay(wait)) => tokio::time::sleep(wait).await,
+            Some(Fault::Error(code)) => {
+                if let Some(m) = &state.metrics {
+                    m.faulted(operation, code.shape());
+                }
+                return Err(injected(code, operation));
+            }
+            Some(Fault::Delay(wait)) => {
+                if let Some(m) = &state.metrics {
+                    m.faulted(operation, "delay");
+                }
+                tokio::time::sleep(wait).await
+            }
             None => {}
         }
         if !op.spec().served {
@@ -391,7 +465,8 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     }
     .await;
 
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed();
+    let latency_ms = elapsed.as_secs_f64() * 1000.0;
     let rendered = match outcome {
         Ok(body) => {
             let rendered = ok_response(body, &request_id);
@@ -407,15 +482,42 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
             rendered
         }
     };
+    if let Some(m) = &state.metrics {
+        m.answered(operation, rendered.status, elapsed);
+    }
+    if let Some(inspector) = &state.inspector {
+        // Reading the inspector is not itself kept.
+        if !(operation == CONTROL && path == "/_roster/requests") {
+            let (account_id, region) = caller.unzip();
+            inspector.record(Record {
+                time_ms: roster_domain::Timestamp::now().0,
+                request_id,
+                operation,
+                account_id,
+                region,
+                method,
+                path,
+                status: rendered.status,
+                latency_ms,
+                request_body,
+                response_body: inspector::kept(&rendered.body),
+            });
+        }
+    }
     into_http(rendered)
 }
 
+/// The operation name requests to roster's own endpoints are counted and kept under.
+const CONTROL: &str = "roster-control";
+
 /// roster's own control endpoint (authenticated like an API call): the fault rules at
-/// `/_roster/faults` — GET them, PUT a new set (`FaultSpec` JSON), DELETE them all.
+/// `/_roster/faults` — GET them, PUT a new set (`FaultSpec` JSON), DELETE them all;
+/// with `--inspect`, the last requests at `GET /_roster/requests`.
 fn control_request(
     state: &AppState,
     method: &str,
     path: &str,
+    query: &str,
     body: &[u8],
 ) -> Result<Vec<u8>, ApiError> {
     let answer =
@@ -451,9 +553,27 @@ fn control_request(
             ErrorCode::UnknownOperation,
             format!("/_roster/faults answers GET, PUT and DELETE, not {method}"),
         )),
+        ("requests", "GET") => {
+            let Some(inspector) = &state.inspector else {
+                return Err(ApiError::new(
+                    ErrorCode::UnknownOperation,
+                    "/_roster/requests answers only when roster runs with --inspect".to_string(),
+                ));
+            };
+            let filter = inspector::Filter::parse(query)
+                .map_err(|e| ApiError::new(ErrorCode::InvalidParameter, e))?;
+            serde_json::to_vec(&inspector.show(&filter))
+                .map_err(|e| ApiError::internal(e.to_string()))
+        }
+        ("requests", _) => Err(ApiError::new(
+            ErrorCode::UnknownOperation,
+            format!("/_roster/requests answers GET, not {method}"),
+        )),
         _ => Err(ApiError::new(
             ErrorCode::UnknownOperation,
-            format!("/_roster/{path} is not one of roster's endpoints (/_roster/faults)"),
+            format!(
+                "/_roster/{path} is not one of roster's endpoints (/_roster/faults, /_roster/requests)"
+            ),
         )),
     }
 }

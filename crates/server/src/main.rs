@@ -4,6 +4,8 @@ mod app;
 mod config;
 mod faults;
 mod http;
+mod inspector;
+mod metrics;
 mod rejections;
 mod seed;
 mod throttle;

@@ -37,7 +37,7 @@ pub(crate) async fn apply(tx: &Tx<'_>, import: &Import) -> Result<()> {
         proficiencies::create(tx, at, a).await?;
     }
     for u in &import.users {
-        users::create(tx, at, u, import.max_users).await?;
+        users::create_in(tx, at, u, import.max_users).await?;
     }
     for (user_id, list, modified) in &import.user_proficiencies {
         let change = ProficiencyChange::Associate(list.clone());

@@ -116,8 +116,9 @@ pub(crate) async fn create(tx: &Tx<'_>, new: &NewInstance) -> Result<()> {
     .map_err(|e| on_unique(e, "instances_alias_unique", alias_taken))?;
     execute(
         tx,
-        "INSERT INTO instance_user_counts (instance_id, user_count) VALUES ($1, 0)",
-        &[&i.id],
+        "INSERT INTO instance_user_slots (instance_id, slot, used) \
+         SELECT $1, s::SMALLINT, 0 FROM generate_series(0, $2::INTEGER - 1) AS s",
+        &[&i.id, &i32::from(crate::users::QUOTA_SLOTS)],
     )
     .await?;
     tags::insert_new(tx, &i.id, ResourceKind::Instance, &i.id, &new.tags).await?;

@@ -167,6 +167,13 @@ pub struct UserSummary {
     pub modified: Modified,
 }
 
+/// Told of each durable write a backend commits: how many store calls the commit
+/// made durable together and how long the commit itself (its fsync) took. For
+/// instruments: it runs on the writing thread, so it must be quick and never block.
+pub trait CommitObserver: Send + Sync + 'static {
+    fn committed(&self, calls: usize, commit: std::time::Duration);
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// A short name of the backend for logs ("sqlite", "postgres").
@@ -439,6 +446,8 @@ pub trait Store: Send + Sync + 'static {
     /// by edits.
     async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User>;
     async fn delete_user(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+    /// How many users the store holds, over every account, Region and instance.
+    async fn user_count(&self) -> StoreResult<u64>;
 
     // ---- hierarchy --------------------------------------------------------------------
 

@@ -152,8 +152,9 @@ pub use roster_domain::DomainError as __DomainError;
 /// call of one of its area functions, after the methods the store writes out itself
 /// (the `{ … }`: `backend`, `close`, `create_user`, `update_user`, `search_users`).
 /// Each entry is `kind name(parameters as the trait declares them) -> output =
-/// area::function;`, the kind being `write`, `read`, or `read_point` (a read of one
-/// bounded thing). Both SQL stores have the same area modules and functions, so this
+/// area::function;`, the kind being `write`, `read`, `read_point` (a read of one
+/// bounded thing), or `read_one` (a point read whose area function answers it with one
+/// statement, which a store may run outside a transaction). Both SQL stores have the same area modules and functions, so this
 /// table is theirs in common; how a kind runs, and how the parameters reach the area
 /// function, is each store's. The names in it resolve where the store invokes it.
 #[macro_export]
@@ -282,9 +283,10 @@ macro_rules! sql_store_calls {
 
             // ---- users (creating and editing one is each store's own) -----------------------
 
-            read_point get_user(at: &InstanceRef, id: &str) -> User = users::get;
+            read_one get_user(at: &InstanceRef, id: &str) -> User = users::get;
             read list_users(at: &InstanceRef, page: &PageRequest) -> Vec<UserSummary> = users::list;
             write delete_user(at: &InstanceRef, id: &str) -> () = users::delete;
+            read user_count() -> u64 = users::count_all;
 
             // ---- hierarchy --------------------------------------------------------------------
 

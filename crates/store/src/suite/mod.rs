@@ -77,6 +77,7 @@ pub async fn run_all(store: &dyn Store) {
     users::users_paging(store).await;
     users::update_user(store).await;
     users::delete_user(store).await;
+    users::users_counted(store).await;
     hierarchy::hierarchy_structure(store).await;
     hierarchy::hierarchy_groups(store).await;
     hierarchy::hierarchy_delete_in_use(store).await;
