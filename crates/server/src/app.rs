@@ -19,7 +19,7 @@ use roster_store_postgres::{PostgresOptions, PostgresStore};
 use roster_wire::{error_response, ok_response, Bound, Router, MAX_BODY_BYTES};
 use tracing::{error, info, warn};
 
-use crate::config::{LogFormat, ServeArgs};
+use crate::config::{DatabaseUrl, ExportArgs, LogFormat, ServeArgs};
 use crate::faults::{injected, Fault, FaultSpec, Faults};
 use crate::inspector::{self, Inspector, Record};
 use crate::metrics::Metrics;
@@ -50,10 +50,25 @@ async fn open_store(
     args: &ServeArgs,
     metrics: Option<&Metrics>,
 ) -> anyhow::Result<(Arc<dyn Store>, Option<Arc<PostgresStore>>)> {
-    match &args.database_url {
+    open_store_at(
+        &args.data,
+        args.database_url.as_ref(),
+        args.database_pool_size,
+        metrics,
+    )
+    .await
+}
+
+async fn open_store_at(
+    data: &std::path::Path,
+    database_url: Option<&DatabaseUrl>,
+    pool_size: u32,
+    metrics: Option<&Metrics>,
+) -> anyhow::Result<(Arc<dyn Store>, Option<Arc<PostgresStore>>)> {
+    match database_url {
         Some(url) => {
             let options = PostgresOptions {
-                pool_size: args.database_pool_size as usize,
+                pool_size: pool_size as usize,
                 ..PostgresOptions::default()
             };
             let store = PostgresStore::connect(url.reveal(), options)
@@ -63,22 +78,92 @@ async fn open_store(
             info!(
                 backend = %store.backend(),
                 database = %url.redacted(),
-                pool_size = args.database_pool_size,
+                pool_size,
                 trigram_indexes = store.trigram_indexes(),
                 "store open"
             );
             Ok((store.clone(), Some(store)))
         }
         None => {
-            let store = roster_store_sqlite::SqliteStore::open(&args.data, Default::default())
-                .with_context(|| format!("opening the store in {}", args.data.display()))?;
-            info!(backend = %store.backend(), data = %args.data.display(), "store open");
+            let store = roster_store_sqlite::SqliteStore::open(data, Default::default())
+                .with_context(|| format!("opening the store in {}", data.display()))?;
+            info!(backend = %store.backend(), data = %data.display(), "store open");
             if let Some(metrics) = metrics {
                 store.observe_commits(metrics.commit_observer());
             }
             Ok((Arc::new(store), None))
         }
     }
+}
+
+/// Applies `--seed`, when given, to the open store.
+async fn apply_seed(args: &ServeArgs, store: &dyn Store) -> anyhow::Result<()> {
+    let Some(path) = &args.seed else {
+        return Ok(());
+    };
+    let file = crate::seed::read(path)?;
+    match crate::seed::load::apply(store, &file, args.max_users_per_instance).await {
+        Ok(applied) => {
+            info!(
+                seed = %path.display(),
+                instances_created = applied.instances,
+                entities_created = applied.entities,
+                left_as_they_were = applied.existing,
+                "seed applied"
+            );
+            Ok(())
+        }
+        Err(refusal) => Err(anyhow::anyhow!(
+            "the seed file {} was not applied: {refusal}",
+            path.display()
+        )),
+    }
+}
+
+/// `roster export`: the store's whole state as a seed file.
+pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let _log = init_logging(LogFormat::Text);
+    if args.database_url.is_none() && !args.data.join(roster_store_sqlite::DATABASE_FILE).is_file()
+    {
+        anyhow::bail!(
+            "{} holds no roster store ({} is missing)",
+            args.data.display(),
+            roster_store_sqlite::DATABASE_FILE
+        );
+    }
+    let (store, _) = open_store_at(&args.data, args.database_url.as_ref(), 2, None)
+        .await
+        .context("the embedded store is open in one process at a time: stop the server using it, or export its PostgreSQL database")?;
+    let exported = crate::seed::export::export(store.as_ref()).await;
+    store.close().await;
+    let file = exported.context("reading the store")?;
+    let text = crate::seed::render(&file)?;
+    match &args.output {
+        Some(path) => {
+            write_durably(path, text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            info!(output = %path.display(), instances = file.instances.len(), "exported");
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .context("writing to standard output")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the file through a temporary sibling, synced, then renamed into place.
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp-export");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
 }
 
 /// The rules `--faults` names, or none.
@@ -118,8 +203,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let _log = init_logging(args.log_format);
 
     let mode = args.auth_mode()?;
+    // A seed file that does not parse is refused before the store is opened.
+    if let Some(path) = &args.seed {
+        crate::seed::read(path)?;
+    }
     let metrics = args.metrics.then(|| Arc::new(Metrics::new()));
     let (store, postgres) = open_store(&args, metrics.as_deref()).await?;
+    if let Err(e) = apply_seed(&args, store.as_ref()).await {
+        store.close().await;
+        return Err(e);
+    }
 
     let service = Arc::new(ConnectService::new(
         store.clone(),

@@ -67,6 +67,11 @@ pub struct ServeArgs {
     /// --log-format json).
     #[arg(long, env = "ROSTER_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// Seed file (YAML) applied at start, before listening: instances, hierarchy,
+    /// profiles, hours, queues, quick connects, attributes and users that do not exist yet are created,
+    /// what exists is left alone (e.g. --seed docs/examples/seed.yaml).
+    #[arg(long, env = "ROSTER_SEED")]
+    pub seed: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -75,6 +80,20 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// Directory of the embedded store to export (no server may be running on it).
+    #[arg(long, env = "ROSTER_DATA", default_value = "./roster-data")]
+    pub data: PathBuf,
+    /// Export this PostgreSQL database instead of --data, as `serve` would use it
+    /// (postgres://user:password@host/db); servers may be running on it.
+    #[arg(long, env = "ROSTER_DATABASE_URL")]
+    pub database_url: Option<DatabaseUrl>,
+    /// Write the file here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// A database URL whose password never shows in logs or `Debug`.

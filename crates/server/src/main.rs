@@ -7,6 +7,7 @@ mod http;
 mod inspector;
 mod metrics;
 mod rejections;
+mod seed;
 mod throttle;
 
 use std::process::ExitCode;
@@ -33,29 +34,32 @@ struct Cli {
 enum Command {
     /// Run the API server.
     Serve(config::ServeArgs),
+    /// Write the whole state of a store as a seed file (YAML), which `serve --seed`
+    /// loads into an empty store to reproduce it: `roster export --data DIR -o FILE`.
+    Export(config::ExportArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Serve(args) => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    eprintln!("roster: cannot start the async runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            match runtime.block_on(app::serve(args)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("roster: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("roster: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let done = match cli.command {
+        Command::Serve(args) => runtime.block_on(app::serve(args)),
+        Command::Export(args) => runtime.block_on(app::export(args)),
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("roster: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -62,6 +62,23 @@ pub(crate) async fn list(tx: &Tx<'_>, scope: &Scope, page: &PageRequest) -> Resu
     rows.iter().map(from_row).collect()
 }
 
+pub(crate) async fn scopes(tx: &Tx<'_>) -> Result<Vec<Scope>> {
+    let rows = query(
+        tx,
+        "SELECT DISTINCT account_id, region FROM instances ORDER BY account_id, region",
+        &[],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Scope {
+                account_id: r.try_get(0)?,
+                region: r.try_get(1)?,
+            })
+        })
+        .collect()
+}
+
 pub(crate) async fn create(tx: &Tx<'_>, new: &NewInstance) -> Result<()> {
     let i = &new.instance;
     let alias_taken = || format!("Instance with alias '{}'", i.alias.as_deref().unwrap_or(""));

@@ -24,6 +24,7 @@ mod db;
 mod error;
 mod hierarchy;
 mod hours;
+mod import;
 mod instances;
 mod proficiencies;
 mod queues;
@@ -55,8 +56,8 @@ use roster_domain::time::Modified;
 use roster_domain::user::User;
 use roster_domain::{InstanceRef, Scope, Timestamp};
 use roster_store::{
-    NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest, Store,
-    StoreError, StoreResult, UserEdit, UserSummary,
+    Import, NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest,
+    Store, StoreError, StoreResult, UserEdit, UserSummary,
 };
 
 use crate::db::{transaction, Mode};

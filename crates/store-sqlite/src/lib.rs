@@ -11,6 +11,7 @@
 mod error;
 mod hierarchy;
 mod hours;
+mod import;
 mod instances;
 mod proficiencies;
 mod queues;
@@ -44,8 +45,8 @@ use roster_domain::time::Modified;
 use roster_domain::user::User;
 use roster_domain::{InstanceRef, Scope, Timestamp};
 use roster_store::{
-    NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest, Store,
-    StoreError, StoreResult, UserEdit, UserSummary,
+    Import, NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest,
+    Store, StoreError, StoreResult, UserEdit, UserSummary,
 };
 use rusqlite::{Connection, OpenFlags, Transaction};
 

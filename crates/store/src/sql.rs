@@ -171,6 +171,8 @@ macro_rules! sql_store_calls {
                 = instances::list;
             write delete_instance(scope: &Scope, instance_id: &str) -> () = instances::delete;
             read_point instance_tags(at: &InstanceRef) -> Tags = tags::of_instance;
+            read list_scopes() -> Vec<Scope> = instances::scopes;
+            write import(import: Import) -> () = import::apply;
             read_point get_instance_attribute(at: &InstanceRef, attribute: InstanceAttributeType)
                 -> bool = instances::get_attribute;
             write set_instance_attribute(

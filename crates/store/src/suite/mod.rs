@@ -33,6 +33,7 @@ pub mod fixtures;
 mod generator;
 pub mod hierarchy;
 pub mod hours;
+pub mod import;
 pub mod instances;
 pub mod proficiencies;
 pub mod profiles;
@@ -94,6 +95,9 @@ pub async fn run_all(store: &dyn Store) {
     quick_connects::quick_connect_quota(store).await;
     proficiencies::predefined_attributes(store).await;
     proficiencies::user_proficiencies(store).await;
+    import::import_writes_everything_as_given(store).await;
+    import::import_is_atomic(store).await;
+    import::scopes_listed(store).await;
     concurrency::concurrent_same_username(store).await;
     concurrency::concurrent_channel_edits(store).await;
     search::search_matches_reference(store).await;
