@@ -44,6 +44,19 @@ pub async fn raw_json_request(
     path: &str,
     body: Option<&serde_json::Value>,
 ) -> RawResponse {
+    raw_json_request_as(addr, "AKIDEXAMPLE", "us-east-1", method, path, body).await
+}
+
+/// [`raw_json_request`] signed with `access_key` (twelve digits: that account) for
+/// `region`.
+pub async fn raw_json_request_as(
+    addr: &str,
+    access_key: &str,
+    region: &str,
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> RawResponse {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     let body = body
@@ -52,7 +65,7 @@ pub async fn raw_json_request(
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\nX-Amz-Date: 20260210T120000Z\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260210/us-east-1/connect/aws4_request, \
+         Authorization: AWS4-HMAC-SHA256 Credential={access_key}/20260210/{region}/connect/aws4_request, \
          SignedHeaders=host;x-amz-date, Signature={}\r\n\r\n",
         body.len(),
         "0".repeat(64)

@@ -23,8 +23,17 @@ use roster_tests::aws_sdk_connect::Client;
 use roster_tests::*;
 
 fn start_on(url: &str) -> Server {
+    start_with_quota(url, 500)
+}
+
+fn start_with_quota(url: &str, max_users: u64) -> Server {
     Server::start_with(ServerOptions {
-        args: vec!["--database-url".into(), url.into()],
+        args: vec![
+            "--database-url".into(),
+            url.into(),
+            "--max-users-per-instance".into(),
+            max_users.to_string(),
+        ],
         ..Default::default()
     })
 }
@@ -45,10 +54,14 @@ struct Fleet {
 
 impl Fleet {
     async fn start() -> Option<Fleet> {
+        Self::with_quota(500).await
+    }
+
+    async fn with_quota(max_users: u64) -> Option<Fleet> {
         let admin = admin_url()?;
         let db = ScratchDatabase::create(&admin);
-        let a = start_on(&db.url);
-        let b = start_on(&db.url);
+        let a = start_with_quota(&db.url, max_users);
+        let b = start_with_quota(&db.url, max_users);
         let (ca, cb) = (a.client(), b.client());
         let instance = create_instance(&ca, "SAML").await;
         let agent = security_profile_id(&ca, &instance, "Agent").await;
@@ -258,6 +271,60 @@ async fn one_username_created_through_both_processes_at_once_wins_once() {
     assert_eq!((won.len(), conflicts), (1, 19), "{won:?}");
     let ids = user_ids(&f.cb, &f.instance).await;
     assert_eq!(ids, BTreeSet::from([won[0].1.clone()]));
+}
+
+/// The quota holds exactly across processes: 64 creations at once through both into
+/// an instance 10 below its quota, 10 created and 54 refused with 429
+/// `LimitExceededException`, and the instance holds exactly the quota.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn creations_racing_for_the_last_places_of_the_quota_through_both_processes() {
+    let Some(f) = Fleet::with_quota(50).await else {
+        return;
+    };
+    let nu = f.user();
+    for n in 0..40 {
+        nu.create(if n % 2 == 0 { &f.ca } else { &f.cb }, &format!("early{n}"))
+            .await
+            .unwrap();
+    }
+    let tasks: Vec<_> = (0..64u32)
+        .map(|n| {
+            let client = if n % 2 == 0 {
+                f.ca.clone()
+            } else {
+                f.cb.clone()
+            };
+            let nu = nu.clone();
+            tokio::spawn(async move { nu.create(&client, &format!("late{n}")).await })
+        })
+        .collect();
+    let (mut created, mut limited) = (BTreeSet::new(), 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(id) => {
+                created.insert(id);
+            }
+            Err((code, 429)) if code == "LimitExceededException" => limited += 1,
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!((created.len(), limited), (10, 54));
+    let ids = user_ids(&f.ca, &f.instance).await;
+    assert_eq!(ids.len(), 50);
+    assert!(created.is_subset(&ids));
+    // A deletion frees one place, which the next creation takes.
+    let victim = created.iter().next().unwrap().clone();
+    f.cb.delete_user()
+        .instance_id(&f.instance)
+        .user_id(&victim)
+        .send()
+        .await
+        .unwrap();
+    nu.create(&f.ca, "afterwards").await.unwrap();
+    assert_eq!(
+        nu.create(&f.cb, "one-too-many").await.unwrap_err(),
+        ("LimitExceededException".to_string(), 429)
+    );
 }
 
 fn auto_accept(channel: &str, on: bool) -> AutoAcceptConfig {

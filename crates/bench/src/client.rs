@@ -158,11 +158,46 @@ impl Api {
     }
 }
 
+/// Where the workers of a run send their requests when the load is spread over
+/// several processes (`--spread`): worker `i` connects to the `i % n`-th address and
+/// sends the request as signed, its `Host` header unchanged, as a load balancer
+/// forwards it. Empty: each request goes where it was signed for.
+static SPREAD: std::sync::OnceLock<Vec<http::uri::Authority>> = std::sync::OnceLock::new();
+
+/// Sets the addresses of [`SPREAD`], once, before any run.
+pub fn spread_over(endpoints: &[String]) -> anyhow::Result<()> {
+    let authorities = endpoints
+        .iter()
+        .map(|e| {
+            let uri: Uri = e.parse().with_context(|| format!("--spread {e}"))?;
+            uri.authority()
+                .cloned()
+                .with_context(|| format!("--spread {e}: no host:port"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    SPREAD
+        .set(authorities)
+        .map_err(|_| anyhow::anyhow!("--spread was set twice"))
+}
+
+/// The address worker `worker` sends to, when the load is spread.
+pub fn spread_target(worker: usize) -> Option<&'static http::uri::Authority> {
+    let list = SPREAD.get()?;
+    (!list.is_empty()).then(|| &list[worker % list.len()])
+}
+
 impl Prepared {
-    fn to_request(&self) -> Request<Full<Bytes>> {
+    fn to_request_at(&self, at: Option<&http::uri::Authority>) -> Request<Full<Bytes>> {
         let mut req = Request::new(Full::new(self.body.clone()));
         *req.method_mut() = self.method.clone();
-        *req.uri_mut() = self.uri.clone();
+        *req.uri_mut() = match at {
+            None => self.uri.clone(),
+            Some(authority) => {
+                let mut parts = self.uri.clone().into_parts();
+                parts.authority = Some(authority.clone());
+                Uri::from_parts(parts).unwrap_or_else(|_| self.uri.clone())
+            }
+        };
         let h = req.headers_mut();
         h.insert(HOST, self.host.clone());
         h.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
@@ -174,8 +209,17 @@ impl Prepared {
 
 /// Sends a prepared request and reads the whole response body.
 pub async fn send(client: &HttpClient, prepared: &Prepared) -> anyhow::Result<Reply> {
+    send_at(client, prepared, None).await
+}
+
+/// [`send`], connecting to `at` instead of the address the request was signed for.
+pub async fn send_at(
+    client: &HttpClient,
+    prepared: &Prepared,
+    at: Option<&http::uri::Authority>,
+) -> anyhow::Result<Reply> {
     let resp = client
-        .request(prepared.to_request())
+        .request(prepared.to_request_at(at))
         .await
         .with_context(|| format!("{} {}", prepared.method, prepared.uri))?;
     let status = resp.status().as_u16();

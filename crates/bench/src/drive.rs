@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::client::{new_client, send, Prepared, Reply};
+use crate::client::{new_client, send_at, spread_target, Prepared, Reply};
 use crate::stats::Tally;
 
 /// How the requests of a pool are used.
@@ -53,8 +53,9 @@ pub async fn run_for(
     let start = Instant::now();
     let deadline = start + duration;
     let mut workers = Vec::new();
-    for _ in 0..concurrency.max(1) {
+    for worker in 0..concurrency.max(1) {
         let (pool, next, exhausted) = (pool.clone(), next.clone(), exhausted.clone());
+        let at = spread_target(worker);
         workers.push(tokio::spawn(async move {
             let client = new_client();
             let mut tally = Tally::default();
@@ -69,7 +70,7 @@ pub async fn run_for(
                     }
                 };
                 let t0 = Instant::now();
-                let outcome = send(&client, &pool[k]).await;
+                let outcome = send_at(&client, &pool[k], at).await;
                 let latency = t0.elapsed();
                 match outcome {
                     Ok(reply) => match check(&reply) {

@@ -21,8 +21,10 @@ use roster_wire::{
 };
 use tracing::{error, info, warn};
 
-use crate::config::ServeArgs;
+use crate::config::{DatabaseUrl, ExportArgs, LogFormat, ServeArgs};
 use crate::faults::{injected, Fault, FaultSpec, Faults};
+use crate::inspector::{self, Inspector, Record};
+use crate::metrics::Metrics;
 use crate::throttle::Throttle;
 
 struct AppState {
@@ -35,6 +37,10 @@ struct AppState {
     postgres: Option<Arc<PostgresStore>>,
     throttle: Throttle,
     faults: Faults,
+    /// With `--metrics`.
+    metrics: Option<Arc<Metrics>>,
+    /// With `--inspect`.
+    inspector: Option<Inspector>,
 }
 
 /// How long `/health` waits for the database to answer.
@@ -44,11 +50,27 @@ const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 /// embedded store in `--data`.
 async fn open_store(
     args: &ServeArgs,
+    metrics: Option<&Metrics>,
 ) -> anyhow::Result<(Arc<dyn Store>, Option<Arc<PostgresStore>>)> {
-    match &args.database_url {
+    open_store_at(
+        &args.data,
+        args.database_url.as_ref(),
+        args.database_pool_size,
+        metrics,
+    )
+    .await
+}
+
+async fn open_store_at(
+    data: &std::path::Path,
+    database_url: Option<&DatabaseUrl>,
+    pool_size: u32,
+    metrics: Option<&Metrics>,
+) -> anyhow::Result<(Arc<dyn Store>, Option<Arc<PostgresStore>>)> {
+    match database_url {
         Some(url) => {
             let options = PostgresOptions {
-                pool_size: args.database_pool_size as usize,
+                pool_size: pool_size as usize,
                 ..PostgresOptions::default()
             };
             let store = PostgresStore::connect(url.reveal(), options)
@@ -58,19 +80,92 @@ async fn open_store(
             info!(
                 backend = %store.backend(),
                 database = %url.redacted(),
-                pool_size = args.database_pool_size,
+                pool_size,
                 trigram_indexes = store.trigram_indexes(),
                 "store open"
             );
             Ok((store.clone(), Some(store)))
         }
         None => {
-            let store = roster_store_sqlite::SqliteStore::open(&args.data, Default::default())
-                .with_context(|| format!("opening the store in {}", args.data.display()))?;
-            info!(backend = %store.backend(), data = %args.data.display(), "store open");
+            let store = roster_store_sqlite::SqliteStore::open(data, Default::default())
+                .with_context(|| format!("opening the store in {}", data.display()))?;
+            info!(backend = %store.backend(), data = %data.display(), "store open");
+            if let Some(metrics) = metrics {
+                store.observe_commits(metrics.commit_observer());
+            }
             Ok((Arc::new(store), None))
         }
     }
+}
+
+/// Applies `--seed`, when given, to the open store.
+async fn apply_seed(args: &ServeArgs, store: &dyn Store) -> anyhow::Result<()> {
+    let Some(path) = &args.seed else {
+        return Ok(());
+    };
+    let file = crate::seed::read(path)?;
+    match crate::seed::load::apply(store, &file, args.max_users_per_instance).await {
+        Ok(applied) => {
+            info!(
+                seed = %path.display(),
+                instances_created = applied.instances,
+                entities_created = applied.entities,
+                left_as_they_were = applied.existing,
+                "seed applied"
+            );
+            Ok(())
+        }
+        Err(refusal) => Err(anyhow::anyhow!(
+            "the seed file {} was not applied: {refusal}",
+            path.display()
+        )),
+    }
+}
+
+/// `roster export`: the store's whole state as a seed file.
+pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let _log = init_logging(LogFormat::Text);
+    if args.database_url.is_none() && !args.data.join(roster_store_sqlite::DATABASE_FILE).is_file()
+    {
+        anyhow::bail!(
+            "{} holds no roster store ({} is missing)",
+            args.data.display(),
+            roster_store_sqlite::DATABASE_FILE
+        );
+    }
+    let (store, _) = open_store_at(&args.data, args.database_url.as_ref(), 2, None)
+        .await
+        .context("the embedded store is open in one process at a time: stop the server using it, or export its PostgreSQL database")?;
+    let exported = crate::seed::export::export(store.as_ref()).await;
+    store.close().await;
+    let file = exported.context("reading the store")?;
+    let text = crate::seed::render(&file)?;
+    match &args.output {
+        Some(path) => {
+            write_durably(path, text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            info!(output = %path.display(), instances = file.instances.len(), "exported");
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .context("writing to standard output")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the file through a temporary sibling, synced, then renamed into place.
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp-export");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
 }
 
 /// The rules `--faults` names, or none.
@@ -83,18 +178,43 @@ fn fault_spec(args: &ServeArgs) -> anyhow::Result<FaultSpec> {
     serde_json::from_str(&text).with_context(|| format!("the fault rules in {}", path.display()))
 }
 
-pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
+/// Log lines go to stderr through a buffer that a thread of its own drains, so that
+/// a request never waits for the terminal or pipe; the returned guard flushes it when
+/// dropped. Lines are never dropped: past 128,000 queued, writers wait.
+fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("roster-log")
+        .finish(std::io::stderr());
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
                 .unwrap_or_else(|_| "info".into()),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+        .with_writer(writer);
+    match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => builder.json().with_current_span(false).init(),
+    }
+    guard
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let _log = init_logging(args.log_format);
 
     let mode = args.auth_mode()?;
-    let (store, postgres) = open_store(&args).await?;
+    // A seed file that does not parse is refused before the store is opened.
+    if let Some(path) = &args.seed {
+        crate::seed::read(path)?;
+    }
+    let metrics = args.metrics.then(|| Arc::new(Metrics::new()));
+    let (store, postgres) = open_store(&args, metrics.as_deref()).await?;
+    if let Err(e) = apply_seed(&args, store.as_ref()).await {
+        store.close().await;
+        return Err(e);
+    }
 
     let service = Arc::new(ConnectService::new(
         store.clone(),
@@ -110,11 +230,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         postgres,
         throttle: Throttle::new(args.throttle),
         faults: Faults::new(fault_spec(&args)?).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
+        metrics: metrics.clone(),
+        inspector: args.inspect.map(|n| Inspector::new(n as usize)),
     });
-    let app = axum::Router::new()
-        .route("/health", get(health))
-        .fallback(handle)
-        .with_state(state);
+    let mut app = axum::Router::new().route("/health", get(health));
+    if metrics.is_some() {
+        app = app.route("/metrics", get(scrape));
+    }
+    let app = app.fallback(handle).with_state(state);
 
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -124,7 +247,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // The ready line: tests and scripts wait for it on stdout.
     println!("roster listening on http://{addr}");
 
-    crate::http::serve(listener, app, shutdown_signal()).await;
+    let connections = metrics.as_ref().map(|m| m.connections());
+    crate::http::serve(listener, app, connections, shutdown_signal()).await;
     info!("shutting down: in-flight requests finished, closing the store");
     store.close().await;
     info!("stopped");
@@ -189,6 +313,28 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
+/// `GET /metrics`: every instrument, after counting the store's users (left at
+/// the last count if the store does not answer within [`HEALTH_TIMEOUT`]).
+async fn scrape(State(state): State<Arc<AppState>>) -> Response {
+    let Some(metrics) = &state.metrics else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let users = match tokio::time::timeout(HEALTH_TIMEOUT, state.store.user_count()).await {
+        Ok(Ok(n)) => Some(n),
+        Ok(Err(e)) => {
+            warn!(error = %e, "counting the store's users for /metrics failed");
+            None
+        }
+        Err(_) => None,
+    };
+    (
+        StatusCode::OK,
+        [("content-type", crate::metrics::CONTENT_TYPE)],
+        metrics.render(state.store.backend(), users),
+    )
+        .into_response()
+}
+
 fn auth_error(kind: AuthErrorKind, message: String) -> ApiError {
     let code = match kind {
         AuthErrorKind::MissingAuthenticationToken => ErrorCode::MissingAuthenticationToken,
@@ -232,6 +378,9 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     } else {
         MAX_BODY_BYTES
     };
+    // Who called, for the inspector.
+    let mut caller: Option<(String, String)> = None;
+    let mut request_body = bytes::Bytes::new();
     let outcome: Result<Vec<u8>, ApiError> = async {
         let body = axum::body::to_bytes(body, body_limit).await.map_err(|e| {
             let too_large = std::error::Error::source(&e)
@@ -261,27 +410,53 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
             .verifier
             .verify(&request, SystemTime::now())
             .map_err(|e| auth_error(e.kind, e.message.clone()))?;
+        if state.inspector.is_some() {
+            caller = Some((identity.account_id.clone(), identity.region.clone()));
+            // A CSV import carries passwords in cells no JSON redaction finds.
+            request_body = if path.ends_with("/users/import") && path.starts_with("/_roster/") {
+                bytes::Bytes::new()
+            } else {
+                inspector::kept(&body)
+            };
+        }
         if let Some(control) = path.strip_prefix("/_roster/") {
-            operation = "roster-control";
+            operation = CONTROL;
             let ctx = RequestContext {
                 request_id: request_id.clone(),
                 account_id: identity.account_id,
                 region: identity.region,
                 access_key_id: identity.access_key_id,
             };
-            let (answer, kind) = control_request(&state, ctx, &method, control, body).await?;
+            let (answer, kind) =
+                control_request(&state, ctx, &method, control, &query, body).await?;
             content_type = kind;
             return Ok(answer);
         }
         let matched = state.router.route(&method, &path)?;
         let op = matched.operation;
         operation = op.name();
-        state
+        if let Err(e) = state
             .throttle
-            .check(operation, &identity.account_id, &identity.region)?;
+            .check(operation, &identity.account_id, &identity.region)
+        {
+            if let Some(m) = &state.metrics {
+                m.throttled(operation);
+            }
+            return Err(e);
+        }
         match state.faults.decide(operation) {
-            Some(Fault::Error(code)) => return Err(injected(code, operation)),
-            Some(Fault::Delay(wait)) => tokio::time::sleep(wait).await,
+            Some(Fault::Error(code)) => {
+                if let Some(m) = &state.metrics {
+                    m.faulted(operation, code.shape());
+                }
+                return Err(injected(code, operation));
+            }
+            Some(Fault::Delay(wait)) => {
+                if let Some(m) = &state.metrics {
+                    m.faulted(operation, "delay");
+                }
+                tokio::time::sleep(wait).await
+            }
             None => {}
         }
         if !op.spec().served {
@@ -311,7 +486,8 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     }
     .await;
 
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed();
+    let latency_ms = elapsed.as_secs_f64() * 1000.0;
     let rendered = match outcome {
         Ok(body) => {
             let rendered = ok_response_as(body, content_type, &request_id);
@@ -327,6 +503,28 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
             rendered
         }
     };
+    if let Some(m) = &state.metrics {
+        m.answered(operation, rendered.status, elapsed);
+    }
+    if let Some(inspector) = &state.inspector {
+        // Reading the inspector is not itself kept.
+        if !(operation == CONTROL && path == "/_roster/requests") {
+            let (account_id, region) = caller.unzip();
+            inspector.record(Record {
+                time_ms: roster_domain::Timestamp::now().0,
+                request_id,
+                operation,
+                account_id,
+                region,
+                method,
+                path,
+                status: rendered.status,
+                latency_ms,
+                request_body,
+                response_body: inspector::kept(&rendered.body),
+            });
+        }
+    }
     into_http(rendered)
 }
 
@@ -335,10 +533,14 @@ const CONTROL_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 const CONTENT_TYPE_CSV: &str = "text/csv; charset=utf-8";
 
+/// The operation name requests to roster's own endpoints are counted and kept under.
+const CONTROL: &str = "roster-control";
+
 /// roster's own control endpoints (authenticated like an API call, acting as the
 /// signing account and region):
 /// - `/_roster/faults`: the fault rules — GET them, PUT a new set (`FaultSpec`
 ///   JSON), DELETE them all;
+/// - `GET /_roster/requests`: with `--inspect`, the last requests;
 /// - `POST /_roster/instances/{InstanceId}/users/import`: a CSV file of users (body),
 ///   created all or none; 200 with the users made, or 400 with every error by row
 ///   and column;
@@ -350,11 +552,13 @@ async fn control_request(
     ctx: RequestContext,
     method: &str,
     path: &str,
+    query: &str,
     body: bytes::Bytes,
 ) -> Result<(Vec<u8>, &'static str), ApiError> {
     let segments: Vec<&str> = path.split('/').collect();
     match segments.as_slice() {
         ["faults"] => faults_request(state, method, &body).map(|b| (b, CONTENT_TYPE_JSON)),
+        ["requests"] => requests_request(state, method, query).map(|b| (b, CONTENT_TYPE_JSON)),
         ["instances", instance, "users", action @ ("import" | "export")] => {
             let instance = percent_encoding::percent_decode_str(instance)
                 .decode_utf8()
@@ -377,7 +581,7 @@ async fn control_request(
         _ => Err(ApiError::new(
             ErrorCode::UnknownOperation,
             format!(
-                "/_roster/{path} is not one of roster's endpoints (/_roster/faults, /_roster/instances/{{InstanceId}}/users/import, /_roster/instances/{{InstanceId}}/users/export)"
+                "/_roster/{path} is not one of roster's endpoints (/_roster/faults, /_roster/requests, /_roster/instances/{{InstanceId}}/users/import, /_roster/instances/{{InstanceId}}/users/export)"
             ),
         )),
     }
@@ -510,6 +714,25 @@ fn faults_request(state: &AppState, method: &str, body: &[u8]) -> Result<Vec<u8>
             format!("/_roster/faults answers GET, PUT and DELETE, not {method}"),
         )),
     }
+}
+
+/// `GET /_roster/requests`: with `--inspect`, the last requests.
+fn requests_request(state: &AppState, method: &str, query: &str) -> Result<Vec<u8>, ApiError> {
+    if method != "GET" {
+        return Err(ApiError::new(
+            ErrorCode::UnknownOperation,
+            format!("/_roster/requests answers GET, not {method}"),
+        ));
+    }
+    let Some(inspector) = &state.inspector else {
+        return Err(ApiError::new(
+            ErrorCode::UnknownOperation,
+            "/_roster/requests answers only when roster runs with --inspect".to_string(),
+        ));
+    };
+    let filter = inspector::Filter::parse(query)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidParameter, e))?;
+    serde_json::to_vec(&inspector.show(&filter)).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 fn into_http(r: roster_wire::Response) -> Response {

@@ -53,6 +53,47 @@ pub struct ServeArgs {
     /// run time with PUT /_roster/faults.
     #[arg(long, env = "ROSTER_FAULTS")]
     pub faults: Option<PathBuf>,
+    /// Serve Prometheus metrics at GET /metrics (e.g. --metrics): requests by
+    /// operation and status, latencies, throttled and faulted requests, connections,
+    /// users, the embedded store's write groups and commit latency.
+    #[arg(long, env = "ROSTER_METRICS")]
+    pub metrics: bool,
+    /// Keep the last N requests (1,000 when N is left out; e.g. --inspect or
+    /// --inspect 200), bodies redacted, at GET /_roster/requests?operation=…&status=…
+    #[arg(long, env = "ROSTER_INSPECT", num_args = 0..=1, default_missing_value = "1000",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub inspect: Option<u32>,
+    /// How log lines are written to stderr: text, or json (one object a line, e.g.
+    /// --log-format json).
+    #[arg(long, env = "ROSTER_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Seed file (YAML) applied at start, before listening: instances, hierarchy,
+    /// profiles, hours, queues, quick connects, attributes and users that do not exist yet are created,
+    /// what exists is left alone (e.g. --seed docs/examples/seed.yaml).
+    #[arg(long, env = "ROSTER_SEED")]
+    pub seed: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// Directory of the embedded store to export (no server may be running on it).
+    #[arg(long, env = "ROSTER_DATA", default_value = "./roster-data")]
+    pub data: PathBuf,
+    /// Export this PostgreSQL database instead of --data, as `serve` would use it
+    /// (postgres://user:password@host/db); servers may be running on it.
+    #[arg(long, env = "ROSTER_DATABASE_URL")]
+    pub database_url: Option<DatabaseUrl>,
+    /// Write the file here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// A database URL whose password never shows in logs or `Debug`.

@@ -8,6 +8,7 @@ use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use prometheus_client::metrics::gauge::Gauge;
 use tokio::net::TcpListener;
 use tracing::{debug, error};
 
@@ -28,7 +29,13 @@ const _: () = assert!(MAX_HEADER_FIELDS <= 100);
 /// Serves `app` on every connection `listener` accepts until `shutdown` completes,
 /// then stops accepting and returns once the connections have finished their
 /// requests in flight (idle keep-alive connections are closed at once).
-pub async fn serve(listener: TcpListener, app: axum::Router, shutdown: impl Future<Output = ()>) {
+/// With `connections`, the gauge counts the connections open.
+pub async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    connections: Option<Gauge>,
+    shutdown: impl Future<Output = ()>,
+) {
     let http = connection_builder();
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -48,9 +55,16 @@ pub async fn serve(listener: TcpListener, app: axum::Router, shutdown: impl Futu
             TowerToHyperService::new(app.clone()),
         );
         let conn = graceful.watch(conn);
+        let open = connections.clone();
+        if let Some(gauge) = &open {
+            gauge.inc();
+        }
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 debug!(error = %e, "connection ended with an error");
+            }
+            if let Some(gauge) = open {
+                gauge.dec();
             }
         });
     }

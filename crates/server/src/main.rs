@@ -4,7 +4,10 @@ mod app;
 mod config;
 mod faults;
 mod http;
+mod inspector;
+mod metrics;
 mod rejections;
+mod seed;
 mod throttle;
 mod users_cli;
 
@@ -32,6 +35,9 @@ struct Cli {
 enum Command {
     /// Run the API server.
     Serve(config::ServeArgs),
+    /// Write the whole state of a store as a seed file (YAML), which `serve --seed`
+    /// loads into an empty store to reproduce it: `roster export --data DIR -o FILE`.
+    Export(config::ExportArgs),
     /// Import or export an instance's users as CSV, against a running server.
     #[command(subcommand)]
     Users(users_cli::UsersCommand),
@@ -39,26 +45,26 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Users(command) => users_cli::main(command),
-        Command::Serve(args) => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    eprintln!("roster: cannot start the async runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            match runtime.block_on(app::serve(args)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("roster: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("roster: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let done = match cli.command {
+        Command::Serve(args) => runtime.block_on(app::serve(args)),
+        Command::Export(args) => runtime.block_on(app::export(args)),
+        Command::Users(command) => runtime.block_on(users_cli::run(command)),
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("roster: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -6,7 +6,6 @@
 //! `AWS_DEFAULT_REGION`.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::SystemTime;
 
 use anyhow::{anyhow, bail, Context};
@@ -185,7 +184,8 @@ fn report_error(answer: &Answer) -> String {
     out
 }
 
-async fn run(command: UsersCommand) -> anyhow::Result<()> {
+/// Runs a `roster users` command.
+pub async fn run(command: UsersCommand) -> anyhow::Result<()> {
     match command {
         UsersCommand::Import { target, file } => {
             let csv = if file.as_os_str() == "-" {
@@ -232,27 +232,6 @@ async fn run(command: UsersCommand) -> anyhow::Result<()> {
                     .context("writing standard output")?,
             }
             Ok(())
-        }
-    }
-}
-
-/// Runs a `roster users` command; a failure is printed on standard error and exits 1.
-pub fn main(command: UsersCommand) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("roster: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(command)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("roster: {e:#}");
-            ExitCode::FAILURE
         }
     }
 }

@@ -63,12 +63,13 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
     base.mul_f64(0.5 + jitter)
 }
 
-/// Locks the user-count row of an instance until the transaction ends. It must be the
-/// transaction's first statement.
+/// Locks every quota slot of an instance until the transaction ends, so that no
+/// user creation runs meanwhile (each holds the lock of the slot it counts in). It
+/// must be the transaction's first statement.
 pub(crate) async fn lock_user_count(tx: &Tx<'_>, instance_id: &str) -> Result<()> {
     execute(
         tx,
-        "SELECT user_count FROM instance_user_counts WHERE instance_id = $1 FOR UPDATE",
+        "SELECT used FROM instance_user_slots WHERE instance_id = $1 ORDER BY slot FOR UPDATE",
         &[&instance_id],
     )
     .await?;
@@ -78,14 +79,9 @@ pub(crate) async fn lock_user_count(tx: &Tx<'_>, instance_id: &str) -> Result<()
 /// How a transaction is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
-    /// SERIALIZABLE: every write but user creation.
+    /// SERIALIZABLE: every write but user creation, which runs at READ COMMITTED
+    /// on its quota slot's lock (`users::create`).
     Write,
-    /// READ COMMITTED, for user creation: it first locks its instance's user-count row
-    /// ([`lock_user_count`]), so creations in one instance queue on that lock instead of
-    /// failing to serialize, and every later statement reads the latest commits. The
-    /// writes that could invalidate what a creation checks (deleting a profile or a
-    /// group users may hold) take the same lock first.
-    Queued,
     /// REPEATABLE READ, READ ONLY: one snapshot for every statement of a read.
     Read,
 }
@@ -137,7 +133,6 @@ pub(crate) async fn begin(client: &mut deadpool_postgres::Client, mode: Mode) ->
     let builder = client.build_transaction();
     let tx = match mode {
         Mode::Write => builder.isolation_level(IsolationLevel::Serializable),
-        Mode::Queued => builder.isolation_level(IsolationLevel::ReadCommitted),
         Mode::Read => builder
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true),

@@ -62,6 +62,23 @@ pub(crate) async fn list(tx: &Tx<'_>, scope: &Scope, page: &PageRequest) -> Resu
     rows.iter().map(from_row).collect()
 }
 
+pub(crate) async fn scopes(tx: &Tx<'_>) -> Result<Vec<Scope>> {
+    let rows = query(
+        tx,
+        "SELECT DISTINCT account_id, region FROM instances ORDER BY account_id, region",
+        &[],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Scope {
+                account_id: r.try_get(0)?,
+                region: r.try_get(1)?,
+            })
+        })
+        .collect()
+}
+
 pub(crate) async fn create(tx: &Tx<'_>, new: &NewInstance) -> Result<()> {
     let i = &new.instance;
     let alias_taken = || format!("Instance with alias '{}'", i.alias.as_deref().unwrap_or(""));
@@ -99,8 +116,9 @@ pub(crate) async fn create(tx: &Tx<'_>, new: &NewInstance) -> Result<()> {
     .map_err(|e| on_unique(e, "instances_alias_unique", alias_taken))?;
     execute(
         tx,
-        "INSERT INTO instance_user_counts (instance_id, user_count) VALUES ($1, 0)",
-        &[&i.id],
+        "INSERT INTO instance_user_slots (instance_id, slot, used) \
+         SELECT $1, s::SMALLINT, 0 FROM generate_series(0, $2::INTEGER - 1) AS s",
+        &[&i.id, &i32::from(crate::users::QUOTA_SLOTS)],
     )
     .await?;
     tags::insert_new(tx, &i.id, ResourceKind::Instance, &i.id, &new.tags).await?;

@@ -24,6 +24,7 @@ mod db;
 mod error;
 mod hierarchy;
 mod hours;
+mod import;
 mod instances;
 mod proficiencies;
 mod queues;
@@ -55,8 +56,8 @@ use roster_domain::time::Modified;
 use roster_domain::user::User;
 use roster_domain::{InstanceRef, Scope, Timestamp};
 use roster_store::{
-    NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest, Store,
-    StoreError, StoreResult, UserEdit, UserSummary,
+    Import, NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest,
+    Store, StoreError, StoreResult, UserEdit, UserSummary,
 };
 
 use crate::db::{transaction, Mode};
@@ -277,12 +278,28 @@ impl PostgresStore {
 /// entries of [`roster_store::sql_store_calls!`]
 /// (`kind name(parameters) -> output = area::function;`). The kind gives the
 /// transaction's [`Mode`]: `write` is SERIALIZABLE, `read` and `read_point` REPEATABLE
-/// READ, READ ONLY. A transaction that conflicts runs again, so the area function gets
+/// READ, READ ONLY; `read_one` runs its one statement on a pooled connection with no
+/// transaction around it (a statement sees one snapshot by itself). A transaction that conflicts runs again, so the area function gets
 /// the transaction and then every parameter by reference, never to keep.
 macro_rules! store {
-    (@mode read) => { Mode::Read };
-    (@mode read_point) => { Mode::Read };
-    (@mode write) => { Mode::Write };
+    (@run $self:ident read $f:path, $($p:ident),*) => {
+        transaction!($self, Mode::Read, |tx| $f(&tx, $(&$p),*))
+    };
+    (@run $self:ident read_point $f:path, $($p:ident),*) => {
+        transaction!($self, Mode::Read, |tx| $f(&tx, $(&$p),*))
+    };
+    (@run $self:ident write $f:path, $($p:ident),*) => {
+        transaction!($self, Mode::Write, |tx| $f(&tx, $(&$p),*))
+    };
+    // One statement on a pooled connection, outside any transaction: one round trip.
+    (@run $self:ident read_one $f:path, $($p:ident),*) => {
+        async {
+            let client = $self.client().await?;
+            $f(&client, $(&$p),*).await
+        }
+        .await
+        .map_err(Error::into_store)
+    };
     ({ $($written:tt)* } $($mode:ident $name:ident($($p:ident: $t:ty),* $(,)?) -> $out:ty
         = $f:path;)*) => {
         #[async_trait]
@@ -290,7 +307,7 @@ macro_rules! store {
             $($written)*
             $(
                 async fn $name(&self, $($p: $t),*) -> StoreResult<$out> {
-                    transaction!(self, store!(@mode $mode), |tx| $f(&tx, $(&$p),*))
+                    store!(@run self $mode $f, $($p),*)
                 }
             )*
         }
@@ -307,10 +324,11 @@ roster_store::sql_store_calls!(store! {
     }
 
     async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()> {
-        // Creations in one instance queue on its user-count row (see `Mode::Queued`).
-        transaction!(self, Mode::Queued, |tx| users::create(
-            &tx, at, &user, max_users
-        ))
+        // Creations in one instance wait only for those counted in the same quota slot
+        // (see `users::create`).
+        users::create(self, at, &user, max_users)
+            .await
+            .map_err(Error::into_store)
     }
 
     async fn create_users(
@@ -319,8 +337,8 @@ roster_store::sql_store_calls!(store! {
         users: Vec<User>,
         max_users: u64,
     ) -> StoreResult<()> {
-        // One transaction, queued on the instance's user-count row like `create_user`.
-        transaction!(self, Mode::Queued, |tx| users::create_all(
+        // One transaction holding every quota slot of the instance (`users::create_all`).
+        transaction!(self, Mode::Write, |tx| users::create_all(
             &tx, at, &users, max_users
         ))
     }

@@ -31,7 +31,15 @@ use crate::db::Tx;
 use crate::error::{Error, Result};
 
 /// `(version, SQL)`, in order. Never edit an applied migration; add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (5, V5), (6, V6), (7, V7), (8, V8), (9, V9)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, V1),
+    (5, V5),
+    (6, V6),
+    (7, V7),
+    (8, V8),
+    (9, V9),
+    (10, V10),
+];
 
 /// The highest schema version this build knows.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -73,6 +81,30 @@ CREATE TABLE routing_profile_manual_queues (
     channel            TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (routing_profile_id, position)
 );
+"#;
+
+/// The users-per-instance quota in [`QUOTA_SLOTS`](crate::users::QUOTA_SLOTS) rows an
+/// instance instead of one count, so that concurrent creations in one instance lock
+/// different rows: each user records the slot that counts it. Existing users are
+/// dealt out over the slots in turn, which keeps every slot within its share of any
+/// quota the instance is within.
+const V10: &str = r#"
+CREATE TABLE instance_user_slots (
+    instance_id TEXT COLLATE "C" NOT NULL REFERENCES instances (id) ON DELETE CASCADE,
+    slot        SMALLINT NOT NULL,
+    used        BIGINT NOT NULL,
+    PRIMARY KEY (instance_id, slot)
+);
+ALTER TABLE users ADD COLUMN quota_slot SMALLINT NOT NULL DEFAULT 0;
+UPDATE users u SET quota_slot = r.slot
+    FROM (SELECT id, ((row_number() OVER (PARTITION BY instance_id ORDER BY id)) - 1) % 32 AS slot
+          FROM users) r
+    WHERE u.id = r.id;
+INSERT INTO instance_user_slots (instance_id, slot, used)
+    SELECT i.id, s.slot::SMALLINT,
+           (SELECT count(*) FROM users u WHERE u.instance_id = i.id AND u.quota_slot = s.slot)
+    FROM instances i CROSS JOIN generate_series(0, 31) AS s(slot);
+DROP TABLE instance_user_counts;
 "#;
 
 /// Quick connects: the destination in the columns of its type (user and contact flow,

@@ -62,6 +62,19 @@ pub(crate) fn list(conn: &Connection, scope: &Scope, page: &PageRequest) -> Resu
     Ok(out)
 }
 
+pub(crate) fn scopes(conn: &Connection) -> Result<Vec<Scope>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT account_id, region FROM instances ORDER BY account_id, region",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Scope {
+            account_id: r.get(0)?,
+            region: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 pub(crate) fn create(conn: &Connection, new: &NewInstance) -> Result<()> {
     let i = &new.instance;
     if let Some(alias) = &i.alias {

@@ -11,6 +11,7 @@
 mod error;
 mod hierarchy;
 mod hours;
+mod import;
 mod instances;
 mod proficiencies;
 mod queues;
@@ -44,8 +45,8 @@ use roster_domain::time::Modified;
 use roster_domain::user::User;
 use roster_domain::{InstanceRef, Scope, Timestamp};
 use roster_store::{
-    NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest, Store,
-    StoreError, StoreResult, UserEdit, UserSummary,
+    Import, NewInstance, PageRequest, ResourceRef, RoutingProfileEdit, SearchPage, SearchRequest,
+    Store, StoreError, StoreResult, UserEdit, UserSummary,
 };
 use rusqlite::{Connection, OpenFlags, Transaction};
 
@@ -182,6 +183,16 @@ impl SqliteStore {
         self.writer.stats()
     }
 
+    /// Tells `observer` of every write group committed from now on (its size and
+    /// how long the commit's fsync took). One observer per store: false when one was
+    /// set already.
+    pub fn observe_commits(
+        &self,
+        observer: std::sync::Arc<dyn roster_store::CommitObserver>,
+    ) -> bool {
+        self.writer.observe(observer)
+    }
+
     /// Stops taking writes, waits until the queued ones are committed and the writer
     /// has checkpointed the log into the database file. Writes afterwards fail with
     /// `Backend`; reads keep working. Dropping the store does the same, blocking.
@@ -217,6 +228,14 @@ impl SqliteStore {
     {
         self.readers.read_point(f).await
     }
+
+    async fn read_one<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, Error> + Send + 'static,
+    {
+        self.readers.read_point(f).await
+    }
 }
 
 fn configure_writer(conn: &Connection, options: &SqliteOptions) -> Result<(), Error> {
@@ -244,8 +263,8 @@ fn configure_writer(conn: &Connection, options: &SqliteOptions) -> Result<(), Er
 /// Implements [`Store`] for [`SqliteStore`] from the methods written out and the
 /// entries of [`roster_store::sql_store_calls!`]
 /// (`kind name(parameters) -> output = area::function;`). The kind is how the call
-/// runs: `write` through the writer, `read` on a blocking thread, `read_point` inline
-/// when a connection is idle. The call may run on another thread, so each borrowed
+/// runs: `write` through the writer, `read` on a blocking thread, `read_point` (and
+/// `read_one`, the same here) inline when a connection is idle. The call may run on another thread, so each borrowed
 /// parameter is copied first; the area function gets the connection and then every
 /// parameter by reference.
 macro_rules! store {

@@ -311,6 +311,14 @@ pub(crate) fn delete(conn: &Connection, at: &InstanceRef, id: &str) -> Result<()
     tags::delete_all(conn, ResourceKind::User, id)
 }
 
+/// Users over every instance, for the store's instruments.
+pub(crate) fn count_all(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM users")?
+        .query_row([], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

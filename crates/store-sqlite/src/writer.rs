@@ -20,12 +20,12 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
-use roster_store::{StoreError, StoreResult};
+use roster_store::{CommitObserver, StoreError, StoreResult};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use tokio::sync::oneshot;
 
@@ -45,6 +45,8 @@ pub struct WriteStats {
 pub(crate) struct Counters {
     commits: AtomicU64,
     jobs: AtomicU64,
+    /// Told of each group committed, once one is set.
+    observer: OnceLock<Arc<dyn CommitObserver>>,
 }
 
 impl Counters {
@@ -146,6 +148,12 @@ impl Writer {
 
     pub(crate) fn stats(&self) -> WriteStats {
         self.counters.snapshot()
+    }
+
+    /// Sets the observer told of every group committed from now on; false when one
+    /// was set already.
+    pub(crate) fn observe(&self, observer: Arc<dyn CommitObserver>) -> bool {
+        self.counters.observer.set(observer).is_ok()
     }
 
     /// Queues `work` and waits until its group is committed.
@@ -264,13 +272,22 @@ fn run_group(conn: &mut Connection, mut group: Vec<Job>, counters: &Counters) {
     counters
         .jobs
         .fetch_add(group.len() as u64, Ordering::Relaxed);
-    let commit = run_in_transaction(conn, &mut group).map_err(Error::into_store);
-    if commit.is_ok() {
-        counters.commits.fetch_add(1, Ordering::Relaxed);
-    } else if !conn.is_autocommit() {
-        // Leave the connection ready for the next group whatever state COMMIT left.
-        let _ = conn.execute_batch("ROLLBACK");
-    }
+    let commit = match run_in_transaction(conn, &mut group) {
+        Ok(took) => {
+            counters.commits.fetch_add(1, Ordering::Relaxed);
+            if let Some(observer) = counters.observer.get() {
+                observer.committed(group.len(), took);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if !conn.is_autocommit() {
+                // Leave the connection ready for the next group whatever state COMMIT left.
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            Err(e.into_store())
+        }
+    };
     if let Err(e) = &commit {
         tracing::error!(error = %e, jobs = group.len(), "a sqlite write group failed to commit");
     }
@@ -279,7 +296,8 @@ fn run_group(conn: &mut Connection, mut group: Vec<Job>, counters: &Counters) {
     }
 }
 
-fn run_in_transaction(conn: &mut Connection, group: &mut [Job]) -> Result<(), Error> {
+/// Runs the group in one transaction; on success, how long its `COMMIT` took.
+fn run_in_transaction(conn: &mut Connection, group: &mut [Job]) -> Result<Duration, Error> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for job in group.iter_mut() {
         tx.execute_batch("SAVEPOINT job")?;
@@ -298,6 +316,7 @@ fn run_in_transaction(conn: &mut Connection, group: &mut [Job]) -> Result<(), Er
         }
     }
     tx.execute_batch(schema::FLUSH_TRIGRAMS)?;
+    let committing = Instant::now();
     tx.commit()?;
-    Ok(())
+    Ok(committing.elapsed())
 }

@@ -94,6 +94,37 @@ pub struct NewInstance {
     pub routing_profiles: Vec<RoutingProfile>,
 }
 
+/// What a seed file adds to one instance, written in one unit: the instance itself when
+/// it is new, then each list in order. Every entity keeps the id and timestamps it
+/// carries; the rules of the matching `create_*` method apply to each (names unique,
+/// references existing, parents before their children), and any failure writes nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Import {
+    pub at: InstanceRef,
+    /// The instance, when it does not exist yet. Its default resources are not added:
+    /// the lists below carry whatever the instance holds.
+    pub instance: Option<NewInstance>,
+    /// Replaces the hierarchy structure when set.
+    pub hierarchy_structure: Option<HierarchyStructure>,
+    /// Parents before their children.
+    pub hierarchy_groups: Vec<HierarchyGroup>,
+    pub security_profiles: Vec<SecurityProfile>,
+    /// Parents before the hours that name them.
+    pub hours_of_operation: Vec<HoursOfOperation>,
+    pub queues: Vec<Queue>,
+    pub routing_profiles: Vec<RoutingProfile>,
+    pub predefined_attributes: Vec<PredefinedAttribute>,
+    pub users: Vec<User>,
+    /// Proficiencies of users (new or existing), each list stamped with its time.
+    pub user_proficiencies: Vec<(String, Vec<UserProficiency>, Modified)>,
+    pub quick_connects: Vec<QuickConnect>,
+    /// Quick connects a queue offers: the queue, their ids, and the time the queue is
+    /// stamped with.
+    pub queue_quick_connects: Vec<(String, Vec<String>, Modified)>,
+    /// The users quota the users are created under.
+    pub max_users: u64,
+}
+
 /// A pure change to a stored user, applied inside the store's transaction so that
 /// read-modify-write is atomic. Returning `Err` leaves the user unchanged.
 pub type UserEdit = Box<dyn FnOnce(&mut User) -> Result<(), DomainError> + Send>;
@@ -136,6 +167,13 @@ pub struct UserSummary {
     pub modified: Modified,
 }
 
+/// Told of each durable write a backend commits: how many store calls the commit
+/// made durable together and how long the commit itself (its fsync) took. For
+/// instruments: it runs on the writing thread, so it must be quick and never block.
+pub trait CommitObserver: Send + Sync + 'static {
+    fn committed(&self, calls: usize, commit: std::time::Duration);
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// A short name of the backend for logs ("sqlite", "postgres").
@@ -157,6 +195,10 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes the instance and everything in it.
     async fn delete_instance(&self, scope: &Scope, instance_id: &str) -> StoreResult<()>;
     async fn instance_tags(&self, at: &InstanceRef) -> StoreResult<Tags>;
+    /// Every account and Region that holds an instance, in (account, Region) order.
+    async fn list_scopes(&self) -> StoreResult<Vec<Scope>>;
+    /// Writes everything `import` carries in one unit (see [`Import`]).
+    async fn import(&self, import: Import) -> StoreResult<()>;
 
     async fn get_instance_attribute(
         &self,
@@ -415,6 +457,8 @@ pub trait Store: Send + Sync + 'static {
     /// by edits.
     async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User>;
     async fn delete_user(&self, at: &InstanceRef, id: &str) -> StoreResult<()>;
+    /// How many users the store holds, over every account, Region and instance.
+    async fn user_count(&self) -> StoreResult<u64>;
 
     // ---- hierarchy --------------------------------------------------------------------
 

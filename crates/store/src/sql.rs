@@ -153,8 +153,9 @@ pub use roster_domain::DomainError as __DomainError;
 /// (the `{ … }`: `backend`, `close`, `create_user`, `create_users`, `update_user`,
 /// `search_users`).
 /// Each entry is `kind name(parameters as the trait declares them) -> output =
-/// area::function;`, the kind being `write`, `read`, or `read_point` (a read of one
-/// bounded thing). Both SQL stores have the same area modules and functions, so this
+/// area::function;`, the kind being `write`, `read`, `read_point` (a read of one
+/// bounded thing), or `read_one` (a point read whose area function answers it with one
+/// statement, which a store may run outside a transaction). Both SQL stores have the same area modules and functions, so this
 /// table is theirs in common; how a kind runs, and how the parameters reach the area
 /// function, is each store's. The names in it resolve where the store invokes it.
 #[macro_export]
@@ -171,6 +172,8 @@ macro_rules! sql_store_calls {
                 = instances::list;
             write delete_instance(scope: &Scope, instance_id: &str) -> () = instances::delete;
             read_point instance_tags(at: &InstanceRef) -> Tags = tags::of_instance;
+            read list_scopes() -> Vec<Scope> = instances::scopes;
+            write import(import: Import) -> () = import::apply;
             read_point get_instance_attribute(at: &InstanceRef, attribute: InstanceAttributeType)
                 -> bool = instances::get_attribute;
             write set_instance_attribute(
@@ -281,9 +284,10 @@ macro_rules! sql_store_calls {
 
             // ---- users (creating and editing one is each store's own) -----------------------
 
-            read_point get_user(at: &InstanceRef, id: &str) -> User = users::get;
+            read_one get_user(at: &InstanceRef, id: &str) -> User = users::get;
             read list_users(at: &InstanceRef, page: &PageRequest) -> Vec<UserSummary> = users::list;
             write delete_user(at: &InstanceRef, id: &str) -> () = users::delete;
+            read user_count() -> u64 = users::count_all;
 
             // ---- hierarchy --------------------------------------------------------------------
 

@@ -48,6 +48,11 @@ pub struct OpsArgs {
     /// credentials file with --access-key-id/--secret-access-key/--account-id.
     #[arg(long, value_enum, default_value = "strict")]
     pub auth: Auth,
+    /// Spread the measured load over these servers (e.g. two roster processes over one
+    /// PostgreSQL database): worker i sends to the (i mod n)-th, each request signed for
+    /// --endpoint, as a load balancer would forward it. The loading goes to --endpoint.
+    #[arg(long, value_delimiter = ',', requires = "endpoint")]
+    pub spread: Vec<String>,
     /// With --endpoint: the server's process id, to report its CPU and memory.
     #[arg(long, conflicts_with = "spawn")]
     pub server_pid: Option<u32>,
@@ -141,6 +146,7 @@ pub async fn run_ops(args: OpsArgs) -> anyhow::Result<bool> {
         bail!("concurrency levels and --users-per-instance must be positive");
     }
 
+    crate::client::spread_over(&args.spread)?;
     let keys = StrictKeys {
         access_key_id: args.access_key_id.clone(),
         secret_access_key: args.secret_access_key.clone(),

@@ -34,6 +34,7 @@ pub mod fixtures;
 mod generator;
 pub mod hierarchy;
 pub mod hours;
+pub mod import;
 pub mod instances;
 pub mod proficiencies;
 pub mod profiles;
@@ -77,6 +78,7 @@ pub async fn run_all(store: &dyn Store) {
     users::users_paging(store).await;
     users::update_user(store).await;
     users::delete_user(store).await;
+    users::users_counted(store).await;
     bulk::create_users_batch(store).await;
     bulk::create_users_all_or_nothing(store).await;
     hierarchy::hierarchy_structure(store).await;
@@ -96,6 +98,9 @@ pub async fn run_all(store: &dyn Store) {
     quick_connects::quick_connect_quota(store).await;
     proficiencies::predefined_attributes(store).await;
     proficiencies::user_proficiencies(store).await;
+    import::import_writes_everything_as_given(store).await;
+    import::import_is_atomic(store).await;
+    import::scopes_listed(store).await;
     concurrency::concurrent_same_username(store).await;
     concurrency::concurrent_channel_edits(store).await;
     search::search_matches_reference(store).await;

@@ -15,6 +15,22 @@ use super::fixtures::{
     set_channel, setup, structure, tags_of,
 };
 
+/// The store's user count covers every instance and follows creations and deletions.
+pub async fn users_counted(store: &dyn Store) {
+    let before = store.user_count().await.unwrap();
+    let a = setup(store).await;
+    let b = setup(store).await;
+    let first = plain_user(&a, "counted.one");
+    store.create_user(&a.at, first.clone(), 100).await.unwrap();
+    store
+        .create_user(&b.at, plain_user(&b, "counted.two"), 100)
+        .await
+        .unwrap();
+    assert_eq!(store.user_count().await.unwrap(), before + 2);
+    store.delete_user(&a.at, &first.id).await.unwrap();
+    assert_eq!(store.user_count().await.unwrap(), before + 1);
+}
+
 /// A user reads back exactly as written.
 pub async fn users_round_trip(store: &dyn Store) {
     let fx = setup(store).await;
