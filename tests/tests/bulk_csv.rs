@@ -585,3 +585,37 @@ async fn strict_mode_checks_the_cli_like_an_api_caller() {
         ["ann"]
     );
 }
+
+/// The request inspector keeps no body of an import, even one whose header is not
+/// a template's, so passwords in its cells never show; the export it shows has none.
+#[tokio::test]
+async fn the_inspector_never_shows_an_imports_passwords() {
+    let server = Server::start_with(ServerOptions {
+        args: vec!["--inspect".into(), "20".into()],
+        ..Default::default()
+    });
+    let fx = Fx::on(server, "CONNECT_MANAGED").await;
+    let good = format!(
+        "{OFFICIAL}\nAnn,Lee,,,,Inspect0rSecret1,ann,Basic Routing Profile,Agent,soft,,no,0\n"
+    );
+    let out = import(&fx.server, &fx.instance, &good);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let odd = "name,pw\nBob,Inspect0rSecret2\n";
+    let out = import(&fx.server, &fx.instance, odd);
+    assert!(!out.status.success());
+    let out = roster_users(&fx.server, &["export", "--instance-id", &fx.instance]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let shown = raw_json_request(&fx.server.addr, "GET", "/_roster/requests", None).await;
+    assert_eq!(shown.status, 200);
+    let body = String::from_utf8_lossy(&shown.body).to_string();
+    assert!(!body.contains("Inspect0rSecret"), "{body}");
+    assert!(!body.contains("argon2"), "{body}");
+    let requests = shown.json()["requests"].as_array().unwrap().clone();
+    let imports: Vec<_> = requests
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap_or("").ends_with("/users/import"))
+        .collect();
+    assert_eq!(imports.len(), 2, "{body}");
+    assert!(imports.iter().all(|r| r["requestBody"].is_null()), "{body}");
+}
