@@ -9,6 +9,7 @@ mod metrics;
 mod rejections;
 mod seed;
 mod throttle;
+mod users_cli;
 
 use std::process::ExitCode;
 
@@ -37,6 +38,9 @@ enum Command {
     /// Write the whole state of a store as a seed file (YAML), which `serve --seed`
     /// loads into an empty store to reproduce it: `roster export --data DIR -o FILE`.
     Export(config::ExportArgs),
+    /// Import or export an instance's users as CSV, against a running server.
+    #[command(subcommand)]
+    Users(users_cli::UsersCommand),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
     let done = match cli.command {
         Command::Serve(args) => runtime.block_on(app::serve(args)),
         Command::Export(args) => runtime.block_on(app::export(args)),
+        Command::Users(command) => runtime.block_on(users_cli::run(command)),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 //! order in `user_security_profiles`, their tags in `tags`, and the per-instance
 //! quota of users counted in `instance_user_slots`.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use roster_domain::arn::ResourceKind;
@@ -14,7 +15,7 @@ use roster_store::sql::{duplicate, limit, missing, not_found};
 use roster_store::{PageRequest, StoreError, UserSummary};
 use tokio_postgres::Row;
 
-use crate::db::{execute, execute_raw, exists, query, query_opt, PendingEdit, Tx};
+use crate::db::{execute, execute_raw, exists, lock_user_count, query, query_opt, PendingEdit, Tx};
 use crate::error::{on_unique, Error, Result};
 use crate::scope;
 use crate::tags;
@@ -544,6 +545,186 @@ pub(crate) async fn create_in(
         &user.tags,
     )
     .await
+}
+
+/// Creates `users` in one transaction, each checked as [`create`] checks one and
+/// against the users before it; any refusal is the outcome, and the transaction,
+/// rolled back, writes none of them. Every quota slot of the instance is locked first
+/// (in slot order, as deletions of what users refer to lock them), so no other
+/// creation in the instance runs beside the batch, and the users take places in the
+/// slots with room, in slot order. A batch runs in a few statements whatever its
+/// size: each distinct reference is checked once, the usernames and ids in one query
+/// each, the rows sent in one pipeline, and the slots, security profiles and tags of
+/// all the users in one statement each.
+pub(crate) async fn create_all(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    users: &[User],
+    max_users: u64,
+) -> Result<()> {
+    lock_user_count(tx, &at.instance_id).await?;
+    scope::check(tx, at).await?;
+    let mut found = HashSet::new();
+    for user in users {
+        roster_store::sql::tag_limit(user.tags.len())?;
+        let refs = std::iter::once((
+            "routing_profiles",
+            ResourceKind::RoutingProfile,
+            &user.routing_profile_id,
+        ))
+        .chain(
+            user.security_profile_ids
+                .iter()
+                .map(|sp| ("security_profiles", ResourceKind::SecurityProfile, sp)),
+        )
+        .chain(
+            user.hierarchy_group_id
+                .iter()
+                .map(|g| ("hierarchy_groups", ResourceKind::HierarchyGroup, g)),
+        );
+        for (table, kind, id) in refs {
+            if found.contains(&(table, id.as_str())) {
+                continue;
+            }
+            if !scope::exists_in(tx, table, &at.instance_id, id).await? {
+                return Err(missing(kind, id));
+            }
+            found.insert((table, id.as_str()));
+        }
+    }
+    let mut keys = HashSet::new();
+    for user in users {
+        if !keys.insert(user.username.unique_key()) {
+            return Err(duplicate_username(&user.username));
+        }
+    }
+    let keys: Vec<String> = users.iter().map(|u| u.username.unique_key()).collect();
+    let taken: HashSet<String> = query(
+        tx,
+        "SELECT username_lower FROM users WHERE instance_id = $1 AND username_lower = ANY($2)",
+        &[&at.instance_id, &keys],
+    )
+    .await?
+    .iter()
+    .map(|r| r.get(0))
+    .collect();
+    if let Some(user) = users
+        .iter()
+        .find(|u| taken.contains(&u.username.unique_key()))
+    {
+        return Err(duplicate_username(&user.username));
+    }
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    if let Some(row) = query_opt(
+        tx,
+        "SELECT id FROM users WHERE id = ANY($1) LIMIT 1",
+        &[&ids],
+    )
+    .await?
+    {
+        let id: String = row.get(0);
+        return Err(duplicate(format!("User with id '{id}'")));
+    }
+
+    // Places in the slots with room, in slot order; the slots are locked above. The
+    // quota holds for the instance's total; should the slots' shares (of a quota
+    // since changed) leave fewer places than that total allows, the rest go to the
+    // first slots beyond their shares, which single creations then see as full.
+    let held = query(
+        tx,
+        "SELECT slot, used FROM instance_user_slots WHERE instance_id = $1 ORDER BY slot",
+        &[&at.instance_id],
+    )
+    .await?;
+    let used_total: i64 = held.iter().map(|r| r.get::<_, i64>(1)).sum();
+    if (used_total.max(0) as u64).saturating_add(users.len() as u64) > max_users || held.is_empty()
+    {
+        return Err(StoreError::UserLimit { limit: max_users }.into());
+    }
+    let mut slot_of: Vec<i16> = Vec::with_capacity(users.len());
+    let mut placed: Vec<(i16, i64)> = Vec::new();
+    for row in &held {
+        let (slot, used): (i16, i64) = (row.get(0), row.get(1));
+        let room = (slot_share(max_users, slot) - used).max(0);
+        let take = room.min((users.len() - slot_of.len()) as i64);
+        if take > 0 {
+            placed.push((slot, take));
+            slot_of.extend(std::iter::repeat_n(slot, take as usize));
+        }
+    }
+    let mut beyond = held.iter().map(|r| r.get::<_, i16>(0)).cycle();
+    while slot_of.len() < users.len() {
+        let slot = beyond.next().expect("at least one slot");
+        slot_of.push(slot);
+        match placed.iter_mut().find(|(s, _)| *s == slot) {
+            Some((_, n)) => *n += 1,
+            None => placed.push((slot, 1)),
+        }
+    }
+    let (slots, counts): (Vec<i16>, Vec<i64>) = placed.into_iter().unzip();
+    execute(
+        tx,
+        "UPDATE instance_user_slots s SET used = s.used + v.n \
+         FROM UNNEST($2::SMALLINT[], $3::BIGINT[]) AS v(slot, n) \
+         WHERE s.instance_id = $1 AND s.slot = v.slot",
+        &[&at.instance_id, &slots, &counts],
+    )
+    .await?;
+
+    // The first row prepares the statement; the others follow in one pipeline.
+    let Some((first, rest)) = users.split_first() else {
+        return Ok(());
+    };
+    write_row(tx, &at.instance_id, first, true).await?;
+    futures_util::future::try_join_all(
+        rest.iter().map(|u| write_row(tx, &at.instance_id, u, true)),
+    )
+    .await?;
+    execute(
+        tx,
+        "UPDATE users u SET quota_slot = v.slot \
+         FROM UNNEST($1::TEXT[], $2::SMALLINT[]) AS v(id, slot) WHERE u.id = v.id",
+        &[&ids, &slot_of],
+    )
+    .await?;
+
+    let mut owners = Vec::new();
+    let mut positions = Vec::new();
+    let mut profiles = Vec::new();
+    let mut tagged = Vec::new();
+    let mut tag_keys = Vec::new();
+    let mut tag_values = Vec::new();
+    for user in users {
+        for (i, sp) in user.security_profile_ids.iter().enumerate() {
+            owners.push(user.id.as_str());
+            positions.push(i as i64);
+            profiles.push(sp.as_str());
+        }
+        for (k, v) in &user.tags {
+            tagged.push(user.id.as_str());
+            tag_keys.push(k.as_str());
+            tag_values.push(v.as_str());
+        }
+    }
+    execute(
+        tx,
+        "INSERT INTO user_security_profiles (user_id, position, security_profile_id) \
+         SELECT * FROM UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[])",
+        &[&owners, &positions, &profiles],
+    )
+    .await?;
+    if !tagged.is_empty() {
+        tags::insert_many_new(
+            tx,
+            &at.instance_id,
+            ResourceKind::User,
+            &tagged,
+            &tag_keys,
+            &tag_values,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Whether a one-statement query outside any transaction finds a row.
