@@ -102,17 +102,19 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     ));
     let state = Arc::new(AppState {
         router: Router::new(),
-        verifier: Verifier::new(mode),
-        service,
+        verifier: Verifier::new(mode.clone()),
+        service: service.clone(),
         store: store.clone(),
         postgres,
         throttle: Throttle::new(args.throttle),
         faults: Faults::new(fault_spec(&args)?).map_err(|e| anyhow::anyhow!("--faults: {e}"))?,
     });
+    // The console's pages at /console, routed before the API's fallback.
     let app = axum::Router::new()
         .route("/health", get(health))
         .fallback(handle)
-        .with_state(state);
+        .with_state(state)
+        .merge(roster_console::router(service, mode));
 
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
