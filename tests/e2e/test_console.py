@@ -1,0 +1,505 @@
+"""The admin console at /console in headless Chromium (Debian's `chromium`, driven by
+Playwright from PyPI), checked against the API through boto3: signing in, instances,
+Add user, the Users page's search and filters, a user's page, bulk edit, and the
+security rules (CSRF, strict sign-in, other accounts, passwords never shown).
+
+Screenshots for docs/console.md are written to docs/console/.
+"""
+
+import re
+import shutil
+import urllib.parse
+
+import pytest
+
+from conftest import REPO, RosterServer, make_client
+from helpers import unique
+
+playwright_sync = pytest.importorskip(
+    "playwright.sync_api",
+    reason="playwright is in tests/e2e/requirements.txt; install it into .venv",
+)
+
+SHOTS = REPO / "docs" / "console"
+PASSWORD = "Typed-Secret-77x"
+
+
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail(
+            "Debian's chromium is needed for the console tests: apt-get install -y chromium "
+            "(scripts/test.sh installs it)"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("console")
+    s = RosterServer(base / "data", base / "roster.log")
+    s.start()
+    yield s
+    assert s.stop() == 0, s.log_tail()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+class Seen:
+    """Every HTML body the browser received, to look for what must never appear."""
+
+    def __init__(self, page):
+        self.bodies = []
+        page.on("response", self._keep)
+
+    def _keep(self, response):
+        if "text/html" in (response.headers.get("content-type") or ""):
+            try:
+                self.bodies.append(response.text())
+            except Exception:  # a redirect has no body
+                pass
+
+
+def new_page(browser, width=1280, height=800):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    page.seen = Seen(page)
+    return page
+
+
+def sign_in(page, url, account="123456789012", region="us-east-1"):
+    page.goto(f"{url}/console")
+    assert page.url.endswith("/console/sign-in")
+    page.get_by_label("Account id").fill(account)
+    page.get_by_label("Region").fill(region)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/console/instances")
+
+
+def create_instance_in_console(page, alias, idm="CONNECT_MANAGED"):
+    page.get_by_label("Instance alias").fill(alias)
+    page.locator(f"#idm-{idm}").check()
+    page.get_by_role("button", name="Create instance").click()
+    page.wait_for_url(re.compile(r".*/console/instances/[0-9a-f-]{36}/users$"))
+    return page.url.split("/console/instances/")[1].split("/")[0]
+
+
+def usernames_shown(page):
+    return sorted(page.locator("#users tbody tr td:nth-child(2)").all_inner_texts())
+
+
+def match_count(page):
+    return int(page.locator("#match-count strong").inner_text())
+
+
+def ids_by_name(summaries):
+    return {s["Name"]: s["Id"] for s in summaries}
+
+
+@pytest.fixture(scope="module")
+def setup(server, browser):
+    """A signed-in page, an instance made through the console and a second routing
+    profile, a two-level hierarchy and some users made through the API."""
+    page = new_page(browser)
+    sign_in(page, server.url)
+    iid = create_instance_in_console(page, unique("console"))
+    api = make_client(server.url)
+    inst = api.describe_instance(InstanceId=iid)["Instance"]
+    assert inst["IdentityManagementType"] == "CONNECT_MANAGED"
+    sps = ids_by_name(api.list_security_profiles(InstanceId=iid)["SecurityProfileSummaryList"])
+    queue = [q for q in api.list_queues(InstanceId=iid, QueueTypes=["STANDARD"])["QueueSummaryList"]][0]
+    outbound = api.create_routing_profile(
+        InstanceId=iid, Name="Outbound sales", Description="second profile",
+        DefaultOutboundQueueId=queue["Id"],
+        MediaConcurrencies=[{"Channel": "VOICE", "Concurrency": 1}],
+    )["RoutingProfileId"]
+    rps = ids_by_name(api.list_routing_profiles(InstanceId=iid)["RoutingProfileSummaryList"])
+    api.update_user_hierarchy_structure(
+        InstanceId=iid,
+        HierarchyStructure={"LevelOne": {"Name": "Region"}, "LevelTwo": {"Name": "Team"}},
+    )
+    emea = api.create_user_hierarchy_group(InstanceId=iid, Name="EMEA")["HierarchyGroupId"]
+    support = api.create_user_hierarchy_group(
+        InstanceId=iid, Name="EMEA support", ParentGroupId=emea)["HierarchyGroupId"]
+
+    def make(username, first, last, **extra):
+        req = {
+            "InstanceId": iid, "Username": username, "Password": "Secret123!",
+            "IdentityInfo": {"FirstName": first, "LastName": last},
+            "PhoneConfig": {"PhoneType": "SOFT_PHONE"},
+            "SecurityProfileIds": [sps["Agent"]],
+            "RoutingProfileId": rps["Basic Routing Profile"],
+        }
+        req.update(extra)
+        return api.create_user(**req)["UserId"]
+
+    make("mgarcia", "Maria", "Garcia", HierarchyGroupId=support, Tags={"site": "lisbon"})
+    make("jsmith", "John", "Smith", RoutingProfileId=outbound,
+         SecurityProfileIds=[sps["Agent"], sps["CallCenterManager"]])
+    make("akowalski", "Anna", "Kowalski", HierarchyGroupId=emea)
+    return {
+        "page": page, "iid": iid, "api": api, "sps": sps, "rps": rps,
+        "outbound": outbound, "emea": emea, "support": support,
+        "users_url": f"{server.url}/console/instances/{iid}/users",
+    }
+
+
+def test_add_user_through_the_form_is_what_the_api_describes(setup, server):
+    page, api, iid = setup["page"], setup["api"], setup["iid"]
+    page.goto(setup["users_url"])
+    page.get_by_role("link", name="Add user").click()
+    page.get_by_label("User login (username)").fill("tnguyen")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("First name").fill("Thu")
+    page.get_by_label("Last name").fill("Nguyen")
+    page.get_by_label("Email address", exact=True).fill("thu@example.com")
+    page.get_by_label("Agent", exact=True).check()
+    page.get_by_label("Auto-accept CHAT").check()
+    page.get_by_label("After contact work seconds VOICE").fill("30")
+    page.get_by_label("Tags, one key=value a line").fill("team=blue")
+    page.get_by_role("button", name="Create user").click()
+    page.wait_for_url(re.compile(r".*/users/[0-9a-f-]{36}\?created=1$"))
+    assert "User created." in page.content()
+    uid = page.url.split("/users/")[1].split("?")[0]
+    user = api.describe_user(InstanceId=iid, UserId=uid)["User"]
+    assert user["Username"] == "tnguyen"
+    assert user["IdentityInfo"]["Email"] == "thu@example.com"
+    assert user["SecurityProfileIds"] == [setup["sps"]["Agent"]]
+    assert user["Tags"] == {"team": "blue"}
+    aa = {c["Channel"]: c["AutoAccept"] for c in user["AutoAcceptConfigs"]}
+    assert aa["CHAT"] is True and aa["VOICE"] is False
+    acw = {c["Channel"]: c["AfterContactWorkConfig"]["AfterContactWorkTimeLimit"]
+           for c in user["AfterContactWorkConfigs"]}
+    assert acw["VOICE"] == 30
+    setup["tnguyen"] = uid
+
+    # The password typed never comes back: not in any page, not in the server log.
+    for body in page.seen.bodies:
+        assert PASSWORD not in body
+    assert PASSWORD not in open(server.log_path, errors="replace").read()
+
+
+def test_add_user_refused_shows_the_api_message_beside_the_field(setup):
+    page, api, iid = setup["page"], setup["api"], setup["iid"]
+    before = api.search_users(InstanceId=iid)["ApproximateTotalCount"]
+    page.goto(setup["users_url"] + "/new")
+    page.get_by_label("User login (username)").fill("weakpw")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("First name").fill("Weak")
+    page.get_by_label("Last name").fill("Password")
+    page.get_by_label("Agent", exact=True).check()
+    page.get_by_role("button", name="Create user").click()
+    err = page.locator("#err-Password")
+    assert err.count() == 1 and "Password" in err.inner_text()
+    # The form keeps what was typed, except the password.
+    assert page.get_by_label("User login (username)").input_value() == "weakpw"
+    assert page.get_by_label("Password", exact=True).input_value() == ""
+    assert "short" not in page.content().replace("shortcut", "")
+    assert api.search_users(InstanceId=iid)["ApproximateTotalCount"] == before
+
+
+def test_search_box_and_every_filter(setup):
+    page = setup["page"]
+    url = setup["users_url"]
+    page.goto(url)
+    assert match_count(page) >= 3
+    page.screenshot(path=str(SHOTS / "users.png"), full_page=True)
+
+    # Starts with, on username, first or last name.
+    page.get_by_label("Username, first or last name").fill("Gar")
+    page.get_by_role("button", name="Search").click()
+    assert usernames_shown(page) == ["mgarcia"] and match_count(page) == 1
+    page.get_by_label("Username, first or last name").fill("ana")
+    page.get_by_role("button", name="Search").click()
+    assert usernames_shown(page) == []  # nobody's name starts with "ana"
+    page.get_by_label("Match").select_option("CONTAINS")
+    page.get_by_role("button", name="Search").click()
+    assert usernames_shown(page) == []  # "Anna" has no "ana"
+    page.get_by_label("Username, first or last name").fill("nn")
+    page.get_by_role("button", name="Search").click()
+    assert usernames_shown(page) == ["akowalski"]
+
+    def only(**query):
+        page.goto(url + "?" + urllib.parse.urlencode(query))
+        return usernames_shown(page)
+
+    # Each filter through its control.
+    page.goto(url)
+    page.get_by_label("Routing profile").select_option(label="Outbound sales")
+    page.get_by_role("button", name="Search").click()
+    assert usernames_shown(page) == ["jsmith"]
+    page.goto(url)
+    page.get_by_label("Security profile").select_option(label="CallCenterManager")
+    page.get_by_role("button", name="Search").click()
+    assert usernames_shown(page) == ["jsmith"]
+    page.goto(url)
+    page.get_by_label("Hierarchy group (with its children)").select_option(label="EMEA")
+    page.get_by_role("button", name="Search").click()
+    assert usernames_shown(page) == ["akowalski", "mgarcia"]
+    assert only(group=setup["support"]) == ["mgarcia"]
+    page.goto(url)
+    page.get_by_label("Tag key").fill("site")
+    page.get_by_label("Tag value (empty: any)").fill("lisbon")
+    page.get_by_role("button", name="Search").click()
+    assert usernames_shown(page) == ["mgarcia"]
+    assert only(tag_key="team") == ["tnguyen"]
+    # The columns: names, not ids.
+    page.goto(url + "?q=jsmith")
+    row = page.locator("#users tbody tr").first.inner_text()
+    assert "Outbound sales" in row and "CallCenterManager" in row and "Agent" in row
+    page.goto(url + "?q=mgarcia")
+    assert "EMEA support" in page.locator("#users tbody tr").first.inner_text()
+
+
+def test_a_per_channel_setting_saved_is_what_describe_user_shows(setup):
+    page, api, iid = setup["page"], setup["api"], setup["iid"]
+    uid = setup["tnguyen"]
+    page.goto(f"{setup['users_url']}/{uid}")
+    page.get_by_label("Auto-accept TASK").check()
+    page.get_by_label("After contact work seconds CHAT").fill("45")
+    page.get_by_label("Phone type").select_option("DESK_PHONE")
+    page.get_by_label("Desk phone number").fill("+15555550123")
+    page.get_by_label("Voice enhancement").select_option("NOISE_SUPPRESSION")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r".*\?saved=1$"))
+    user = api.describe_user(InstanceId=iid, UserId=uid)["User"]
+    aa = {c["Channel"]: c["AutoAccept"] for c in user["AutoAcceptConfigs"]}
+    acw = {c["Channel"]: c["AfterContactWorkConfig"]["AfterContactWorkTimeLimit"]
+           for c in user["AfterContactWorkConfigs"]}
+    assert aa["TASK"] is True and aa["CHAT"] is True
+    assert acw["CHAT"] == 45 and acw["VOICE"] == 30
+    assert user["PhoneConfig"]["PhoneType"] == "DESK_PHONE"
+    assert user["PhoneConfig"]["DeskPhoneNumber"] == "+15555550123"
+    assert user["VoiceEnhancementConfigs"] == [
+        {"Channel": "VOICE", "VoiceEnhancementMode": "NOISE_SUPPRESSION"}]
+    page.screenshot(path=str(SHOTS / "user.png"), full_page=True)
+
+    # A refused value: the API's message beside the channel table, nothing saved.
+    page.get_by_label("After contact work seconds EMAIL").fill("-5")
+    page.get_by_label("First name").fill("Changed")
+    page.get_by_role("button", name="Save").click()
+    msg = page.locator("#channels .error").inner_text()
+    assert "AfterContactWorkConfigs[3]" in msg and "AfterContactWorkTimeLimit" in msg
+    after = api.describe_user(InstanceId=iid, UserId=uid)["User"]
+    assert after["IdentityInfo"]["FirstName"] == "Thu"
+    assert after == user
+
+
+def test_password_reset_for_a_connect_managed_user(setup, server):
+    page = setup["page"]
+    page.goto(f"{setup['users_url']}/{setup['tnguyen']}")
+    page.get_by_label("New password").fill("Reset-Pass-99q")
+    page.get_by_role("button", name="Reset password").click()
+    assert "Password changed." in page.content()
+    assert "Reset-Pass-99q" not in page.content()
+    page.get_by_label("New password").fill("weak")
+    page.get_by_role("button", name="Reset password").click()
+    assert page.locator("#err-Password").count() == 1
+    assert "Reset-Pass-99q" not in open(server.log_path, errors="replace").read()
+
+
+def test_bulk_edit_of_20_users_applies_to_each_whole(setup):
+    page, api, iid, sps = setup["page"], setup["api"], setup["iid"], setup["sps"]
+    ids = []
+    for n in range(20):
+        ids.append(api.create_user(
+            InstanceId=iid, Username=f"bulk{n:02d}", Password="Secret123!",
+            IdentityInfo={"FirstName": "Bulk", "LastName": f"User{n}"},
+            PhoneConfig={"PhoneType": "SOFT_PHONE"},
+            SecurityProfileIds=[sps["Agent"]],
+            RoutingProfileId=setup["rps"]["Basic Routing Profile"],
+            Tags={"cohort": "2026"},
+        )["UserId"])
+    page.goto(setup["users_url"] + "?tag_key=cohort&tag_value=2026")
+    assert match_count(page) == 20
+    page.get_by_role("button", name="Edit all 20 matches").click()
+    assert "Edit 20 users" in page.content()
+    page.get_by_label("Replace the security profiles").check()
+    page.get_by_label("QualityAnalyst", exact=True).check()
+    page.get_by_label("Agent", exact=True).check()
+    page.get_by_label("Routing profile").select_option(label="Outbound sales")
+    page.get_by_label("Hierarchy group").select_option(label="EMEA support")
+    page.get_by_label("Auto-accept CHAT").select_option("on")
+    page.get_by_label("After contact work seconds TASK").fill("60")
+    page.get_by_label("Add or overwrite tags").fill("wave=2")
+    page.get_by_role("button", name="Apply to 20 users").click()
+    assert page.locator("#bulk-summary").inner_text() == "20 of 20 users changed."
+    for uid in ids:
+        u = api.describe_user(InstanceId=iid, UserId=uid)["User"]
+        assert sorted(u["SecurityProfileIds"]) == sorted([sps["QualityAnalyst"], sps["Agent"]])
+        assert u["RoutingProfileId"] == setup["outbound"]
+        assert u["HierarchyGroupId"] == setup["support"]
+        assert {c["Channel"]: c["AutoAccept"] for c in u["AutoAcceptConfigs"]}["CHAT"] is True
+        assert {c["Channel"]: c["AfterContactWorkConfig"]["AfterContactWorkTimeLimit"]
+                for c in u["AfterContactWorkConfigs"]}["TASK"] == 60
+        assert u["Tags"] == {"cohort": "2026", "wave": "2"}
+
+    # Selected users only, with a change one part of which each user refuses (a desk
+    # phone with no number): nobody gets any part of it.
+    page.goto(setup["users_url"] + "?tag_key=cohort&q=bulk0")
+    boxes = page.locator("#users tbody input[type=checkbox]")
+    assert boxes.count() == 10
+    for i in range(3):
+        boxes.nth(i).check()
+    page.get_by_role("button", name="Edit selected users").click()
+    assert "Edit 3 users" in page.content()
+    page.get_by_label("Routing profile").select_option(label="Basic Routing Profile")
+    page.get_by_label("Phone type").select_option("DESK_PHONE")
+    page.get_by_role("button", name="Apply to 3 users").click()
+    assert page.locator("#bulk-summary").inner_text() == "0 of 3 users changed."
+    results = page.locator("#bulk-results tbody tr").all_inner_texts()
+    assert len(results) == 3 and all("Not changed" in r and "DESK_PHONE" in r for r in results)
+    for uid in ids[:3]:
+        u = api.describe_user(InstanceId=iid, UserId=uid)["User"]
+        assert u["RoutingProfileId"] == setup["outbound"]
+        assert u["PhoneConfig"]["PhoneType"] == "SOFT_PHONE"
+
+
+def test_delete_with_confirmation(setup):
+    page, api, iid = setup["page"], setup["api"], setup["iid"]
+    uid = api.search_users(
+        InstanceId=iid,
+        SearchCriteria={"StringCondition": {"FieldName": "Username", "Value": "akowalski",
+                                            "ComparisonType": "EXACT"}},
+    )["Users"][0]["Id"]
+    page.goto(f"{setup['users_url']}/{uid}")
+    page.get_by_role("link", name="Delete this user…").click()
+    page.get_by_role("button", name="Delete akowalski").click()
+    page.wait_for_url(setup["users_url"])
+    with pytest.raises(Exception) as exc:
+        api.describe_user(InstanceId=iid, UserId=uid)
+    assert "ResourceNotFoundException" in str(exc.value)
+
+
+def test_a_post_without_its_csrf_token_is_403_and_changes_nothing(setup):
+    page, api, iid = setup["page"], setup["api"], setup["iid"]
+    uid = setup["tnguyen"]
+    before_instances = len(api.list_instances()["InstanceSummaryList"])
+    before_user = api.describe_user(InstanceId=iid, UserId=uid)["User"]
+    base = setup["users_url"].rsplit("/users", 1)[0].rsplit("/instances", 1)[0]
+    # The browser's own session cookie goes with these requests; only the token is
+    # missing or wrong.
+    r = page.request.post(f"{base}/instances",
+                          form={"instance_alias": "forged", "identity_management_type": "SAML"})
+    assert r.status == 403
+    r = page.request.post(f"{setup['users_url']}/{uid}",
+                          form={"first_name": "Forged", "last_name": "X", "csrf": "0" * 64})
+    assert r.status == 403
+    r = page.request.post(f"{setup['users_url']}/{uid}/delete", form={})
+    assert r.status == 403
+    assert len(api.list_instances()["InstanceSummaryList"]) == before_instances
+    assert api.describe_user(InstanceId=iid, UserId=uid)["User"] == before_user
+
+
+def test_another_accounts_instance_is_not_listed_and_its_urls_are_404(setup, server, browser):
+    other = make_client(server.url, access_key="222222222222")
+    theirs = other.create_instance(IdentityManagementType="SAML", InstanceAlias=unique("theirs"),
+                                   InboundCallsEnabled=True, OutboundCallsEnabled=True)["Id"]
+    page = setup["page"]
+    page.goto(f"{server.url}/console/instances")
+    assert theirs not in page.content()
+    for path in ["", "/users", "/users/new", f"/users/{setup['tnguyen']}"]:
+        r = page.goto(f"{server.url}/console/instances/{theirs}{path}")
+        assert r.status == 404, path
+    r = page.request.post(f"{server.url}/console/instances/{theirs}/users/new",
+                          form={"csrf": "x"})
+    assert r.status == 403
+    # Another Region of the same account does not see it either.
+    mine = new_page(browser)
+    sign_in(mine, server.url, account="222222222222", region="eu-west-2")
+    assert theirs not in mine.content()
+    assert mine.goto(f"{server.url}/console/instances/{theirs}/users").status == 404
+    mine.context.close()
+    # The right account and Region does.
+    mine = new_page(browser)
+    sign_in(mine, server.url, account="222222222222", region="us-east-1")
+    assert theirs in mine.content()
+    assert mine.goto(f"{server.url}/console/instances/{theirs}/users").status == 200
+    mine.context.close()
+
+
+def test_sign_out_ends_the_session(server, browser):
+    page = new_page(browser)
+    sign_in(page, server.url)
+    cookies = page.context.cookies()
+    session = [c for c in cookies if c["name"] == "roster_console"][0]
+    assert session["httpOnly"] and session["sameSite"] == "Strict" and session["path"] == "/console"
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/console/sign-in")
+    page.goto(f"{server.url}/console/instances")
+    assert page.url.endswith("/console/sign-in")
+    # The old cookie, sent again, names no session.
+    page.context.add_cookies([session])
+    page.goto(f"{server.url}/console/instances")
+    assert page.url.endswith("/console/sign-in")
+    page.context.close()
+
+
+def test_narrow_screen_and_keyboard(setup, server, browser):
+    page = new_page(browser, 390, 844)
+    page.goto(f"{server.url}/console/sign-in")
+    page.get_by_label("Account id").focus()
+    page.keyboard.press("Tab")  # to the Region field, its text selected
+    page.keyboard.type("us-east-1")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/instances")
+    page.goto(setup["users_url"])
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the Users page is {width}px wide on a 390px screen"
+    page.screenshot(path=str(SHOTS / "users-narrow.png"), full_page=True)
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def strict_server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("console-strict")
+    creds = base / "credentials.toml"
+    creds.write_text(
+        '[[credentials]]\naccess_key_id = "AKIACONSOLE1"\n'
+        'secret_access_key = "right-secret-1"\naccount_id = "111111111111"\n'
+    )
+    s = RosterServer(base / "data", base / "roster.log",
+                     extra_args=["--auth", "strict", "--credentials", str(creds)])
+    s.start()
+    yield s
+    assert s.stop() == 0, s.log_tail()
+
+
+def test_strict_mode_a_wrong_secret_cannot_sign_in(strict_server, browser):
+    page = new_page(browser)
+    url = strict_server.url
+    page.goto(f"{url}/console/instances")
+    assert page.url.endswith("/console/sign-in")
+    for akid, secret in [("AKIACONSOLE1", "wrong-secret"), ("AKIAUNKNOWN", "right-secret-1"),
+                         ("AKIACONSOLE1", "right-secret-")]:
+        page.get_by_label("Access key id").fill(akid)
+        page.get_by_label("Secret access key").fill(secret)
+        page.get_by_role("button", name="Sign in").click()
+        assert page.url.endswith("/console/sign-in")
+        assert "do not match" in page.content()
+        assert not [c for c in page.context.cookies() if c["name"] == "roster_console"]
+        page.goto(f"{url}/console/instances")
+        assert page.url.endswith("/console/sign-in")
+    # An empty secret, which the form's `required` keeps the browser from sending, sent
+    # anyway with the form's token.
+    token = page.locator("input[name=csrf]").input_value()
+    r = page.request.post(f"{url}/console/sign-in", form={
+        "csrf": token, "access_key_id": "AKIACONSOLE1", "secret": "", "region": "us-east-1"},
+        max_redirects=0)
+    assert r.status == 401
+    assert not [c for c in page.context.cookies() if c["name"] == "roster_console"]
+    page.get_by_label("Access key id").fill("AKIACONSOLE1")
+    page.get_by_label("Secret access key").fill("right-secret-1")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/console/instances")
+    assert "Account 111111111111" in page.content()
+    for body in page.seen.bodies:
+        assert "right-secret-1" not in body and "wrong-secret" not in body
+    assert "right-secret-1" not in open(strict_server.log_path, errors="replace").read()
+    page.context.close()
