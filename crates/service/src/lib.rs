@@ -3,6 +3,7 @@
 //! domain values (refusing bad ones with an error from the operation's model list),
 //! calling the store, and turning the results back into shapes.
 
+mod bulk;
 mod convert;
 mod errors;
 mod hierarchy;
@@ -21,6 +22,11 @@ mod user_change;
 mod users;
 
 use std::sync::Arc;
+
+pub use bulk::{
+    header_csv, CsvTemplate, ImportFailure, ImportProgress, ImportReport, ImportedUser, RowError,
+    EXTENDED_COLUMNS, MAX_ROWS, OFFICIAL_COLUMNS, USER_ID_COLUMN,
+};
 
 use roster_api::{Failure, RequestContext};
 use roster_domain::time::Modified;

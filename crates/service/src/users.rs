@@ -5,7 +5,7 @@ use roster_api::*;
 use roster_domain::arn::ResourceKind;
 use roster_domain::channel::{AcwSeconds, UserConfig};
 use roster_domain::instance::IdentityManagementType;
-use roster_domain::password::password_for;
+use roster_domain::password::{password_for, Password};
 use roster_domain::tags::{validate_tags, Tags};
 use roster_domain::user::{self as du, IdentityInfo, SecurityProfileIds, Username};
 use roster_domain::{new_id, DomainError, InstanceRef};
@@ -39,6 +39,75 @@ pub(crate) async fn instance_type(
         .identity_management_type)
 }
 
+/// A new user as CreateUser makes it from a request whose model constraints hold:
+/// every rule of CreateUser checked but the references (the store checks those), its
+/// password parsed but not yet hashed (`password_hash` is `None`). CreateUser and the
+/// CSV import both make their users here.
+pub(crate) fn new_user(
+    ctx: &RequestContext,
+    idm: IdentityManagementType,
+    i: &CreateUserRequest,
+) -> Result<(du::User, Option<Password>), Failure> {
+    let username = Username::parse(&i.username, idm).api()?;
+    let password = password_for(i.password.as_deref(), idm).api()?;
+    let identity = i.identity_info.as_ref().map(identity).unwrap_or_default();
+    identity.validate("IdentityInfo", idm).api()?;
+    du::validate_directory_user_id(i.directory_user_id.as_deref(), idm).api()?;
+    let security_profile_ids = SecurityProfileIds::parse(i.security_profile_ids.clone()).api()?;
+    let tags: Tags = i.tags.clone().unwrap_or_default();
+    validate_tags("Tags", &tags).api()?;
+
+    let lists = config_change(
+        &i.auto_accept_configs,
+        &i.after_contact_work_configs,
+        &i.phone_number_configs,
+        &i.persistent_connection_configs,
+        &i.voice_enhancement_configs,
+    )
+    .api()?;
+    let phone = i
+        .phone_config
+        .as_ref()
+        .map(phone_change)
+        .transpose()
+        .api()?
+        .unwrap_or_default();
+    lists.check_no_overlap(&phone).api()?;
+    let mut config = UserConfig::default();
+    config.apply(&lists).api()?;
+    config.apply_phone_config(&phone).api()?;
+
+    let user = du::User {
+        id: new_id(),
+        username,
+        identity,
+        directory_user_id: i.directory_user_id.clone(),
+        password_hash: None,
+        security_profile_ids,
+        routing_profile_id: i.routing_profile_id.clone(),
+        hierarchy_group_id: i.hierarchy_group_id.clone(),
+        config,
+        tags,
+        modified: modified(ctx),
+    };
+    Ok((user, password))
+}
+
+impl ConnectService {
+    /// The password's argon2id hash. Hashing is slow on purpose; it runs off the async
+    /// workers, one per core at most (`hashing`).
+    pub(crate) async fn hash_password(&self, password: Password) -> Result<String, Failure> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| Failure::internal(format!("password hashing failed: {e}")))?;
+        tokio::task::spawn_blocking(move || password.hash())
+            .await
+            .map_err(|e| Failure::internal(format!("password hashing failed: {e}")))
+    }
+}
+
 impl ops::CreateUser for ConnectService {
     async fn create_user(
         &self,
@@ -47,68 +116,10 @@ impl ops::CreateUser for ConnectService {
     ) -> Result<CreateUserResponse, CreateUserError> {
         let at = instance_ref(ctx, &i.instance_id)?;
         let idm = instance_type(self, &at).await?;
-
-        let username = Username::parse(&i.username, idm).api()?;
-        let password = password_for(i.password.as_deref(), idm).api()?;
-        let identity = i.identity_info.as_ref().map(identity).unwrap_or_default();
-        identity.validate("IdentityInfo", idm).api()?;
-        du::validate_directory_user_id(i.directory_user_id.as_deref(), idm).api()?;
-        let security_profile_ids =
-            SecurityProfileIds::parse(i.security_profile_ids.clone()).api()?;
-        let routing_profile_id = i.routing_profile_id.clone();
-        let tags: Tags = i.tags.clone().unwrap_or_default();
-        validate_tags("Tags", &tags).api()?;
-
-        let lists = config_change(
-            &i.auto_accept_configs,
-            &i.after_contact_work_configs,
-            &i.phone_number_configs,
-            &i.persistent_connection_configs,
-            &i.voice_enhancement_configs,
-        )
-        .api()?;
-        let phone = i
-            .phone_config
-            .as_ref()
-            .map(phone_change)
-            .transpose()
-            .api()?
-            .unwrap_or_default();
-        lists.check_no_overlap(&phone).api()?;
-        let mut config = UserConfig::default();
-        config.apply(&lists).api()?;
-        config.apply_phone_config(&phone).api()?;
-
-        // Hashing is slow on purpose; keep it off the async workers, one per core.
-        let password_hash = match password {
-            Some(p) => {
-                let _permit = self.hashing.acquire().await.map_err(|e| {
-                    InternalServiceException::new(format!("password hashing failed: {e}"))
-                })?;
-                Some(
-                    tokio::task::spawn_blocking(move || p.hash())
-                        .await
-                        .map_err(|e| {
-                            InternalServiceException::new(format!("password hashing failed: {e}"))
-                        })?,
-                )
-            }
-            None => None,
-        };
-
-        let user = du::User {
-            id: new_id(),
-            username,
-            identity,
-            directory_user_id: i.directory_user_id.clone(),
-            password_hash,
-            security_profile_ids,
-            routing_profile_id,
-            hierarchy_group_id: i.hierarchy_group_id.clone(),
-            config,
-            tags,
-            modified: modified(ctx),
-        };
+        let (mut user, password) = new_user(ctx, idm, &i)?;
+        if let Some(p) = password {
+            user.password_hash = Some(self.hash_password(p).await?);
+        }
         let id = user.id.clone();
         let username = user.username.as_str().to_string();
         self.store

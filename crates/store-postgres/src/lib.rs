@@ -313,6 +313,18 @@ roster_store::sql_store_calls!(store! {
         ))
     }
 
+    async fn create_users(
+        &self,
+        at: &InstanceRef,
+        users: Vec<User>,
+        max_users: u64,
+    ) -> StoreResult<()> {
+        // One transaction, queued on the instance's user-count row like `create_user`.
+        transaction!(self, Mode::Queued, |tx| users::create_all(
+            &tx, at, &users, max_users
+        ))
+    }
+
     async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User> {
         // The edit runs once, however often the transaction runs (see `PendingEdit`).
         let mut pending = db::PendingEdit::new(edit);

@@ -213,38 +213,54 @@ pub(crate) async fn create(
     user: &User,
     max_users: u64,
 ) -> Result<()> {
+    create_all(tx, at, std::slice::from_ref(user), max_users).await
+}
+
+/// Creates `users` in order, each checked as [`create`] checks one; the first refusal
+/// is the outcome, and the transaction, rolled back, writes none of them.
+pub(crate) async fn create_all(
+    tx: &Tx<'_>,
+    at: &InstanceRef,
+    users: &[User],
+    max_users: u64,
+) -> Result<()> {
     // Runs at READ COMMITTED (`Mode::Queued`): creations in one instance queue here.
     lock_user_count(tx, &at.instance_id).await?;
     scope::check(tx, at).await?;
-    check_references(tx, &at.instance_id, user).await?;
-    if username_taken(tx, &at.instance_id, user).await? {
-        return Err(duplicate_username(&user.username));
+    for user in users {
+        check_references(tx, &at.instance_id, user).await?;
+        if username_taken(tx, &at.instance_id, user).await? {
+            return Err(duplicate_username(&user.username));
+        }
+        if exists(tx, "SELECT 1 FROM users WHERE id = $1", &[&user.id]).await? {
+            return Err(duplicate(format!("User with id '{}'", user.id)));
+        }
+        write_row(tx, &at.instance_id, user, true).await?;
+        write_security_profiles(tx, user, false).await?;
+        tags::insert_new(
+            tx,
+            &at.instance_id,
+            ResourceKind::User,
+            &user.id,
+            &user.tags,
+        )
+        .await?;
     }
-    if exists(tx, "SELECT 1 FROM users WHERE id = $1", &[&user.id]).await? {
-        return Err(duplicate(format!("User with id '{}'", user.id)));
-    }
-    // Takes a place in the quota; the row is locked above, so the count is current.
+    // Takes the batch's places in the quota, after the users' own checks as for one
+    // user; the row is locked above, so the count is current.
     let max = i64::try_from(max_users).unwrap_or(i64::MAX);
+    let n = i64::try_from(users.len()).unwrap_or(i64::MAX);
     let counted = execute(
         tx,
-        "UPDATE instance_user_counts SET user_count = user_count + 1 \
-         WHERE instance_id = $1 AND user_count < $2",
-        &[&at.instance_id, &max],
+        "UPDATE instance_user_counts SET user_count = user_count + $3::BIGINT \
+         WHERE instance_id = $1 AND user_count + $3::BIGINT <= $2::BIGINT",
+        &[&at.instance_id, &max, &n],
     )
     .await?;
     if counted == 0 {
         return Err(StoreError::UserLimit { limit: max_users }.into());
     }
-    write_row(tx, &at.instance_id, user, true).await?;
-    write_security_profiles(tx, user, false).await?;
-    tags::insert_new(
-        tx,
-        &at.instance_id,
-        ResourceKind::User,
-        &user.id,
-        &user.tags,
-    )
-    .await
+    Ok(())
 }
 
 pub(crate) async fn get(tx: &Tx<'_>, at: &InstanceRef, id: &str) -> Result<User> {

@@ -290,6 +290,18 @@ roster_store::sql_store_calls!(store! {
             .await
     }
 
+    async fn create_users(
+        &self,
+        at: &InstanceRef,
+        users: Vec<User>,
+        max_users: u64,
+    ) -> StoreResult<()> {
+        // One job, so one savepoint: a refusal undoes the whole batch.
+        let at = at.clone();
+        self.write(move |tx| users::create_all(tx, &at, &users, max_users))
+            .await
+    }
+
     async fn update_user(&self, at: &InstanceRef, id: &str, edit: UserEdit) -> StoreResult<User> {
         // The edit is handed to the writer, not lent.
         let (at, id) = (at.clone(), id.to_string());

@@ -192,32 +192,48 @@ pub(crate) fn create(
     user: &User,
     max_users: u64,
 ) -> Result<()> {
+    create_all(conn, at, std::slice::from_ref(user), max_users)
+}
+
+/// Creates `users` in order, each checked as [`create`] checks one; the first refusal
+/// is the outcome, and the caller's savepoint undoes the users written before it.
+pub(crate) fn create_all(
+    conn: &Connection,
+    at: &InstanceRef,
+    users: &[User],
+    max_users: u64,
+) -> Result<()> {
     scope::check(conn, at)?;
-    check_references(conn, &at.instance_id, user)?;
-    if username_taken(conn, &at.instance_id, user)? {
-        return Err(duplicate_username(&user.username));
-    }
     let count: i64 = conn
         .prepare_cached("SELECT user_count FROM instances WHERE id = ?1")?
         .query_row([&at.instance_id], |r| r.get(0))?;
-    if count.max(0) as u64 >= max_users {
+    for user in users {
+        check_references(conn, &at.instance_id, user)?;
+        if username_taken(conn, &at.instance_id, user)? {
+            return Err(duplicate_username(&user.username));
+        }
+        if conn
+            .prepare_cached("SELECT 1 FROM users WHERE id = ?1")?
+            .exists([&user.id])?
+        {
+            return Err(duplicate(format!("User with id '{}'", user.id)));
+        }
+        write_row(conn, &at.instance_id, user, true)?;
+        write_security_profiles(conn, user)?;
+        tags::insert_new(
+            conn,
+            &at.instance_id,
+            ResourceKind::User,
+            &user.id,
+            &user.tags,
+        )?;
+    }
+    // Checked after the users' own checks, as for one user; the savepoint undoes the
+    // rows written when the batch does not fit.
+    if (count.max(0) as u64).saturating_add(users.len() as u64) > max_users {
         return Err(StoreError::UserLimit { limit: max_users }.into());
     }
-    if conn
-        .prepare_cached("SELECT 1 FROM users WHERE id = ?1")?
-        .exists([&user.id])?
-    {
-        return Err(duplicate(format!("User with id '{}'", user.id)));
-    }
-    write_row(conn, &at.instance_id, user, true)?;
-    write_security_profiles(conn, user)?;
-    tags::insert_new(
-        conn,
-        &at.instance_id,
-        ResourceKind::User,
-        &user.id,
-        &user.tags,
-    )
+    Ok(())
 }
 
 pub(crate) fn get(conn: &Connection, at: &InstanceRef, id: &str) -> Result<User> {

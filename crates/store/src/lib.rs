@@ -393,6 +393,17 @@ pub trait Store: Send + Sync + 'static {
     /// routing profile, security profile or hierarchy group that does not exist is
     /// `MissingReference`; an instance already holding `max_users` users is `UserLimit`.
     async fn create_user(&self, at: &InstanceRef, user: User, max_users: u64) -> StoreResult<()>;
+    /// Creates every user of `users` in one unit: each is checked as `create_user`
+    /// checks one, against the instance and against the users before it in the batch
+    /// (a username equal to an earlier one's ignoring case is `Duplicate`), and the
+    /// instance must have room for all of them (`UserLimit` when it would hold more than
+    /// `max_users`). The first refusal is the outcome and nothing is written.
+    async fn create_users(
+        &self,
+        at: &InstanceRef,
+        users: Vec<User>,
+        max_users: u64,
+    ) -> StoreResult<()>;
     async fn get_user(&self, at: &InstanceRef, id: &str) -> StoreResult<User>;
     async fn list_users(
         &self,

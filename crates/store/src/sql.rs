@@ -150,7 +150,8 @@ pub use roster_domain::DomainError as __DomainError;
 
 /// Hands `$store!` the methods of [`Store`](crate::Store) that a SQL store runs as one
 /// call of one of its area functions, after the methods the store writes out itself
-/// (the `{ … }`: `backend`, `close`, `create_user`, `update_user`, `search_users`).
+/// (the `{ … }`: `backend`, `close`, `create_user`, `create_users`, `update_user`,
+/// `search_users`).
 /// Each entry is `kind name(parameters as the trait declares them) -> output =
 /// area::function;`, the kind being `write`, `read`, or `read_point` (a read of one
 /// bounded thing). Both SQL stores have the same area modules and functions, so this

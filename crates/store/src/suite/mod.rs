@@ -28,6 +28,7 @@ macro_rules! assert_err {
     };
 }
 
+pub mod bulk;
 pub mod concurrency;
 pub mod fixtures;
 mod generator;
@@ -76,6 +77,8 @@ pub async fn run_all(store: &dyn Store) {
     users::users_paging(store).await;
     users::update_user(store).await;
     users::delete_user(store).await;
+    bulk::create_users_batch(store).await;
+    bulk::create_users_all_or_nothing(store).await;
     hierarchy::hierarchy_structure(store).await;
     hierarchy::hierarchy_groups(store).await;
     hierarchy::hierarchy_delete_in_use(store).await;
