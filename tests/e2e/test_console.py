@@ -37,7 +37,9 @@ def chromium_path():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("console")
-    s = RosterServer(base / "data", base / "roster.log")
+    # Room for the 1,000-row upload besides the other tests' users.
+    s = RosterServer(base / "data", base / "roster.log",
+                     extra_args=["--max-users-per-instance", "5000"])
     s.start()
     yield s
     assert s.stop() == 0, s.log_tail()
@@ -503,3 +505,161 @@ def test_strict_mode_a_wrong_secret_cannot_sign_in(strict_server, browser):
         assert "right-secret-1" not in body and "wrong-secret" not in body
     assert "right-secret-1" not in open(strict_server.log_path, errors="replace").read()
     page.context.close()
+
+
+# ---- CSV upload and download -------------------------------------------------------
+
+HEADER = ("first name,last name,email address,secondary email address,mobile,password,"
+          "user login,routing profile name,security_profile_name_1|security_profile_name_2,"
+          "phone type (soft/desk),phone number,soft phone auto accept (yes/no),"
+          "ACW timeout (seconds)")
+
+
+def csv_rows(rows):
+    return (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+
+
+def upload(page, users_url, name, data):
+    page.goto(users_url)
+    page.get_by_role("link", name="Upload users (CSV)").click()
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url(re.compile(r".*/upload/[0-9a-f]{32}$"))
+    # The job page refreshes itself until the result is there.
+    page.locator("#upload-result").wait_for(timeout=120_000)
+    return page.locator("#upload-result").inner_text()
+
+
+@pytest.fixture(scope="module")
+def saml(server, setup):
+    api = setup["api"]
+    iid = api.create_instance(IdentityManagementType="SAML", InstanceAlias=unique("csv"),
+                              InboundCallsEnabled=True, OutboundCallsEnabled=True)["Id"]
+    return {"iid": iid, "users_url": f"{server.url}/console/instances/{iid}/users"}
+
+
+def count(api, iid):
+    return api.search_users(InstanceId=iid)["ApproximateTotalCount"]
+
+
+def test_the_template_links_download_the_headers(setup, saml):
+    page = setup["page"]
+    page.goto(saml["users_url"].replace("/users", "/upload"))
+    with page.expect_download() as d:
+        page.get_by_role("link", name="Download the template").click()
+    text = open(d.value.path()).read().strip()
+    assert text.replace('"', "") == HEADER
+    with page.expect_download() as d:
+        page.get_by_role("link", name="Download the extended template").click()
+    assert open(d.value.path()).read().strip().endswith("hierarchy group path,tags")
+
+
+def test_an_upload_with_three_bad_rows_lists_all_three_and_creates_nobody(setup, saml):
+    page, api = setup["page"], setup["api"]
+    rows = [f"Good,Row{n},,,,,good{n},Basic Routing Profile,Agent,soft,,no,0" for n in range(5)]
+    rows[1] = "Bad,Routing,,,,,bad1,No Such Profile,Agent,soft,,no,0"
+    rows[3] = "Bad,Acw,,,,,bad3,Basic Routing Profile,Agent,soft,,no,-7"
+    rows.append("Dup,Login,,,,,good0,Basic Routing Profile,Agent,soft,,no,0")
+    result = upload(page, saml["users_url"], "bad.csv", csv_rows(rows))
+    assert "3 errors: nothing was imported" in result
+    errors = page.locator("#upload-errors tbody tr").all_inner_texts()
+    assert len(errors) == 3, errors
+    assert errors[0].startswith("2\trouting profile name")
+    assert errors[1].startswith("4\tACW timeout (seconds)")
+    assert errors[2].startswith("6\tuser login")
+    page.screenshot(path=str(SHOTS / "upload-errors.png"), full_page=True)
+    assert count(api, saml["iid"]) == 0
+
+
+def test_an_upload_of_1000_rows_creates_them_all(setup, saml):
+    page, api = setup["page"], setup["api"]
+    rows = [f"First{n},Last{n},u{n}@example.com,,,,csv{n:04d},Basic Routing Profile,"
+            f"Agent|QualityAnalyst,soft,,{'yes' if n % 2 else 'no'},{n % 60}"
+            for n in range(1000)]
+    result = upload(page, saml["users_url"], "thousand.csv", csv_rows(rows))
+    assert result.startswith("1000 users created"), result
+    assert count(api, saml["iid"]) == 1000
+    found = api.search_users(
+        InstanceId=saml["iid"],
+        SearchCriteria={"StringCondition": {"FieldName": "Username", "Value": "csv0999",
+                                            "ComparisonType": "EXACT"}})["Users"][0]
+    assert found["IdentityInfo"] == {"FirstName": "First999", "LastName": "Last999"}
+    assert len(found["SecurityProfileIds"]) == 2
+
+
+def test_download_and_upload_into_a_second_instance_gives_the_same_users(setup, server):
+    page, api, iid = setup["page"], setup["api"], setup["iid"]
+    # The users of the first instance (CONNECT_MANAGED, made above) whose groups exist
+    # in both: download the matches of a search, upload them into a SAML instance with
+    # the same profile and group names.
+    page.goto(setup["users_url"] + "?tag_key=cohort&tag_value=2026")
+    assert match_count(page) == 20
+    with page.expect_download() as d:
+        page.get_by_role("link", name=re.compile(r"Download 20 matching users")).click()
+    data = open(d.value.path(), "rb").read()
+    assert PASSWORD.encode() not in data and b"Secret123!" not in data
+    lines = data.decode().strip().splitlines()
+    assert len(lines) == 21 and lines[0].endswith("hierarchy group path,tags,user id")
+
+    second = api.create_instance(IdentityManagementType="SAML", InstanceAlias=unique("copy"),
+                                 InboundCallsEnabled=True, OutboundCallsEnabled=True)["Id"]
+    queue = api.list_queues(InstanceId=second, QueueTypes=["STANDARD"])["QueueSummaryList"][0]
+    api.create_routing_profile(
+        InstanceId=second, Name="Outbound sales", Description="second profile",
+        DefaultOutboundQueueId=queue["Id"],
+        MediaConcurrencies=[{"Channel": "VOICE", "Concurrency": 1}])
+    api.update_user_hierarchy_structure(
+        InstanceId=second,
+        HierarchyStructure={"LevelOne": {"Name": "Region"}, "LevelTwo": {"Name": "Team"}})
+    top = api.create_user_hierarchy_group(InstanceId=second, Name="EMEA")["HierarchyGroupId"]
+    api.create_user_hierarchy_group(InstanceId=second, Name="EMEA support", ParentGroupId=top)
+    result = upload(page, f"{server.url}/console/instances/{second}/users", "copy.csv", data)
+    assert result.startswith("20 users created"), result
+
+    def view(instance):
+        names = {
+            "rp": ids_by_name(api.list_routing_profiles(InstanceId=instance)["RoutingProfileSummaryList"]),
+            "sp": ids_by_name(api.list_security_profiles(InstanceId=instance)["SecurityProfileSummaryList"]),
+            "hg": ids_by_name(api.list_user_hierarchy_groups(InstanceId=instance)["UserHierarchyGroupSummaryList"]),
+        }
+        back = {k: {v: n for n, v in m.items()} for k, m in names.items()}
+        users = api.search_users(
+            InstanceId=instance, SearchFilter={"TagFilter": {"TagCondition": {
+                "TagKey": "cohort", "TagValue": "2026"}}})["Users"]
+        out = {}
+        for u in users:
+            d = api.describe_user(InstanceId=instance, UserId=u["Id"])["User"]
+            out[d["Username"]] = {
+                "identity": d["IdentityInfo"],
+                "routing": back["rp"][d["RoutingProfileId"]],
+                "security": sorted(back["sp"][i] for i in d["SecurityProfileIds"]),
+                "group": back["hg"].get(d.get("HierarchyGroupId")),
+                "phone": d["PhoneConfig"],
+                "tags": d["Tags"],
+            }
+        return out
+
+    original, copy = view(iid), view(second)
+    assert len(original) == 20
+    assert copy == original
+
+
+def test_a_connect_managed_upload_shows_its_progress_and_no_password(setup, server):
+    page, api = setup["page"], setup["api"]
+    iid = api.create_instance(IdentityManagementType="CONNECT_MANAGED",
+                              InstanceAlias=unique("csvpw"),
+                              InboundCallsEnabled=True, OutboundCallsEnabled=True)["Id"]
+    secret = "Csv-Pass-4242z"
+    rows = [f"First{n},Last{n},,,,{secret},pw{n:03d},Basic Routing Profile,Agent,soft,,no,0"
+            for n in range(150)]
+    before = len(page.seen.bodies)
+    result = upload(page, f"{server.url}/console/instances/{iid}/users", "pw.csv",
+                    csv_rows(rows))
+    assert result.startswith("150 users created"), result
+    shown = page.seen.bodies[before:]
+    # While 150 passwords were hashed, the page showed a progress bar.
+    assert any("<progress" in b for b in shown)
+    assert all(secret not in b for b in page.seen.bodies)
+    assert secret not in open(server.log_path, errors="replace").read()
+    assert count(api, iid) == 150

@@ -6,6 +6,7 @@
 //! region may, with the API's error messages.
 
 mod bulk;
+mod csv;
 mod form;
 mod instances;
 pub mod session;
@@ -35,6 +36,7 @@ pub(crate) struct Console {
     service: Arc<ConnectService>,
     verifier: Verifier,
     sessions: Sessions,
+    jobs: csv::Jobs,
 }
 
 type Shared = Arc<Console>;
@@ -47,6 +49,7 @@ pub fn router(service: Arc<ConnectService>, mode: Mode) -> axum::Router {
         service,
         verifier: Verifier::new(mode),
         sessions: Sessions::new(),
+        jobs: csv::Jobs::default(),
     });
     axum::Router::new()
         .route("/console", get(home))
@@ -80,6 +83,19 @@ pub fn router(service: Arc<ConnectService>, mode: Mode) -> axum::Router {
             "/console/instances/{instance}/users/{user}/delete",
             get(users::confirm_delete).post(users::delete),
         )
+        .route(
+            "/console/instances/{instance}/upload",
+            get(csv::upload_page).post(csv::upload),
+        )
+        .route(
+            "/console/instances/{instance}/upload/{job}",
+            get(csv::job_page),
+        )
+        .route(
+            "/console/instances/{instance}/template/{kind}",
+            get(csv::template),
+        )
+        .route("/console/instances/{instance}/download", get(csv::download))
         .route("/console/instances/{instance}/bulk", post(bulk::form))
         .route(
             "/console/instances/{instance}/bulk/apply",

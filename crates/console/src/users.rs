@@ -324,7 +324,11 @@ pub(crate) async fn list(
     let body = html! {
         p { a href="/console/instances" { "Instances" } " › " (alias) }
         h1 { "Users" }
-        p { a.button href={"/console/instances/" (instance) "/users/new"} { "Add user" } }
+        p {
+            a.button href={"/console/instances/" (instance) "/users/new"} { "Add user" } " "
+            a.button.secondary href={"/console/instances/" (instance) "/upload"} { "Upload users (CSV)" } " "
+            a.button.secondary href={"/console/instances/" (instance) "/download?" (search.query())} download { "Download " (total) " matching users (CSV)" }
+        }
         section aria-labelledby="search-h" {
             h2 #search-h { "Search" }
             form method="get" action={"/console/instances/" (instance) "/users"} role="search" {
