@@ -587,6 +587,21 @@ def test_an_upload_of_1000_rows_creates_them_all(setup, saml):
     assert found["IdentityInfo"] == {"FirstName": "First999", "LastName": "Last999"}
     assert len(found["SecurityProfileIds"]) == 2
 
+    # The Users page: 100 a page, the match count, paging both ways.
+    page.goto(saml["users_url"])
+    assert match_count(page) == 1000
+    first = usernames_shown(page)
+    assert first == [f"csv{n:04d}" for n in range(100)]
+    page.get_by_role("link", name="Next 100").click()
+    assert usernames_shown(page) == [f"csv{n:04d}" for n in range(100, 200)]
+    assert "showing 101–200" in page.locator("#match-count").inner_text()
+    page.get_by_role("link", name="Next 100").click()
+    page.get_by_role("link", name="Previous 100").click()
+    assert usernames_shown(page) == [f"csv{n:04d}" for n in range(100, 200)]
+    page.get_by_role("link", name="Previous 100").click()
+    assert usernames_shown(page) == first
+    assert page.get_by_role("link", name="Previous 100").count() == 0
+
 
 def test_download_and_upload_into_a_second_instance_gives_the_same_users(setup, server):
     page, api, iid = setup["page"], setup["api"], setup["iid"]

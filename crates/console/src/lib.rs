@@ -103,6 +103,19 @@ pub fn router(service: Arc<ConnectService>, mode: Mode) -> axum::Router {
         )
         .route("/console/{*rest}", any(unknown))
         .with_state(state)
+        .layer(axum::middleware::from_fn(log_request))
+}
+
+/// One log line per console request, as the API has: method, path (never the query
+/// or the body, which may hold what a person typed), status and latency.
+async fn log_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let response = next.run(req).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    info!(%method, %path, status = response.status().as_u16(), latency_ms, "console");
+    response
 }
 
 /// A signed-in request: who, and the session's CSRF token for the forms it renders.
