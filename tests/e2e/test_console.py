@@ -443,6 +443,34 @@ def test_sign_out_ends_the_session(server, browser):
     page.context.close()
 
 
+UNLABELLED = """() => Array.from(document.querySelectorAll(
+    'input:not([type=hidden]), select, textarea'))
+    .filter(e => !e.labels || e.labels.length === 0 || !e.labels[0].innerText.trim())
+    .map(e => e.name || e.id)"""
+
+
+def test_every_input_has_a_label_and_nothing_breaks_the_page_policy(setup, server, browser):
+    page = new_page(browser)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(f"{server.url}/console/sign-in")
+    assert page.evaluate(UNLABELLED) == []
+    sign_in(page, server.url)
+    uid = setup["tnguyen"]
+    for path in ["/console/instances", setup["users_url"], setup["users_url"] + "/new",
+                 f"{setup['users_url']}/{uid}", f"{setup['users_url']}/{uid}/delete",
+                 setup["users_url"].replace("/users", "/upload")]:
+        page.goto(path if path.startswith("http") else server.url + path)
+        assert page.evaluate(UNLABELLED) == [], path
+    page.goto(setup["users_url"])
+    page.locator("#users tbody input[type=checkbox]").first.check()
+    page.get_by_role("button", name="Edit selected users").click()
+    assert "Edit 1 users" in page.content()
+    assert page.evaluate(UNLABELLED) == []
+    assert problems == [], problems
+    page.context.close()
+
+
 def test_narrow_screen_and_keyboard(setup, server, browser):
     page = new_page(browser, 390, 844)
     page.goto(f"{server.url}/console/sign-in")

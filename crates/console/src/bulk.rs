@@ -135,7 +135,7 @@ pub(crate) async fn form(
                                     option value="off" { "Off" }
                                 } }
                             td { label.sr for={"acw_" (c)} { "After contact work seconds " (c) }
-                                input type="number" id={"acw_" (c)} name={"acw_" (c)} style="max-width:8rem"; }
+                                input type="number" id={"acw_" (c)} name={"acw_" (c)} class="seconds"; }
                         } } }
                     } }
                 }

@@ -55,6 +55,7 @@ pub fn router(service: Arc<ConnectService>, mode: Mode) -> axum::Router {
         .route("/console", get(home))
         .route("/console/", get(home))
         .route("/console/static/console.css", get(css))
+        .route("/console/static/icon.svg", get(icon))
         .route("/console/sign-in", get(sign_in_page).post(sign_in))
         .route("/console/sign-out", post(sign_out))
         .route(
@@ -202,6 +203,17 @@ async fn css() -> Response {
             ("cache-control", "max-age=300"),
         ],
         view::CSS,
+    )
+        .into_response()
+}
+
+async fn icon() -> Response {
+    (
+        [
+            ("content-type", "image/svg+xml"),
+            ("cache-control", "max-age=300"),
+        ],
+        view::ICON,
     )
         .into_response()
 }

@@ -647,7 +647,7 @@ fn channel_table(u: &UserForm, errors: &Errors) -> Markup {
                         tr {
                             th scope="row" { (c) }
                             td { input type="checkbox" id={"aa_" (c)} name={"aa_" (c)} checked[u.auto_accept[i]]; label.sr for={"aa_" (c)} { "Auto-accept " (c) } }
-                            td { label.sr for={"acw_" (c)} { "After contact work seconds " (c) } input type="number" id={"acw_" (c)} name={"acw_" (c)} value=(u.acw[i]) style="max-width:8rem"; }
+                            td { label.sr for={"acw_" (c)} { "After contact work seconds " (c) } input type="number" id={"acw_" (c)} name={"acw_" (c)} value=(u.acw[i]) class="seconds"; }
                             @if *c == "VOICE" {
                                 td { label.sr for="phone_type" { "Phone type" }
                                     select #phone_type name="phone_type" {

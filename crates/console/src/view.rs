@@ -22,6 +22,7 @@ label{display:block;font-weight:600;margin:.4rem 0 .15rem}
 label.inline{display:inline;font-weight:normal;margin:0 .8rem 0 .2rem}
 input[type=text],input[type=password],input[type=number],input[type=search],select,textarea{font:inherit;padding:.35rem .45rem;border:1px solid #879596;border-radius:3px;width:100%;max-width:28rem;background:#fff}
 textarea{min-height:4.5rem}
+input.seconds{max-width:8rem}
 button,.button{font:inherit;padding:.4rem .9rem;border-radius:3px;border:1px solid #ec7211;background:#ec7211;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:#fff;color:#16191f;border-color:#879596}
 button.danger{background:#d13212;border-color:#d13212}
@@ -41,6 +42,13 @@ nav.pages{margin:.8rem 0;display:flex;gap:1rem;align-items:center}
 @media (max-width:600px){main{padding:.5rem}th,td{padding:.3rem}.hide-narrow{display:none}}
 "#;
 
+/// The browser tab's icon.
+pub const ICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#232f3e"/><path d="M4 4h5a3 3 0 0 1 0 6H7l3 3H8L5 10V4zm2 2v2h3a1 1 0 0 0 0-2z" fill="#ec7211"/></svg>"##;
+
+/// The pages load nothing but the console's style sheet, run no script, post only to
+/// roster and are never framed.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /// A whole page.
 pub fn page(title: &str, who: Option<(&Principal, &str)>, body: Markup) -> Markup {
     html! {
@@ -51,6 +59,7 @@ pub fn page(title: &str, who: Option<(&Principal, &str)>, body: Markup) -> Marku
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · roster console" }
                 link rel="stylesheet" href="/console/static/console.css";
+                link rel="icon" href="/console/static/icon.svg" type="image/svg+xml";
             }
             body {
                 header {
@@ -147,6 +156,7 @@ pub fn respond(status: StatusCode, markup: Markup) -> Response {
             ("content-type", "text/html; charset=utf-8"),
             ("cache-control", "no-store"),
             ("x-frame-options", "DENY"),
+            ("content-security-policy", CSP),
         ],
         markup.into_string(),
     )
