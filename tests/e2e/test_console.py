@@ -162,6 +162,7 @@ def test_add_user_through_the_form_is_what_the_api_describes(setup, server):
     page.get_by_label("Last name").fill("Nguyen")
     page.get_by_label("Email address", exact=True).fill("thu@example.com")
     page.get_by_label("Agent", exact=True).check()
+    page.get_by_label("Hierarchy group").select_option(label="EMEA support")
     page.get_by_label("Auto-accept CHAT").check()
     page.get_by_label("After contact work seconds VOICE").fill("30")
     page.get_by_label("Tags, one key=value a line").fill("team=blue")
@@ -174,6 +175,7 @@ def test_add_user_through_the_form_is_what_the_api_describes(setup, server):
     assert user["IdentityInfo"]["Email"] == "thu@example.com"
     assert user["SecurityProfileIds"] == [setup["sps"]["Agent"]]
     assert user["Tags"] == {"team": "blue"}
+    assert user["HierarchyGroupId"] == setup["support"]
     aa = {c["Channel"]: c["AutoAccept"] for c in user["AutoAcceptConfigs"]}
     assert aa["CHAT"] is True and aa["VOICE"] is False
     acw = {c["Channel"]: c["AfterContactWorkConfig"]["AfterContactWorkTimeLimit"]
@@ -243,14 +245,23 @@ def test_search_box_and_every_filter(setup):
     page.goto(url)
     page.get_by_label("Hierarchy group (with its children)").select_option(label="EMEA")
     page.get_by_role("button", name="Search").click()
-    assert usernames_shown(page) == ["akowalski", "mgarcia"]
-    assert only(group=setup["support"]) == ["mgarcia"]
+    assert usernames_shown(page) == ["akowalski", "mgarcia", "tnguyen"]
+    assert only(group=setup["support"]) == ["mgarcia", "tnguyen"]
     page.goto(url)
     page.get_by_label("Tag key").fill("site")
     page.get_by_label("Tag value (empty: any)").fill("lisbon")
     page.get_by_role("button", name="Search").click()
     assert usernames_shown(page) == ["mgarcia"]
     assert only(tag_key="team") == ["tnguyen"]
+    # The user added through the form, found by the box and by each filter.
+    assert only(q="Nguy") == ["tnguyen"]
+    assert only(q="guy", how="CONTAINS") == ["tnguyen"]
+    assert "tnguyen" in only(routing=setup["rps"]["Basic Routing Profile"])
+    assert "tnguyen" not in only(routing=setup["outbound"])
+    assert "tnguyen" in only(security=setup["sps"]["Agent"])
+    assert "tnguyen" in only(group=setup["emea"])
+    assert only(tag_key="team", tag_value="blue", q="t") == ["tnguyen"]
+    assert only(tag_key="team", tag_value="red") == []
     # The columns: names, not ids.
     page.goto(url + "?q=jsmith")
     row = page.locator("#users tbody tr").first.inner_text()
@@ -291,6 +302,41 @@ def test_a_per_channel_setting_saved_is_what_describe_user_shows(setup):
     after = api.describe_user(InstanceId=iid, UserId=uid)["User"]
     assert after["IdentityInfo"]["FirstName"] == "Thu"
     assert after == user
+
+
+def test_proficiencies_added_and_removed(setup):
+    page, api, iid, uid = setup["page"], setup["api"], setup["iid"], setup["tnguyen"]
+    api.create_predefined_attribute(InstanceId=iid, Name="Language",
+                                    Values={"StringList": ["French", "German"]})
+    page.goto(f"{setup['users_url']}/{uid}")
+    page.get_by_label("Attribute name").fill("Language")
+    page.get_by_label("Attribute value").fill("French")
+    page.get_by_label("Level (1–5)").fill("3")
+    page.get_by_role("button", name="Add proficiency").click()
+    assert "Proficiencies saved." in page.content()
+    listed = api.list_user_proficiencies(InstanceId=iid, UserId=uid)["UserProficiencyList"]
+    assert listed == [{"AttributeName": "Language", "AttributeValue": "French", "Level": 3.0}]
+    page.get_by_label("Attribute name").fill("Language")
+    page.get_by_label("Attribute value").fill("Klingon")
+    page.get_by_role("button", name="Add proficiency").click()
+    assert "Klingon" in page.locator("#err-UserProficiencies").inner_text()
+    page.get_by_role("button", name="Remove Language French").click()
+    assert api.list_user_proficiencies(InstanceId=iid, UserId=uid)["UserProficiencyList"] == []
+
+
+def test_reading_pages_work_without_javascript(setup, server, browser):
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    sign_in(page, server.url)
+    page.goto(setup["users_url"] + "?q=mgar")
+    assert usernames_shown(page) == ["mgarcia"]
+    page.get_by_role("link", name="mgarcia").click()
+    assert page.get_by_label("First name").input_value() == "Maria"
+    page.goto(setup["users_url"])
+    page.get_by_label("Tag key").fill("site")
+    page.get_by_role("button", name="Search").click()
+    assert usernames_shown(page) == ["mgarcia"]
+    ctx.close()
 
 
 def test_password_reset_for_a_connect_managed_user(setup, server):
