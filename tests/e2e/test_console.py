@@ -303,6 +303,19 @@ def test_a_per_channel_setting_saved_is_what_describe_user_shows(setup):
     assert after["IdentityInfo"]["FirstName"] == "Thu"
     assert after == user
 
+    # A routing profile that does not exist (sent past the form's list): the store
+    # refuses it inside the one edit, so the name change in the same save is not
+    # written either.
+    page.goto(f"{setup['users_url']}/{uid}")
+    token = page.locator("form[action$='" + uid + "'] input[name=csrf]").input_value()
+    r = page.request.post(f"{setup['users_url']}/{uid}", form={
+        "csrf": token, "first_name": "Changed", "last_name": "Nguyen",
+        "security": setup["sps"]["Agent"], "routing": "00000000-0000-4000-8000-000000000000",
+        "phone_type": "SOFT_PHONE", "voice_enhancement": "NONE"})
+    assert r.status == 400
+    assert "00000000-0000-4000-8000-000000000000" in r.text()
+    assert api.describe_user(InstanceId=iid, UserId=uid)["User"] == user
+
 
 def test_proficiencies_added_and_removed(setup):
     page, api, iid, uid = setup["page"], setup["api"], setup["iid"], setup["tnguyen"]
