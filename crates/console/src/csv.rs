@@ -21,6 +21,10 @@ use crate::users::Search;
 use crate::view::{self, page, respond};
 use crate::{signed, Shared, Signed};
 
+/// How long an upload's request waits for the import before it answers with the
+/// progress page.
+const FIRST_WAIT: Duration = Duration::from_millis(1500);
+
 /// How long a finished upload's result stays viewable.
 const KEEP: Duration = Duration::from_secs(60 * 60);
 
@@ -205,7 +209,7 @@ pub(crate) async fn upload(
     });
     let service = state.service.clone();
     let ctx = s.ctx();
-    tokio::spawn(async move {
+    let mut task = tokio::spawn(async move {
         let started = Instant::now();
         let report = job.clone();
         let outcome = service
@@ -215,6 +219,9 @@ pub(crate) async fn upload(
             .await;
         *job.outcome.lock() = Some((outcome, started.elapsed()));
     });
+    // A small file is done within moments: answer with its result rather than a
+    // progress page that would only show it on its first refresh.
+    let _ = tokio::time::timeout(FIRST_WAIT, &mut task).await;
     view::redirect(&format!("/console/instances/{instance}/upload/{id}"))
 }
 
