@@ -101,6 +101,24 @@ pub struct ApiError {
     pub reason: Option<String>,
     /// `ResourceInUseException.ResourceType` / `ResourceId`.
     pub resource: Option<(String, String)>,
+    /// Every problem of a whole file, for roster's own endpoints (a CSV import's
+    /// errors by row and column); empty for the Connect API's errors.
+    /// Boxed, so that the errors that have none (all the API's) stay small.
+    problems: Option<Box<Problems>>,
+}
+
+/// The problems of [`ApiError::with_problems`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Problems(Vec<Problem>);
+
+/// One problem of a file a roster endpoint was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The 1-based data row; 0 for the file as a whole.
+    pub row: usize,
+    /// The column's header text; empty when no one column is at fault.
+    pub column: String,
+    pub message: String,
 }
 
 impl ApiError {
@@ -110,7 +128,17 @@ impl ApiError {
             message: message.into(),
             reason: None,
             resource: None,
+            problems: None,
         }
+    }
+    /// The problems of a file, listed in the error's body.
+    pub fn with_problems(mut self, problems: Vec<Problem>) -> Self {
+        self.problems = (!problems.is_empty()).then(|| Box::new(Problems(problems)));
+        self
+    }
+    /// The problems of a file; empty for the Connect API's errors.
+    pub fn problems(&self) -> &[Problem] {
+        self.problems.as_deref().map_or(&[], |p| &p.0)
     }
     pub fn invalid_parameter(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidParameter, message)

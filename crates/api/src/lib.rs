@@ -14,7 +14,7 @@ mod error;
 pub mod generated;
 pub mod spec;
 
-pub use error::{ApiError, ErrorCode, Failure};
+pub use error::{ApiError, ErrorCode, Failure, Problem};
 pub use generated::*;
 
 /// Who is calling and where: derived from the verified request signature.

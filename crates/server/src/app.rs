@@ -11,12 +11,14 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use roster_api::{ApiError, ErrorCode, RequestContext};
-use roster_service::{ConnectService, ServiceConfig};
+use roster_api::{ApiError, ErrorCode, Problem, RequestContext};
+use roster_service::{ConnectService, CsvTemplate, ImportFailure, ServiceConfig};
 use roster_sigv4::{AuthErrorKind, RequestParts, Verifier};
 use roster_store::Store;
 use roster_store_postgres::{PostgresOptions, PostgresStore};
-use roster_wire::{error_response, ok_response, Bound, Router, MAX_BODY_BYTES};
+use roster_wire::{
+    error_response, ok_response_as, Bound, Router, CONTENT_TYPE_JSON, MAX_BODY_BYTES,
+};
 use tracing::{error, info, warn};
 
 use crate::config::ServeArgs;
@@ -225,26 +227,31 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     }
 
     let mut operation = "-";
+    let mut content_type = CONTENT_TYPE_JSON;
+    // roster's own endpoints take whole files (a CSV import of 1,000 users).
+    let body_limit = if path.starts_with("/_roster/") {
+        CONTROL_MAX_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
     let outcome: Result<Vec<u8>, ApiError> = async {
-        let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
-            .await
-            .map_err(|e| {
-                let too_large = std::error::Error::source(&e)
-                    .map(|s| s.to_string().contains("length limit"))
-                    .unwrap_or(false)
-                    || e.to_string().contains("length limit");
-                if too_large {
-                    ApiError::new(
-                        ErrorCode::RequestEntityTooLarge,
-                        format!("request body: must be at most {MAX_BODY_BYTES} bytes"),
-                    )
-                } else {
-                    ApiError::new(
-                        ErrorCode::Serialization,
-                        format!("request body could not be read: {e}"),
-                    )
-                }
-            })?;
+        let body = axum::body::to_bytes(body, body_limit).await.map_err(|e| {
+            let too_large = std::error::Error::source(&e)
+                .map(|s| s.to_string().contains("length limit"))
+                .unwrap_or(false)
+                || e.to_string().contains("length limit");
+            if too_large {
+                ApiError::new(
+                    ErrorCode::RequestEntityTooLarge,
+                    format!("request body: must be at most {body_limit} bytes"),
+                )
+            } else {
+                ApiError::new(
+                    ErrorCode::Serialization,
+                    format!("request body could not be read: {e}"),
+                )
+            }
+        })?;
         let request = RequestParts {
             method: &method,
             raw_path: &path,
@@ -258,7 +265,15 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
             .map_err(|e| auth_error(e.kind, e.message.clone()))?;
         if let Some(control) = path.strip_prefix("/_roster/") {
             operation = "roster-control";
-            return control_request(&state, &method, control, &body);
+            let ctx = RequestContext {
+                request_id: request_id.clone(),
+                account_id: identity.account_id,
+                region: identity.region,
+                access_key_id: identity.access_key_id,
+            };
+            let (answer, kind) = control_request(&state, ctx, &method, control, body).await?;
+            content_type = kind;
+            return Ok(answer);
         }
         let matched = state.router.route(&method, &path)?;
         let op = matched.operation;
@@ -301,7 +316,7 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     let rendered = match outcome {
         Ok(body) => {
-            let rendered = ok_response(body, &request_id);
+            let rendered = ok_response_as(body, content_type, &request_id);
             info!(%request_id, operation, status = rendered.status, latency_ms, "request");
             rendered
         }
@@ -317,19 +332,157 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     into_http(rendered)
 }
 
-/// roster's own control endpoint (authenticated like an API call): the fault rules at
-/// `/_roster/faults` — GET them, PUT a new set (`FaultSpec` JSON), DELETE them all.
-fn control_request(
+/// The most bytes a request to one of roster's own endpoints may carry.
+const CONTROL_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+const CONTENT_TYPE_CSV: &str = "text/csv; charset=utf-8";
+
+/// roster's own control endpoints (authenticated like an API call, acting as the
+/// signing account and region):
+/// - `/_roster/faults`: the fault rules — GET them, PUT a new set (`FaultSpec`
+///   JSON), DELETE them all;
+/// - `POST /_roster/instances/{InstanceId}/users/import`: a CSV file of users (body),
+///   created all or none; 200 with the users made, or 400 with every error by row
+///   and column;
+/// - `GET /_roster/instances/{InstanceId}/users/export`: the instance's users as CSV.
+///
+/// Answers the body and its content type.
+async fn control_request(
     state: &AppState,
+    ctx: RequestContext,
     method: &str,
     path: &str,
-    body: &[u8],
-) -> Result<Vec<u8>, ApiError> {
+    body: bytes::Bytes,
+) -> Result<(Vec<u8>, &'static str), ApiError> {
+    let segments: Vec<&str> = path.split('/').collect();
+    match segments.as_slice() {
+        ["faults"] => faults_request(state, method, &body).map(|b| (b, CONTENT_TYPE_JSON)),
+        ["instances", instance, "users", action @ ("import" | "export")] => {
+            let instance = percent_encoding::percent_decode_str(instance)
+                .decode_utf8()
+                .map_err(|_| {
+                    ApiError::invalid_parameter("InstanceId: is not UTF-8 once percent-decoded")
+                })?
+                .into_owned();
+            match (*action, method) {
+                ("import", "POST") => users_import(state, ctx, instance, body).await,
+                ("export", "GET") => users_export(state, ctx, instance).await,
+                (action, _) => Err(ApiError::new(
+                    ErrorCode::UnknownOperation,
+                    format!(
+                        "/_roster/instances/{{InstanceId}}/users/{action} answers {}, not {method}",
+                        if action == "import" { "POST" } else { "GET" }
+                    ),
+                )),
+            }
+        }
+        _ => Err(ApiError::new(
+            ErrorCode::UnknownOperation,
+            format!(
+                "/_roster/{path} is not one of roster's endpoints (/_roster/faults, /_roster/instances/{{InstanceId}}/users/import, /_roster/instances/{{InstanceId}}/users/export)"
+            ),
+        )),
+    }
+}
+
+/// Runs `work` as its own task, so that a panic in it answers 500 and keeps the
+/// connection, as for API operations.
+async fn in_task<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::spawn(work).await.unwrap_or_else(|e| {
+        Err(ApiError::internal(format!(
+            "the operation failed unexpectedly: {e}"
+        )))
+    })
+}
+
+async fn users_import(
+    state: &AppState,
+    ctx: RequestContext,
+    instance: String,
+    body: bytes::Bytes,
+) -> Result<(Vec<u8>, &'static str), ApiError> {
+    let service = state.service.clone();
+    let report = in_task(async move {
+        service
+            .import_users_csv(&ctx, &instance, &body, |_| {})
+            .await
+            .map_err(|failure| match failure {
+                ImportFailure::Request(f) => f.into_inner(),
+                ImportFailure::Rows(rows) => ApiError::new(
+                    ErrorCode::InvalidRequest,
+                    format!(
+                        "the file has {} error{}; nothing was imported",
+                        rows.len(),
+                        if rows.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_problems(
+                    rows.into_iter()
+                        .map(|r| Problem {
+                            row: r.row,
+                            column: r.column,
+                            message: r.message,
+                        })
+                        .collect(),
+                ),
+            })
+    })
+    .await?;
+    let ms = |d: Duration| (d.as_secs_f64() * 1000.0).round() as u64;
+    let t = report.timings;
+    info!(
+        users = report.users.len(),
+        checking_ms = ms(t.checking),
+        hashing_ms = ms(t.hashing),
+        writing_ms = ms(t.writing),
+        "users imported"
+    );
+    let users: Vec<serde_json::Value> = report
+        .users
+        .iter()
+        .map(|u| serde_json::json!({"Row": u.row, "UserId": u.user_id, "Username": u.username}))
+        .collect();
+    let template = match report.template {
+        CsvTemplate::Official => "official",
+        CsvTemplate::Extended | CsvTemplate::ExtendedWithUserId => "extended",
+    };
+    let answer = serde_json::json!({
+        "Template": template,
+        "Users": users,
+        "TimingsMs": {
+            "Checking": ms(t.checking),
+            "Hashing": ms(t.hashing),
+            "Writing": ms(t.writing),
+        },
+    });
+    Ok((answer.to_string().into_bytes(), CONTENT_TYPE_JSON))
+}
+
+async fn users_export(
+    state: &AppState,
+    ctx: RequestContext,
+    instance: String,
+) -> Result<(Vec<u8>, &'static str), ApiError> {
+    let service = state.service.clone();
+    let csv = in_task(async move {
+        service
+            .export_users_csv(&ctx, &instance, None)
+            .await
+            .map_err(|f| f.into_inner())
+    })
+    .await?;
+    Ok((csv, CONTENT_TYPE_CSV))
+}
+
+/// `/_roster/faults`: GET the rules, PUT a new set (`FaultSpec` JSON), DELETE them all.
+fn faults_request(state: &AppState, method: &str, body: &[u8]) -> Result<Vec<u8>, ApiError> {
     let answer =
         |spec: FaultSpec| serde_json::to_vec(&spec).map_err(|e| ApiError::internal(e.to_string()));
-    match (path, method) {
-        ("faults", "GET") => answer(state.faults.spec()),
-        ("faults", "PUT") => {
+    match method {
+        "GET" => answer(state.faults.spec()),
+        "PUT" => {
             let spec: FaultSpec = serde_json::from_slice(body).map_err(|e| {
                 ApiError::new(
                     ErrorCode::Serialization,
@@ -346,7 +499,7 @@ fn control_request(
             );
             answer(state.faults.spec())
         }
-        ("faults", "DELETE") => {
+        "DELETE" => {
             state
                 .faults
                 .replace(FaultSpec::default())
@@ -354,13 +507,9 @@ fn control_request(
             info!("fault rules removed");
             answer(state.faults.spec())
         }
-        ("faults", _) => Err(ApiError::new(
-            ErrorCode::UnknownOperation,
-            format!("/_roster/faults answers GET, PUT and DELETE, not {method}"),
-        )),
         _ => Err(ApiError::new(
             ErrorCode::UnknownOperation,
-            format!("/_roster/{path} is not one of roster's endpoints (/_roster/faults)"),
+            format!("/_roster/faults answers GET, PUT and DELETE, not {method}"),
         )),
     }
 }

@@ -6,6 +6,7 @@ mod faults;
 mod http;
 mod rejections;
 mod throttle;
+mod users_cli;
 
 use std::process::ExitCode;
 
@@ -31,11 +32,15 @@ struct Cli {
 enum Command {
     /// Run the API server.
     Serve(config::ServeArgs),
+    /// Import or export an instance's users as CSV, against a running server.
+    #[command(subcommand)]
+    Users(users_cli::UsersCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Users(command) => users_cli::main(command),
         Command::Serve(args) => {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

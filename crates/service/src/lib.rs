@@ -24,8 +24,8 @@ mod users;
 use std::sync::Arc;
 
 pub use bulk::{
-    header_csv, CsvTemplate, ImportFailure, ImportProgress, ImportReport, ImportedUser, RowError,
-    EXTENDED_COLUMNS, MAX_ROWS, OFFICIAL_COLUMNS, USER_ID_COLUMN,
+    header_csv, CsvTemplate, ImportFailure, ImportProgress, ImportReport, ImportTimings,
+    ImportedUser, RowError, EXTENDED_COLUMNS, MAX_ROWS, OFFICIAL_COLUMNS, USER_ID_COLUMN,
 };
 
 use roster_api::{Failure, RequestContext};

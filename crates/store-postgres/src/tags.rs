@@ -22,6 +22,26 @@ pub(crate) async fn insert_new(
     upsert(tx, instance_id, kind, resource_id, tags).await
 }
 
+/// The tags of many new resources of one kind, in one statement: the `i`-th key and
+/// value belong to the `i`-th resource id. The caller checks each resource's count.
+pub(crate) async fn insert_many_new(
+    tx: &Tx<'_>,
+    instance_id: &str,
+    kind: ResourceKind,
+    resource_ids: &[&str],
+    keys: &[&str],
+    values: &[&str],
+) -> Result<()> {
+    execute(
+        tx,
+        "INSERT INTO tags (instance_id, resource_kind, resource_id, key, value) \
+         SELECT $1::TEXT, $2::TEXT, * FROM UNNEST($3::TEXT[], $4::TEXT[], $5::TEXT[])",
+        &[&instance_id, &kind.as_str(), &resource_ids, &keys, &values],
+    )
+    .await?;
+    Ok(())
+}
+
 async fn upsert(
     tx: &Tx<'_>,
     instance_id: &str,

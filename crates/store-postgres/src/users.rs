@@ -2,6 +2,7 @@
 //! order in `user_security_profiles`, their tags in `tags`, and the per-instance
 //! count of users in `instance_user_counts`.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use roster_domain::arn::ResourceKind;
@@ -78,30 +79,39 @@ async fn load(tx: &Tx<'_>, instance_id: &str, id: &str, lock: bool) -> Result<Us
     }
 }
 
-/// `MissingReference` unless the user's profiles and group are in the instance.
-async fn check_references(tx: &Tx<'_>, instance_id: &str, user: &User) -> Result<()> {
-    if !scope::exists_in(
-        tx,
+/// `MissingReference` unless the user's profiles and group are in the instance. The
+/// references found are added to `found` (`table/id`), and those already in it are
+/// not looked up again.
+async fn check_references(
+    tx: &Tx<'_>,
+    instance_id: &str,
+    user: &User,
+    found: &mut HashSet<String>,
+) -> Result<()> {
+    let refs = std::iter::once((
         "routing_profiles",
-        instance_id,
+        ResourceKind::RoutingProfile,
         &user.routing_profile_id,
+    ))
+    .chain(
+        user.security_profile_ids
+            .iter()
+            .map(|sp| ("security_profiles", ResourceKind::SecurityProfile, sp)),
     )
-    .await?
-    {
-        return Err(missing(
-            ResourceKind::RoutingProfile,
-            &user.routing_profile_id,
-        ));
-    }
-    for sp in user.security_profile_ids.iter() {
-        if !scope::exists_in(tx, "security_profiles", instance_id, sp).await? {
-            return Err(missing(ResourceKind::SecurityProfile, sp));
+    .chain(
+        user.hierarchy_group_id
+            .iter()
+            .map(|g| ("hierarchy_groups", ResourceKind::HierarchyGroup, g)),
+    );
+    for (table, kind, id) in refs {
+        let key = format!("{table}/{id}");
+        if found.contains(&key) {
+            continue;
         }
-    }
-    if let Some(group) = &user.hierarchy_group_id {
-        if !scope::exists_in(tx, "hierarchy_groups", instance_id, group).await? {
-            return Err(missing(ResourceKind::HierarchyGroup, group));
+        if !scope::exists_in(tx, table, instance_id, id).await? {
+            return Err(missing(kind, id));
         }
+        found.insert(key);
     }
     Ok(())
 }
@@ -213,11 +223,46 @@ pub(crate) async fn create(
     user: &User,
     max_users: u64,
 ) -> Result<()> {
-    create_all(tx, at, std::slice::from_ref(user), max_users).await
+    // Runs at READ COMMITTED (`Mode::Queued`): creations in one instance queue here.
+    lock_user_count(tx, &at.instance_id).await?;
+    scope::check(tx, at).await?;
+    check_references(tx, &at.instance_id, user, &mut HashSet::new()).await?;
+    if username_taken(tx, &at.instance_id, user).await? {
+        return Err(duplicate_username(&user.username));
+    }
+    if exists(tx, "SELECT 1 FROM users WHERE id = $1", &[&user.id]).await? {
+        return Err(duplicate(format!("User with id '{}'", user.id)));
+    }
+    // Takes a place in the quota; the row is locked above, so the count is current.
+    let max = i64::try_from(max_users).unwrap_or(i64::MAX);
+    let counted = execute(
+        tx,
+        "UPDATE instance_user_counts SET user_count = user_count + 1 \
+         WHERE instance_id = $1 AND user_count < $2",
+        &[&at.instance_id, &max],
+    )
+    .await?;
+    if counted == 0 {
+        return Err(StoreError::UserLimit { limit: max_users }.into());
+    }
+    write_row(tx, &at.instance_id, user, true).await?;
+    write_security_profiles(tx, user, false).await?;
+    tags::insert_new(
+        tx,
+        &at.instance_id,
+        ResourceKind::User,
+        &user.id,
+        &user.tags,
+    )
+    .await
 }
 
-/// Creates `users` in order, each checked as [`create`] checks one; the first refusal
-/// is the outcome, and the transaction, rolled back, writes none of them.
+/// Creates `users`, each checked as [`create`] checks one and against the users
+/// before it; any refusal is the outcome, and the transaction, rolled back, writes
+/// none of them. A batch runs in a few statements whatever its size: each distinct
+/// reference is checked once, the usernames and ids in one query each, the rows sent
+/// in one pipeline, and the security profiles and tags of all the users in one
+/// statement each.
 pub(crate) async fn create_all(
     tx: &Tx<'_>,
     at: &InstanceRef,
@@ -227,24 +272,42 @@ pub(crate) async fn create_all(
     // Runs at READ COMMITTED (`Mode::Queued`): creations in one instance queue here.
     lock_user_count(tx, &at.instance_id).await?;
     scope::check(tx, at).await?;
+    let mut checked = HashSet::new();
     for user in users {
-        check_references(tx, &at.instance_id, user).await?;
-        if username_taken(tx, &at.instance_id, user).await? {
+        check_references(tx, &at.instance_id, user, &mut checked).await?;
+    }
+    let mut keys = HashSet::new();
+    for user in users {
+        if !keys.insert(user.username.unique_key()) {
             return Err(duplicate_username(&user.username));
         }
-        if exists(tx, "SELECT 1 FROM users WHERE id = $1", &[&user.id]).await? {
-            return Err(duplicate(format!("User with id '{}'", user.id)));
-        }
-        write_row(tx, &at.instance_id, user, true).await?;
-        write_security_profiles(tx, user, false).await?;
-        tags::insert_new(
-            tx,
-            &at.instance_id,
-            ResourceKind::User,
-            &user.id,
-            &user.tags,
-        )
-        .await?;
+    }
+    let keys: Vec<String> = users.iter().map(|u| u.username.unique_key()).collect();
+    let taken: HashSet<String> = query(
+        tx,
+        "SELECT username_lower FROM users WHERE instance_id = $1 AND username_lower = ANY($2)",
+        &[&at.instance_id, &keys],
+    )
+    .await?
+    .iter()
+    .map(|r| r.get(0))
+    .collect();
+    if let Some(user) = users
+        .iter()
+        .find(|u| taken.contains(&u.username.unique_key()))
+    {
+        return Err(duplicate_username(&user.username));
+    }
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    if let Some(row) = query_opt(
+        tx,
+        "SELECT id FROM users WHERE id = ANY($1) LIMIT 1",
+        &[&ids],
+    )
+    .await?
+    {
+        let id: String = row.get(0);
+        return Err(duplicate(format!("User with id '{id}'")));
     }
     // Takes the batch's places in the quota, after the users' own checks as for one
     // user; the row is locked above, so the count is current.
@@ -259,6 +322,56 @@ pub(crate) async fn create_all(
     .await?;
     if counted == 0 {
         return Err(StoreError::UserLimit { limit: max_users }.into());
+    }
+
+    // The first row prepares the statement; the others follow in one pipeline.
+    let Some((first, rest)) = users.split_first() else {
+        return Ok(());
+    };
+    write_row(tx, &at.instance_id, first, true).await?;
+    futures_util::future::try_join_all(
+        rest.iter().map(|u| write_row(tx, &at.instance_id, u, true)),
+    )
+    .await?;
+
+    let mut owners = Vec::new();
+    let mut positions = Vec::new();
+    let mut profiles = Vec::new();
+    for user in users {
+        for (i, sp) in user.security_profile_ids.iter().enumerate() {
+            owners.push(user.id.as_str());
+            positions.push(i as i64);
+            profiles.push(sp.as_str());
+        }
+    }
+    execute(
+        tx,
+        "INSERT INTO user_security_profiles (user_id, position, security_profile_id) \
+         SELECT * FROM UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[])",
+        &[&owners, &positions, &profiles],
+    )
+    .await?;
+    let mut tagged = Vec::new();
+    let mut tag_keys = Vec::new();
+    let mut tag_values = Vec::new();
+    for user in users {
+        roster_store::sql::tag_limit(user.tags.len())?;
+        for (k, v) in &user.tags {
+            tagged.push(user.id.as_str());
+            tag_keys.push(k.as_str());
+            tag_values.push(v.as_str());
+        }
+    }
+    if !tagged.is_empty() {
+        tags::insert_many_new(
+            tx,
+            &at.instance_id,
+            ResourceKind::User,
+            &tagged,
+            &tag_keys,
+            &tag_values,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -311,7 +424,7 @@ pub(crate) async fn update(
     }
     // Tags are not changed by edits.
     user.tags = before.tags.clone();
-    check_references(tx, &at.instance_id, &user).await?;
+    check_references(tx, &at.instance_id, &user, &mut HashSet::new()).await?;
     if user.username.unique_key() != before.username.unique_key()
         && username_taken(tx, &at.instance_id, &user).await?
     {

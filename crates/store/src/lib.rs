@@ -397,7 +397,7 @@ pub trait Store: Send + Sync + 'static {
     /// checks one, against the instance and against the users before it in the batch
     /// (a username equal to an earlier one's ignoring case is `Duplicate`), and the
     /// instance must have room for all of them (`UserLimit` when it would hold more than
-    /// `max_users`). The first refusal is the outcome and nothing is written.
+    /// `max_users`). Any refusal is the outcome and nothing is written.
     async fn create_users(
         &self,
         at: &InstanceRef,

@@ -8,7 +8,9 @@ mod render;
 mod request;
 mod router;
 
-pub use render::{error_body, error_response, ok_response, Response, CONTENT_TYPE_JSON};
+pub use render::{
+    error_body, error_response, ok_response, ok_response_as, Response, CONTENT_TYPE_JSON,
+};
 pub use request::Bound;
 pub use router::{Matched, Router};
 

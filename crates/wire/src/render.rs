@@ -15,7 +15,8 @@ pub struct Response {
 }
 
 /// The JSON body of an error: `Message`, plus `Reason` or `ResourceType`/`ResourceId`
-/// where the error shape has them.
+/// where the error shape has them, and `Errors` (`Row`, `Column`, `Message` each) for
+/// the problems of a file sent to one of roster's own endpoints.
 pub fn error_body(err: &ApiError) -> Value {
     let mut body = Map::new();
     body.insert("Message".into(), json!(err.message));
@@ -25,6 +26,14 @@ pub fn error_body(err: &ApiError) -> Value {
     if let Some((kind, id)) = &err.resource {
         body.insert("ResourceType".into(), json!(kind));
         body.insert("ResourceId".into(), json!(id));
+    }
+    if !err.problems().is_empty() {
+        let problems: Vec<Value> = err
+            .problems()
+            .iter()
+            .map(|p| json!({"Row": p.row, "Column": p.column, "Message": p.message}))
+            .collect();
+        body.insert("Errors".into(), Value::Array(problems));
     }
     Value::Object(body)
 }
@@ -45,10 +54,15 @@ pub fn error_response(err: &ApiError, request_id: &str) -> Response {
 
 /// A success: 200 with the operation's JSON output.
 pub fn ok_response(body: Vec<u8>, request_id: &str) -> Response {
+    ok_response_as(body, CONTENT_TYPE_JSON, request_id)
+}
+
+/// A success whose body is not JSON (a CSV file from one of roster's own endpoints).
+pub fn ok_response_as(body: Vec<u8>, content_type: &str, request_id: &str) -> Response {
     Response {
         status: 200,
         headers: vec![
-            ("content-type", CONTENT_TYPE_JSON.to_string()),
+            ("content-type", content_type.to_string()),
             ("x-amzn-requestid", request_id.to_string()),
         ],
         body: Bytes::from(body),
@@ -101,5 +115,39 @@ mod tests {
             "x-amzn-errortype",
             "RequestHeaderFieldsTooLargeException".into()
         )));
+    }
+
+    #[test]
+    fn file_problems_are_listed_in_the_body() {
+        let e =
+            ApiError::new(ErrorCode::InvalidRequest, "the file has 2 errors").with_problems(vec![
+                roster_api::Problem {
+                    row: 0,
+                    column: String::new(),
+                    message: "too many users".into(),
+                },
+                roster_api::Problem {
+                    row: 3,
+                    column: "email address".into(),
+                    message: "is not an email address".into(),
+                },
+            ]);
+        let r = error_response(&e, "rid");
+        assert_eq!(r.status, 400);
+        let body: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "Message": "the file has 2 errors",
+                "Errors": [
+                    {"Row": 0, "Column": "", "Message": "too many users"},
+                    {"Row": 3, "Column": "email address", "Message": "is not an email address"},
+                ]
+            })
+        );
+        let ok = ok_response_as(b"a,b\n".to_vec(), "text/csv; charset=utf-8", "rid");
+        assert!(ok
+            .headers
+            .contains(&("content-type", "text/csv; charset=utf-8".into())));
     }
 }

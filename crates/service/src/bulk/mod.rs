@@ -13,6 +13,7 @@ mod format;
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 use roster_api::check::Validate;
 use roster_api::{CreateUserRequest, Failure, RequestContext, UserIdentityInfo, UserPhoneConfig};
@@ -66,6 +67,19 @@ pub struct ImportReport {
     pub template: CsvTemplate,
     /// Every user created, in the file's order.
     pub users: Vec<ImportedUser>,
+    /// How long each step took.
+    pub timings: ImportTimings,
+}
+
+/// The wall-clock time of each step of an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportTimings {
+    /// Reading the file, loading the instance's names and checking every row.
+    pub checking: Duration,
+    /// Hashing the passwords (zero on SAML and EXISTING_DIRECTORY instances).
+    pub hashing: Duration,
+    /// The one store write.
+    pub writing: Duration,
 }
 
 /// One thing wrong with a file.
@@ -500,6 +514,7 @@ impl ConnectService {
         csv: &[u8],
         progress: impl Fn(ImportProgress) + Send + Sync,
     ) -> Result<ImportReport, ImportFailure> {
+        let started = Instant::now();
         let at = instance_ref(ctx, instance_id)?;
         let idm = crate::users::instance_type(self, &at).await?;
 
@@ -611,8 +626,15 @@ impl ConnectService {
             return Err(ImportFailure::Rows(errors));
         }
 
+        let mut timings = ImportTimings {
+            checking: started.elapsed(),
+            ..ImportTimings::default()
+        };
+        let hashing = Instant::now();
         let users = self.hash_all(made, &mut state, &progress).await?;
-        let report = ImportReport {
+        timings.hashing = hashing.elapsed();
+        let writing = Instant::now();
+        let mut report = ImportReport {
             template: parsed.template,
             users: users
                 .iter()
@@ -622,6 +644,7 @@ impl ConnectService {
                     username: u.username.as_str().to_string(),
                 })
                 .collect(),
+            timings,
         };
         self.store
             .create_users(
@@ -640,6 +663,7 @@ impl ConnectService {
                 )),
                 other => crate::errors::store(other),
             })?;
+        report.timings.writing = writing.elapsed();
         state.written = true;
         progress(state);
         Ok(report)
