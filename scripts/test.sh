@@ -25,7 +25,14 @@ else
   echo "SKIPPED: ROSTER_TEST_DATABASE_URL is not set; the integration tests did not run on PostgreSQL" >&2
 fi
 
-echo "== end-to-end with the AWS CLI and boto3"
+echo "== end-to-end with the AWS CLI, boto3 and the console in headless Chromium"
+# The console's browser tests drive Debian's chromium through Playwright (whose own
+# browser download is never used).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium
+fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

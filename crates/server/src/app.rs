@@ -224,8 +224,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     ));
     let state = Arc::new(AppState {
         router: Router::new(),
-        verifier: Verifier::new(mode),
-        service,
+        verifier: Verifier::new(mode.clone()),
+        service: service.clone(),
         store: store.clone(),
         postgres,
         throttle: Throttle::new(args.throttle),
@@ -237,7 +237,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if metrics.is_some() {
         app = app.route("/metrics", get(scrape));
     }
-    let app = app.fallback(handle).with_state(state);
+    // The console's pages at /console, routed before the API's fallback.
+    let app = app
+        .fallback(handle)
+        .with_state(state)
+        .merge(roster_console::router(service, mode));
 
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await

@@ -18,6 +18,7 @@ mod search;
 mod security_profiles;
 mod tagging;
 mod token;
+mod user_change;
 mod users;
 
 use std::sync::Arc;
@@ -31,6 +32,8 @@ use roster_api::{Failure, RequestContext};
 use roster_domain::time::Modified;
 use roster_domain::{InstanceRef, Scope, Timestamp};
 use roster_store::Store;
+
+pub use user_change::{ChangeFailure, UserChange};
 
 /// Limits a deployment can change.
 #[derive(Debug, Clone)]

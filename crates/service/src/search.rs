@@ -561,3 +561,22 @@ impl ops::SearchUsers for ConnectService {
         })
     }
 }
+
+impl ConnectService {
+    /// Every user a SearchUsers request matches (not one page: its `NextToken` and
+    /// `MaxResults` are ignored) as [`ConnectService::export_users_csv`] writes them,
+    /// the request checked as SearchUsers checks it.
+    pub async fn export_search_csv(
+        &self,
+        ctx: &RequestContext,
+        i: &SearchUsersRequest,
+    ) -> Result<Vec<u8>, roster_api::ApiError> {
+        if let Err(v) = roster_api::check::Validate::validate(i) {
+            return Err(SearchUsersError::from(Failure::from(v)).into());
+        }
+        let c = condition(i.search_filter.as_ref(), i.search_criteria.as_ref())?;
+        self.export_users_csv(ctx, &i.instance_id, Some(c))
+            .await
+            .map_err(|f| SearchUsersError::from(f).into())
+    }
+}

@@ -16,7 +16,7 @@ use crate::errors::OrApi;
 use crate::instances::arn_in;
 use crate::{instance_ref, modified, token, ConnectService};
 
-fn identity(i: &UserIdentityInfo) -> IdentityInfo {
+pub(crate) fn identity(i: &UserIdentityInfo) -> IdentityInfo {
     IdentityInfo {
         first_name: i.first_name.clone(),
         last_name: i.last_name.clone(),
@@ -199,7 +199,7 @@ impl ops::DeleteUser for ConnectService {
 
 /// Applies `edit` to the user atomically and stamps the change with the request's
 /// time and region.
-async fn edit_user(
+pub(crate) async fn edit_user(
     svc: &ConnectService,
     ctx: &RequestContext,
     at: &InstanceRef,
