@@ -12,6 +12,8 @@
 #     against the first PostgreSQL process and against a spawned embedded store;
 #  5. stops the processes and drops the database.
 #
+# BENCH_PARTS="ops search" (the default) picks the parts 2-3 (ops) and 4 (search);
+# BENCH_SCENARIOS the ops scenarios (default describe-user,create-user-saml).
 # Output and JSON go to target/bench-results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,8 @@ cd "$(dirname "$0")/.."
 ADMIN="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 USERS="${BENCH_USERS:-10000}"
 SEARCH_USERS="${BENCH_SEARCH_USERS:-10000}"
+PARTS="${BENCH_PARTS:-ops search}"
+SCENARIOS="${BENCH_SCENARIOS:-describe-user,create-user-saml}"
 DURATION="${BENCH_DURATION:-10s}"
 OUT=target/bench-results
 mkdir -p "$OUT"
@@ -72,18 +76,22 @@ A="$(cat "$WORK/endpoint-a")"
 B="$(cat "$WORK/endpoint-b")"
 echo "two roster processes on $(echo "$URL" | sed 's#//[^@]*@#//#'): $A $B"
 
+if [[ " $PARTS " == *" ops "* ]]; then
 "$BENCH" ops --endpoint "$A" --spread "$A,$B" --server-pid "${PIDS[0]}" \
-  --users "$USERS" --scenarios describe-user,create-user-saml \
+  --users "$USERS" --scenarios "$SCENARIOS" \
   --concurrency 16 --create-concurrency 64 --duration "$DURATION" --warmup 2s \
   --json "$OUT/postgres-ops.json" | tee "$OUT/postgres-ops.log"
 
 "$BENCH" ops --spawn "$ROSTER" --auth strict --no-startup \
-  --users "$USERS" --scenarios describe-user,create-user-saml \
+  --users "$USERS" --scenarios "$SCENARIOS" \
   --concurrency 16 --create-concurrency 64 --duration "$DURATION" --warmup 2s \
   --json "$OUT/sqlite-ops.json" | tee "$OUT/sqlite-ops.log"
+fi
 
+if [[ " $PARTS " == *" search "* ]]; then
 "$BENCH" search --endpoint "$A" --users "$SEARCH_USERS" --concurrency 1 \
   --duration "$DURATION" --json "$OUT/postgres-search.json" | tee "$OUT/postgres-search.log"
 
 "$BENCH" search --spawn "$ROSTER" --users "$SEARCH_USERS" --concurrency 1 \
   --duration "$DURATION" --json "$OUT/sqlite-search.json" | tee "$OUT/sqlite-search.log"
+fi

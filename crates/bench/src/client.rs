@@ -158,35 +158,48 @@ impl Api {
     }
 }
 
-/// Where the workers of a run send their requests when the load is spread over
-/// several processes (`--spread`): worker `i` connects to the `i % n`-th address and
-/// sends the request as signed, its `Host` header unchanged, as a load balancer
-/// forwards it. Empty: each request goes where it was signed for.
-static SPREAD: std::sync::OnceLock<Vec<http::uri::Authority>> = std::sync::OnceLock::new();
+/// Where the workers of a run send the requests signed for `--endpoint` when the load is
+/// spread over several processes (`--spread`): worker `i` connects to the `i % n`-th
+/// address and sends the request as signed, its `Host` header unchanged, as a load
+/// balancer forwards it. Requests signed for anything else (the baseline server) go
+/// where they were signed for. Unset: every request goes where it was signed for.
+static SPREAD: std::sync::OnceLock<(http::uri::Authority, Vec<http::uri::Authority>)> =
+    std::sync::OnceLock::new();
 
-/// Sets the addresses of [`SPREAD`], once, before any run.
-pub fn spread_over(endpoints: &[String]) -> anyhow::Result<()> {
-    let authorities = endpoints
+fn authority_of(endpoint: &str) -> anyhow::Result<http::uri::Authority> {
+    let uri: Uri = endpoint.parse().with_context(|| endpoint.to_string())?;
+    uri.authority()
+        .cloned()
+        .with_context(|| format!("{endpoint}: no host:port"))
+}
+
+/// Spreads the requests signed for `endpoint` over `endpoints`, once, before any run;
+/// nothing when `endpoints` is empty.
+pub fn spread_over(endpoint: Option<&str>, endpoints: &[String]) -> anyhow::Result<()> {
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let from = authority_of(endpoint.context("--spread needs --endpoint")?)?;
+    let to = endpoints
         .iter()
-        .map(|e| {
-            let uri: Uri = e.parse().with_context(|| format!("--spread {e}"))?;
-            uri.authority()
-                .cloned()
-                .with_context(|| format!("--spread {e}: no host:port"))
-        })
+        .map(|e| authority_of(e).with_context(|| format!("--spread {e}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
     SPREAD
-        .set(authorities)
+        .set((from, to))
         .map_err(|_| anyhow::anyhow!("--spread was set twice"))
 }
 
-/// The address worker `worker` sends to, when the load is spread.
-pub fn spread_target(worker: usize) -> Option<&'static http::uri::Authority> {
-    let list = SPREAD.get()?;
-    (!list.is_empty()).then(|| &list[worker % list.len()])
+/// Where worker `worker` sends a request signed for `uri`, when the load is spread.
+pub fn spread_target(worker: usize, uri: &Uri) -> Option<&'static http::uri::Authority> {
+    let (from, to) = SPREAD.get()?;
+    (uri.authority() == Some(from) && !to.is_empty()).then(|| &to[worker % to.len()])
 }
 
 impl Prepared {
+    pub fn uri(&self) -> &Uri {
+        &self.uri
+    }
+
     fn to_request_at(&self, at: Option<&http::uri::Authority>) -> Request<Full<Bytes>> {
         let mut req = Request::new(Full::new(self.body.clone()));
         *req.method_mut() = self.method.clone();

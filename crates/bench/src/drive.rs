@@ -55,7 +55,7 @@ pub async fn run_for(
     let mut workers = Vec::new();
     for worker in 0..concurrency.max(1) {
         let (pool, next, exhausted) = (pool.clone(), next.clone(), exhausted.clone());
-        let at = spread_target(worker);
+        let at = pool.first().and_then(|p| spread_target(worker, p.uri()));
         workers.push(tokio::spawn(async move {
             let client = new_client();
             let mut tally = Tally::default();

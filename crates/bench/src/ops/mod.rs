@@ -146,7 +146,7 @@ pub async fn run_ops(args: OpsArgs) -> anyhow::Result<bool> {
         bail!("concurrency levels and --users-per-instance must be positive");
     }
 
-    crate::client::spread_over(&args.spread)?;
+    crate::client::spread_over(args.endpoint.as_deref(), &args.spread)?;
     let keys = StrictKeys {
         access_key_id: args.access_key_id.clone(),
         secret_access_key: args.secret_access_key.clone(),
