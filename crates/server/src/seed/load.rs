@@ -589,22 +589,7 @@ async fn plan_instance(
         region: region.clone(),
     };
 
-    let mut import = Import {
-        at: at_ref.clone(),
-        instance: None,
-        hierarchy_structure: None,
-        hierarchy_groups: Vec::new(),
-        security_profiles: Vec::new(),
-        hours_of_operation: Vec::new(),
-        queues: Vec::new(),
-        routing_profiles: Vec::new(),
-        predefined_attributes: Vec::new(),
-        users: Vec::new(),
-        user_proficiencies: Vec::new(),
-        quick_connects: Vec::new(),
-        queue_quick_connects: Vec::new(),
-        max_users,
-    };
+    let mut import = Import::new(at_ref.clone(), max_users);
     if is_new {
         let created_time = match &e.created_time {
             Some(t) => parse_time(t).map_err(|e| at(&format!("{path}.CreatedTime"), e))?,
