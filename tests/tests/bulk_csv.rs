@@ -476,15 +476,17 @@ async fn a_downloaded_file_uploads_unchanged_into_another_instance() {
 #[tokio::test]
 async fn the_cli_refuses_without_credentials_or_region() {
     let fx = Fx::new("SAML").await;
-    let out = Command::new(roster_binary())
-        .args([
-            "users",
-            "export",
-            "--instance-id",
-            &fx.instance,
-            "--endpoint",
-        ])
-        .arg(fx.server.endpoint())
+    // `roster users export` of the instance, with `extra` arguments; the environment
+    // as each case sets it.
+    let export = |extra: &[&str]| {
+        let mut cmd = Command::new(roster_binary());
+        cmd.args(["users", "export", "--instance-id", &fx.instance])
+            .args(extra)
+            .arg("--endpoint")
+            .arg(fx.server.endpoint());
+        cmd
+    };
+    let out = export(&[])
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env("AWS_REGION", "us-east-1")
@@ -492,15 +494,7 @@ async fn the_cli_refuses_without_credentials_or_region() {
         .unwrap();
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no credentials"));
-    let out = Command::new(roster_binary())
-        .args([
-            "users",
-            "export",
-            "--instance-id",
-            &fx.instance,
-            "--endpoint",
-        ])
-        .arg(fx.server.endpoint())
+    let out = export(&[])
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
         .env("AWS_SECRET_ACCESS_KEY", "secret")
         .env_remove("AWS_REGION")
@@ -510,17 +504,7 @@ async fn the_cli_refuses_without_credentials_or_region() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("no region"));
     // Another region is another place: the instance is not there.
-    let out = Command::new(roster_binary())
-        .args([
-            "users",
-            "export",
-            "--instance-id",
-            &fx.instance,
-            "--region",
-            "eu-west-1",
-            "--endpoint",
-        ])
-        .arg(fx.server.endpoint())
+    let out = export(&["--region", "eu-west-1"])
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
         .env("AWS_SECRET_ACCESS_KEY", "secret")
         .output()

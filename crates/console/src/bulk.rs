@@ -3,9 +3,8 @@
 //! before anything is written and the settings are one atomic edit, so a user gets
 //! the whole change or none of it; the page lists the outcome per user.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 use roster_api::*;
@@ -13,9 +12,9 @@ use roster_service::UserChange;
 
 use crate::form::{tag_lines, Fields};
 use crate::instances::describe;
-use crate::users::{names, search_page, Search, CHANNELS};
+use crate::users::{instance_and_names, search_page, Search, CHANNELS};
 use crate::view::{self, page, respond};
-use crate::{call, signed_post, Shared, Signed};
+use crate::{call, every_page, Posted, Shared, Signed};
 
 const UNCHANGED: &str = "__unchanged";
 
@@ -27,22 +26,14 @@ async fn targets(
     f: &Fields,
 ) -> Result<Vec<(String, String)>, ApiError> {
     if f.get("scope") == "all" {
-        let search = Search::from_fields(f);
-        let mut out = Vec::new();
-        let mut token = None;
-        loop {
-            let r = search_page(state, s, instance, &search, token).await?;
-            out.extend(
-                r.users
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|u| (u.id.unwrap_or_default(), u.username.unwrap_or_default())),
-            );
-            token = r.next_token;
-            if token.is_none() {
-                return Ok(out);
-            }
-        }
+        let search = &Search::from_fields(f);
+        return every_page(|token| async move {
+            let r = search_page(state, s, instance, search, token).await?;
+            let users = r.users.unwrap_or_default().into_iter();
+            let users = users.map(|u| (u.id.unwrap_or_default(), u.username.unwrap_or_default()));
+            Ok((users.collect(), r.next_token))
+        })
+        .await;
     }
     let mut out = Vec::new();
     for id in f.all("user") {
@@ -62,18 +53,11 @@ async fn targets(
 
 pub(crate) async fn form(
     State(state): State<Shared>,
-    headers: HeaderMap,
     Path(instance): Path<String>,
-    body: Bytes,
+    Posted(s, f): Posted,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let s = match signed_post(&state, &headers, &f) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let loaded = async {
-        let inst = describe(&state, &s, &instance).await?;
-        let names = names(&state, &s, &instance).await?;
+        let (inst, names) = instance_and_names(&state, &s, &instance).await?;
         let users = targets(&state, &s, &instance, &f).await?;
         Ok::<_, ApiError>((inst, names, users))
     }
@@ -291,15 +275,9 @@ enum Outcome {
 
 pub(crate) async fn apply(
     State(state): State<Shared>,
-    headers: HeaderMap,
     Path(instance): Path<String>,
-    body: Bytes,
+    Posted(s, f): Posted,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let s = match signed_post(&state, &headers, &f) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let inst = match describe(&state, &s, &instance).await {
         Ok(i) => i,
         Err(e) => return view::api_error(s.who(), &e),

@@ -19,7 +19,7 @@ use crate::instances::describe;
 use crate::session::random_token;
 use crate::users::Search;
 use crate::view::{self, page, respond};
-use crate::{signed, Shared, Signed};
+use crate::{Shared, Signed};
 
 /// How long an upload's request waits for the import before it answers with the
 /// progress page.
@@ -73,13 +73,9 @@ fn csv_response(name: &str, body: Vec<u8>) -> Response {
 
 pub(crate) async fn template(
     State(state): State<Shared>,
-    headers: HeaderMap,
+    s: Signed,
     Path((instance, kind)): Path<(String, String)>,
 ) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     if let Err(e) = describe(&state, &s, &instance).await {
         return view::api_error(s.who(), &e);
     }
@@ -93,14 +89,10 @@ pub(crate) async fn template(
 
 pub(crate) async fn download(
     State(state): State<Shared>,
-    headers: HeaderMap,
+    s: Signed,
     Path(instance): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let search = Search::from_fields(&Fields::from_query(query.as_deref()));
     let ctx = s.ctx();
     match state
@@ -136,13 +128,9 @@ fn upload_form(s: &Signed, instance: &str, alias: &str) -> Markup {
 
 pub(crate) async fn upload_page(
     State(state): State<Shared>,
-    headers: HeaderMap,
+    s: Signed,
     Path(instance): Path<String>,
 ) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     match describe(&state, &s, &instance).await {
         Ok(i) => respond(
             StatusCode::OK,
@@ -253,13 +241,9 @@ fn done_of(p: &ImportProgress) -> (u64, &'static str) {
 
 pub(crate) async fn job_page(
     State(state): State<Shared>,
-    headers: HeaderMap,
+    s: Signed,
     Path((instance, id)): Path<(String, String)>,
 ) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let job = match state.jobs.get(&id) {
         Some(j) if j.session_id == s.session_id && j.instance == instance => j,
         _ => return view::not_found(s.who(), "There is no such upload."),

@@ -1,16 +1,15 @@
 //! The instances page: the account's instances in the signed-in Region, and creating
 //! one.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 use roster_api::*;
 
 use crate::form::Fields;
 use crate::view::{self, page, respond, Errors};
-use crate::{call, signed, signed_post, Shared, Signed};
+use crate::{call, every_page, Posted, Shared, Signed};
 
 const TYPES: [(&str, &str); 3] = [
     ("CONNECT_MANAGED", "Store users within Amazon Connect"),
@@ -22,9 +21,7 @@ const TYPES: [(&str, &str); 3] = [
 ];
 
 async fn all_instances(state: &Shared, s: &Signed) -> Result<Vec<InstanceSummary>, ApiError> {
-    let mut out = Vec::new();
-    let mut next = None;
-    loop {
+    every_page(|next| async move {
         let req = ListInstancesRequest {
             next_token: next,
             max_results: Some(10),
@@ -34,12 +31,9 @@ async fn all_instances(state: &Shared, s: &Signed) -> Result<Vec<InstanceSummary
             ops::ListInstances::list_instances(&*state.service, &ctx, r)
         })
         .await?;
-        out.extend(r.instance_summary_list.unwrap_or_default());
-        match r.next_token {
-            Some(t) => next = Some(t),
-            None => return Ok(out),
-        }
-    }
+        Ok((r.instance_summary_list.unwrap_or_default(), r.next_token))
+    })
+    .await
 }
 
 fn render(s: &Signed, list: &[InstanceSummary], f: &Fields, errors: &Errors) -> Markup {
@@ -101,11 +95,7 @@ fn render(s: &Signed, list: &[InstanceSummary], f: &Fields, errors: &Errors) -> 
     }
 }
 
-pub(crate) async fn list(State(state): State<Shared>, headers: HeaderMap) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+pub(crate) async fn list(State(state): State<Shared>, s: Signed) -> Response {
     match all_instances(&state, &s).await {
         Ok(list) => respond(
             StatusCode::OK,
@@ -119,16 +109,7 @@ pub(crate) async fn list(State(state): State<Shared>, headers: HeaderMap) -> Res
     }
 }
 
-pub(crate) async fn create(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let f = Fields::parse(&body);
-    let s = match signed_post(&state, &headers, &f) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+pub(crate) async fn create(State(state): State<Shared>, Posted(s, f): Posted) -> Response {
     let req = CreateInstanceRequest {
         client_token: None,
         identity_management_type: f.get("identity_management_type").to_string(),
@@ -178,13 +159,9 @@ pub(crate) async fn describe(state: &Shared, s: &Signed, id: &str) -> Result<Ins
 
 pub(crate) async fn open(
     State(state): State<Shared>,
-    headers: HeaderMap,
+    s: Signed,
     Path(instance): Path<String>,
 ) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     match describe(&state, &s, &instance).await {
         Ok(_) => view::redirect(&format!("/console/instances/{instance}/users")),
         Err(e) => view::api_error(s.who(), &e),

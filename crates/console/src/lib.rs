@@ -17,7 +17,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
@@ -180,6 +181,34 @@ pub(crate) fn signed_post(
     Ok(s)
 }
 
+/// A page's session, as a handler's argument: a request without one is sent to the
+/// sign-in page.
+impl FromRequestParts<Shared> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Response> {
+        signed(state, &parts.headers).map_err(|r| *r)
+    }
+}
+
+/// A form post's session and fields, as a handler's argument: a post without the
+/// session's CSRF token is refused with 403 before the handler runs.
+pub(crate) struct Posted(pub Signed, pub Fields);
+
+impl FromRequest<Shared> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &Shared) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let f = Fields::parse(&body);
+        let s = signed_post(state, &headers, &f).map_err(|r| *r)?;
+        Ok(Posted(s, f))
+    }
+}
+
 /// Runs an operation as the API does: the model's constraints on its request shape
 /// first, then the operation.
 pub(crate) async fn call<I, O, E, F, Fut>(input: I, op: F) -> Result<O, ApiError>
@@ -194,6 +223,25 @@ where
         return Err(ApiError::from(E::from(Failure::from(v))));
     }
     op(input).await.map_err(ApiError::from)
+}
+
+/// Every page of a listing, in order: `page` fetches the page a token names (the
+/// first page for none) and answers its items and the next token.
+pub(crate) async fn every_page<T, F, Fut>(mut page: F) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), ApiError>>,
+{
+    let mut out = Vec::new();
+    let mut next = None;
+    loop {
+        let (items, token) = page(next).await?;
+        out.extend(items);
+        match token {
+            Some(t) => next = Some(t),
+            None => return Ok(out),
+        }
+    }
 }
 
 async fn css() -> Response {
@@ -350,12 +398,7 @@ async fn sign_in(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -
     r
 }
 
-async fn sign_out(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let f = Fields::parse(&body);
-    let s = match signed_post(&state, &headers, &f) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
+async fn sign_out(State(state): State<Shared>, Posted(s, _): Posted) -> Response {
     state.sessions.end(&s.session_id);
     let mut r = view::redirect("/console/sign-in");
     if let Ok(v) = session::clear_cookie(session::COOKIE).parse() {

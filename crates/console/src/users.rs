@@ -3,9 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 use roster_api::*;
@@ -14,7 +13,7 @@ use roster_service::UserChange;
 use crate::form::{enc, tag_lines, Fields};
 use crate::instances::describe;
 use crate::view::{self, page, respond, Errors};
-use crate::{call, signed, signed_post, Shared, Signed};
+use crate::{call, every_page, Posted, Shared, Signed};
 
 pub(crate) const CHANNELS: [&str; 4] = ["VOICE", "CHAT", "TASK", "EMAIL"];
 pub(crate) const PAGE_SIZE: i32 = 100;
@@ -39,78 +38,81 @@ impl Names {
 
 pub(crate) async fn names(state: &Shared, s: &Signed, instance: &str) -> Result<Names, ApiError> {
     let svc = &*state.service;
-    let mut n = Names::default();
-    let mut next = None;
-    loop {
-        let ctx = s.ctx();
-        let r = call(
-            ListRoutingProfilesRequest {
-                instance_id: instance.into(),
-                next_token: next,
-                max_results: Some(1000),
-            },
-            |r| ops::ListRoutingProfiles::list_routing_profiles(svc, &ctx, r),
-        )
-        .await?;
-        n.routing.extend(
-            r.routing_profile_summary_list
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| (p.id.unwrap_or_default(), p.name.unwrap_or_default())),
-        );
-        next = r.next_token;
-        if next.is_none() {
-            break;
-        }
-    }
-    loop {
-        let ctx = s.ctx();
-        let r = call(
-            ListSecurityProfilesRequest {
-                instance_id: instance.into(),
-                next_token: next,
-                max_results: Some(1000),
-            },
-            |r| ops::ListSecurityProfiles::list_security_profiles(svc, &ctx, r),
-        )
-        .await?;
-        n.security.extend(
-            r.security_profile_summary_list
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| (p.id.unwrap_or_default(), p.name.unwrap_or_default())),
-        );
-        next = r.next_token;
-        if next.is_none() {
-            break;
-        }
-    }
-    loop {
-        let ctx = s.ctx();
-        let r = call(
-            ListUserHierarchyGroupsRequest {
-                instance_id: instance.into(),
-                next_token: next,
-                max_results: Some(1000),
-            },
-            |r| ops::ListUserHierarchyGroups::list_user_hierarchy_groups(svc, &ctx, r),
-        )
-        .await?;
-        n.groups.extend(
-            r.user_hierarchy_group_summary_list
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| (p.id.unwrap_or_default(), p.name.unwrap_or_default())),
-        );
-        next = r.next_token;
-        if next.is_none() {
-            break;
-        }
-    }
+    let mut n = Names {
+        routing: every_page(|next| async move {
+            let ctx = s.ctx();
+            let r = call(
+                ListRoutingProfilesRequest {
+                    instance_id: instance.into(),
+                    next_token: next,
+                    max_results: Some(1000),
+                },
+                |r| ops::ListRoutingProfiles::list_routing_profiles(svc, &ctx, r),
+            )
+            .await?;
+            let list = r.routing_profile_summary_list.unwrap_or_default();
+            Ok((id_names(list, |p| (p.id, p.name)), r.next_token))
+        })
+        .await?,
+        security: every_page(|next| async move {
+            let ctx = s.ctx();
+            let r = call(
+                ListSecurityProfilesRequest {
+                    instance_id: instance.into(),
+                    next_token: next,
+                    max_results: Some(1000),
+                },
+                |r| ops::ListSecurityProfiles::list_security_profiles(svc, &ctx, r),
+            )
+            .await?;
+            let list = r.security_profile_summary_list.unwrap_or_default();
+            Ok((id_names(list, |p| (p.id, p.name)), r.next_token))
+        })
+        .await?,
+        groups: every_page(|next| async move {
+            let ctx = s.ctx();
+            let r = call(
+                ListUserHierarchyGroupsRequest {
+                    instance_id: instance.into(),
+                    next_token: next,
+                    max_results: Some(1000),
+                },
+                |r| ops::ListUserHierarchyGroups::list_user_hierarchy_groups(svc, &ctx, r),
+            )
+            .await?;
+            let list = r.user_hierarchy_group_summary_list.unwrap_or_default();
+            Ok((id_names(list, |p| (p.id, p.name)), r.next_token))
+        })
+        .await?,
+    };
     for list in [&mut n.routing, &mut n.security, &mut n.groups] {
         list.sort_by_key(|a| a.1.to_lowercase());
     }
     Ok(n)
+}
+
+/// The (id, name) pairs of a page of summaries.
+fn id_names<T>(
+    list: Vec<T>,
+    parts: impl Fn(T) -> (Option<String>, Option<String>),
+) -> Vec<(String, String)> {
+    list.into_iter()
+        .map(|p| {
+            let (id, name) = parts(p);
+            (id.unwrap_or_default(), name.unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The instance and the names its pages show.
+pub(crate) async fn instance_and_names(
+    state: &Shared,
+    s: &Signed,
+    instance: &str,
+) -> Result<(Instance, Names), ApiError> {
+    let inst = describe(state, s, instance).await?;
+    let names = names(state, s, instance).await?;
+    Ok((inst, names))
 }
 
 /// The Users page's search: the box and the filters, as the query string carries them.
@@ -273,20 +275,12 @@ fn select(
 
 pub(crate) async fn list(
     State(state): State<Shared>,
-    headers: HeaderMap,
+    s: Signed,
     Path(instance): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
-    let inst = match describe(&state, &s, &instance).await {
-        Ok(i) => i,
-        Err(e) => return view::api_error(s.who(), &e),
-    };
-    let names = match names(&state, &s, &instance).await {
-        Ok(n) => n,
+    let (inst, names) = match instance_and_names(&state, &s, &instance).await {
+        Ok(v) => v,
         Err(e) => return view::api_error(s.who(), &e),
     };
     let f = Fields::from_query(query.as_deref());
@@ -769,18 +763,11 @@ fn new_page(
 
 pub(crate) async fn new_form(
     State(state): State<Shared>,
-    headers: HeaderMap,
+    s: Signed,
     Path(instance): Path<String>,
 ) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
-    let (inst, names) = match describe(&state, &s, &instance).await {
-        Ok(i) => match names(&state, &s, &instance).await {
-            Ok(n) => (i, n),
-            Err(e) => return view::api_error(s.who(), &e),
-        },
+    let (inst, names) = match instance_and_names(&state, &s, &instance).await {
+        Ok(v) => v,
         Err(e) => return view::api_error(s.who(), &e),
     };
     let u = UserForm::blank(&names);
@@ -796,20 +783,11 @@ pub(crate) async fn new_form(
 
 pub(crate) async fn create(
     State(state): State<Shared>,
-    headers: HeaderMap,
     Path(instance): Path<String>,
-    body: Bytes,
+    Posted(s, f): Posted,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let s = match signed_post(&state, &headers, &f) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
-    let (inst, names) = match describe(&state, &s, &instance).await {
-        Ok(i) => match names(&state, &s, &instance).await {
-            Ok(n) => (i, n),
-            Err(e) => return view::api_error(s.who(), &e),
-        },
+    let (inst, names) = match instance_and_names(&state, &s, &instance).await {
+        Ok(v) => v,
         Err(e) => return view::api_error(s.who(), &e),
     };
     let u = UserForm::from_fields(&f);
@@ -886,9 +864,7 @@ async fn proficiencies_of(
     instance: &str,
     user: &str,
 ) -> Result<Vec<UserProficiency>, ApiError> {
-    let mut out = Vec::new();
-    let mut next = None;
-    loop {
+    every_page(|next| async move {
         let ctx = s.ctx();
         let r = call(
             ListUserProficienciesRequest {
@@ -900,12 +876,9 @@ async fn proficiencies_of(
             |r| ops::ListUserProficiencies::list_user_proficiencies(&*state.service, &ctx, r),
         )
         .await?;
-        out.extend(r.user_proficiency_list.unwrap_or_default());
-        next = r.next_token;
-        if next.is_none() {
-            return Ok(out);
-        }
-    }
+        Ok((r.user_proficiency_list.unwrap_or_default(), r.next_token))
+    })
+    .await
 }
 
 /// What the user page shows besides the stored user.
@@ -1014,14 +987,10 @@ async fn user_page(
 
 pub(crate) async fn show(
     State(state): State<Shared>,
-    headers: HeaderMap,
+    s: Signed,
     Path((instance, user)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let f = Fields::from_query(query.as_deref());
     let notice = if f.checked("created") {
         Some("User created.".to_string())
@@ -1045,15 +1014,9 @@ pub(crate) async fn show(
 
 pub(crate) async fn save(
     State(state): State<Shared>,
-    headers: HeaderMap,
     Path((instance, user)): Path<(String, String)>,
-    body: Bytes,
+    Posted(s, f): Posted,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let s = match signed_post(&state, &headers, &f) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let u = UserForm::from_fields(&f);
     let outcome = async {
         let current = describe_user(&state, &s, &instance, &user).await?;
@@ -1146,15 +1109,9 @@ pub(crate) async fn save(
 
 pub(crate) async fn reset_password(
     State(state): State<Shared>,
-    headers: HeaderMap,
     Path((instance, user)): Path<(String, String)>,
-    body: Bytes,
+    Posted(s, f): Posted,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let s = match signed_post(&state, &headers, &f) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let ctx = s.ctx();
     let shown = match state
         .service
@@ -1176,15 +1133,9 @@ pub(crate) async fn reset_password(
 
 pub(crate) async fn proficiencies(
     State(state): State<Shared>,
-    headers: HeaderMap,
     Path((instance, user)): Path<(String, String)>,
-    body: Bytes,
+    Posted(s, f): Posted,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let s = match signed_post(&state, &headers, &f) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let ctx = s.ctx();
     let svc = &*state.service;
     let name = f.get("attribute_name").trim().to_string();
@@ -1241,13 +1192,9 @@ pub(crate) async fn proficiencies(
 
 pub(crate) async fn confirm_delete(
     State(state): State<Shared>,
-    headers: HeaderMap,
+    s: Signed,
     Path((instance, user)): Path<(String, String)>,
 ) -> Response {
-    let s = match signed(&state, &headers) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let u = match describe_user(&state, &s, &instance, &user).await {
         Ok(u) => u,
         Err(e) => return view::api_error(s.who(), &e),
@@ -1268,15 +1215,9 @@ pub(crate) async fn confirm_delete(
 
 pub(crate) async fn delete(
     State(state): State<Shared>,
-    headers: HeaderMap,
     Path((instance, user)): Path<(String, String)>,
-    body: Bytes,
+    Posted(s, _): Posted,
 ) -> Response {
-    let f = Fields::parse(&body);
-    let s = match signed_post(&state, &headers, &f) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
     let ctx = s.ctx();
     match call(
         DeleteUserRequest {

@@ -170,6 +170,16 @@ async fn a_sign_in_without_its_token_is_refused() {
     }
 }
 
+/// Posts the instances page's create form `create` with the CSRF token `token` as the
+/// session `cookie`: the status answered.
+async fn create_as(app: &axum::Router, cookie: &str, token: &str, create: &str) -> StatusCode {
+    let form = format!("csrf={token}&{create}");
+    send(app, post("/console/instances", cookie, &form))
+        .await
+        .0
+        .status()
+}
+
 #[tokio::test]
 async fn a_form_without_its_csrf_token_is_403_and_changes_nothing() {
     let c = console(Mode::Permissive);
@@ -191,28 +201,16 @@ async fn a_form_without_its_csrf_token_is_403_and_changes_nothing() {
     let other = sign_in(&c.app, "account_id=123456789012&region=us-east-1")
         .await
         .unwrap();
-    let (resp, _) = send(
-        &c.app,
-        post(
-            "/console/instances",
-            &other,
-            &format!("csrf={token}&{create}"),
-        ),
-    )
-    .await;
-    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        create_as(&c.app, &other, &token, create).await,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(instances(&c.service, "123456789012").await, 0);
 
-    let (resp, _) = send(
-        &c.app,
-        post(
-            "/console/instances",
-            &cookie,
-            &format!("csrf={token}&{create}"),
-        ),
-    )
-    .await;
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        create_as(&c.app, &cookie, &token, create).await,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(instances(&c.service, "123456789012").await, 1);
 
     // Signing out needs the token too, and ends the session.
@@ -226,16 +224,10 @@ async fn a_form_without_its_csrf_token_is_403_and_changes_nothing() {
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let (resp, _) = send(&c.app, get("/console/instances", &cookie)).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let (resp, _) = send(
-        &c.app,
-        post(
-            "/console/instances",
-            &cookie,
-            &format!("csrf={token}&{create}"),
-        ),
-    )
-    .await;
-    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        create_as(&c.app, &cookie, &token, create).await,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(instances(&c.service, "123456789012").await, 1);
 }
 

@@ -262,6 +262,23 @@ pub struct VoiceEnhancementEntry {
     pub mode: VoiceEnhancementMode,
 }
 
+/// One per-channel list as sent, each entry parsed by `parse`, which names a member of
+/// entry `i` as `list[i].member`. A list not sent stays `None`.
+pub fn parse_entries<E, T>(
+    list: &Option<Vec<E>>,
+    name: &str,
+    parse: impl Fn(&dyn Fn(&str) -> String, &E) -> Result<T, DomainError>,
+) -> Result<Option<Vec<T>>, DomainError> {
+    list.as_ref()
+        .map(|list| {
+            list.iter()
+                .enumerate()
+                .map(|(i, e)| parse(&|m: &str| format!("{name}[{i}].{m}"), e))
+                .collect()
+        })
+        .transpose()
+}
+
 /// The five per-channel lists of CreateUser / UpdateUserConfig. `None` means the list
 /// was not sent; each entry replaces its channel's setting in its list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -42,5 +42,47 @@ pub struct RoutingProfile {
     pub modified: Modified,
 }
 
+/// The name (and description) of the routing profile every new instance has.
+pub const BASIC_ROUTING_PROFILE: &str = "Basic Routing Profile";
+
+/// The channels the Basic Routing Profile takes contacts on.
+const BASIC_CHANNELS: [&str; 3] = ["VOICE", "CHAT", "TASK"];
+
+impl RoutingProfile {
+    /// The `Basic Routing Profile` every new instance has: the instance's default,
+    /// one contact at a time on VOICE, CHAT and TASK, each routed from `queue_id`
+    /// (its default outbound queue too) at priority 1 and no delay.
+    pub fn basic(id: String, queue_id: String, modified: Modified) -> RoutingProfile {
+        RoutingProfile {
+            id,
+            name: BASIC_ROUTING_PROFILE.into(),
+            description: BASIC_ROUTING_PROFILE.into(),
+            default_outbound_queue_id: queue_id.clone(),
+            media_concurrencies: BASIC_CHANNELS
+                .iter()
+                .map(|c| MediaConcurrency {
+                    channel: c.to_string(),
+                    concurrency: 1,
+                    cross_channel_behavior: None,
+                })
+                .collect(),
+            queues: BASIC_CHANNELS
+                .iter()
+                .map(|c| RoutingProfileQueue {
+                    queue_id: queue_id.clone(),
+                    channel: c.to_string(),
+                    priority: 1,
+                    delay: 0,
+                })
+                .collect(),
+            manual_queues: Vec::new(),
+            agent_availability_timer: None,
+            is_default: true,
+            tags: Tags::new(),
+            modified,
+        }
+    }
+}
+
 /// Queues and their rules live in [`crate::queues`].
 pub use crate::queues::{Queue, QueueType};

@@ -1,7 +1,7 @@
 //! Between the model's user shapes and the domain's per-channel settings.
 
 use roster_api as api;
-use roster_domain::channel::*;
+use roster_domain::channel::{parse_entries as entries, *};
 use roster_domain::user::User;
 use roster_domain::DomainError;
 
@@ -13,23 +13,6 @@ fn acw(field: String, cfg: &api::AfterContactWorkConfig) -> Result<AcwSeconds, D
         &format!("{field}.AfterContactWorkTimeLimit"),
         seconds as i64,
     )
-}
-
-/// One per-channel list of a request, each entry parsed by `parse`, which names a
-/// member of entry `i` as `list[i].member`. A list not sent stays `None`.
-fn entries<E, T>(
-    list: &Option<Vec<E>>,
-    name: &str,
-    parse: impl Fn(&dyn Fn(&str) -> String, &E) -> Result<T, DomainError>,
-) -> Result<Option<Vec<T>>, DomainError> {
-    list.as_ref()
-        .map(|list| {
-            list.iter()
-                .enumerate()
-                .map(|(i, e)| parse(&|m: &str| format!("{name}[{i}].{m}"), e))
-                .collect()
-        })
-        .transpose()
 }
 
 /// The five per-channel lists of a request, parsed. Lists not sent stay `None`.

@@ -3,7 +3,7 @@
 
 use roster_api::*;
 use roster_domain::arn::{instance_arn, resource_arn, ResourceKind};
-use roster_domain::entities::{MediaConcurrency, Queue, RoutingProfile, RoutingProfileQueue};
+use roster_domain::entities::{Queue, RoutingProfile};
 use roster_domain::hours::HoursOfOperation;
 use roster_domain::instance::{
     self as inst, IdentityManagementType, Instance, InstanceAttributeType,
@@ -68,34 +68,7 @@ impl ops::CreateInstance for ConnectService {
         };
         let hours = HoursOfOperation::basic(new_id(), m.clone());
         let queue = Queue::basic(new_id(), hours.id.clone(), m.clone());
-        let routing = RoutingProfile {
-            id: new_id(),
-            name: "Basic Routing Profile".into(),
-            description: "Basic Routing Profile".into(),
-            default_outbound_queue_id: queue.id.clone(),
-            media_concurrencies: ["VOICE", "CHAT", "TASK"]
-                .iter()
-                .map(|c| MediaConcurrency {
-                    channel: c.to_string(),
-                    concurrency: 1,
-                    cross_channel_behavior: None,
-                })
-                .collect(),
-            queues: ["VOICE", "CHAT", "TASK"]
-                .iter()
-                .map(|c| RoutingProfileQueue {
-                    queue_id: queue.id.clone(),
-                    channel: c.to_string(),
-                    priority: 1,
-                    delay: 0,
-                })
-                .collect(),
-            manual_queues: Vec::new(),
-            agent_availability_timer: None,
-            is_default: true,
-            tags: Tags::new(),
-            modified: m.clone(),
-        };
+        let routing = RoutingProfile::basic(new_id(), queue.id.clone(), m.clone());
         // Admin, Agent, CallCenterManager and QualityAnalyst, with their permissions.
         let security_profiles = roster_domain::security::default_profiles(&m);
         let attributes = InstanceAttributeType::ALL

@@ -125,6 +125,28 @@ pub struct Import {
     pub max_users: u64,
 }
 
+impl Import {
+    /// An import into `at` that writes nothing yet, under a users quota of `max_users`.
+    pub fn new(at: InstanceRef, max_users: u64) -> Import {
+        Import {
+            at,
+            instance: None,
+            hierarchy_structure: None,
+            hierarchy_groups: Vec::new(),
+            security_profiles: Vec::new(),
+            hours_of_operation: Vec::new(),
+            queues: Vec::new(),
+            routing_profiles: Vec::new(),
+            predefined_attributes: Vec::new(),
+            users: Vec::new(),
+            user_proficiencies: Vec::new(),
+            quick_connects: Vec::new(),
+            queue_quick_connects: Vec::new(),
+            max_users,
+        }
+    }
+}
+
 /// A pure change to a stored user, applied inside the store's transaction so that
 /// read-modify-write is atomic. Returning `Err` leaves the user unchanged.
 pub type UserEdit = Box<dyn FnOnce(&mut User) -> Result<(), DomainError> + Send>;

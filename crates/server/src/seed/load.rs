@@ -6,11 +6,13 @@ use std::collections::{HashMap, HashSet};
 
 use roster_api::check::{self, Path as CheckPath, Violation};
 use roster_domain::channel::{
-    AcwSeconds, AfterContactWorkEntry, AutoAcceptEntry, Channel, ConfigChange,
-    PersistentConnectionEntry, PhoneConfigChange, PhoneNumberEntry, PhoneType, UserConfig,
-    VoiceEnhancementEntry, VoiceEnhancementMode,
+    parse_entries as entries, AcwSeconds, AfterContactWorkEntry, AutoAcceptEntry, Channel,
+    ConfigChange, PersistentConnectionEntry, PhoneConfigChange, PhoneNumberEntry, PhoneType,
+    UserConfig, VoiceEnhancementEntry, VoiceEnhancementMode,
 };
-use roster_domain::entities::{MediaConcurrency, Queue, RoutingProfile, RoutingProfileQueue};
+use roster_domain::entities::{
+    MediaConcurrency, Queue, RoutingProfile, RoutingProfileQueue, BASIC_ROUTING_PROFILE,
+};
 use roster_domain::hierarchy::{self as dh, HierarchyGroup, HierarchyStructure, MAX_LEVELS};
 use roster_domain::hours::{
     self as dhours, Day, HoursOfOperation, Opening, ParentHours, TimeOfDay, TimeZone, WeeklyHours,
@@ -587,22 +589,7 @@ async fn plan_instance(
         region: region.clone(),
     };
 
-    let mut import = Import {
-        at: at_ref.clone(),
-        instance: None,
-        hierarchy_structure: None,
-        hierarchy_groups: Vec::new(),
-        security_profiles: Vec::new(),
-        hours_of_operation: Vec::new(),
-        queues: Vec::new(),
-        routing_profiles: Vec::new(),
-        predefined_attributes: Vec::new(),
-        users: Vec::new(),
-        user_proficiencies: Vec::new(),
-        quick_connects: Vec::new(),
-        queue_quick_connects: Vec::new(),
-        max_users,
-    };
+    let mut import = Import::new(at_ref.clone(), max_users);
     if is_new {
         let created_time = match &e.created_time {
             Some(t) => parse_time(t).map_err(|e| at(&format!("{path}.CreatedTime"), e))?,
@@ -1122,11 +1109,11 @@ async fn plan_instance(
         }
     }
     let has_default = planned_routing.iter().any(|(_, _, r)| r.is_default);
-    if defaults && !has_default && !routing.has_name("Basic Routing Profile") {
+    if defaults && !has_default && !routing.has_name(BASIC_ROUTING_PROFILE) {
         let queue = queues
             .resolve(dq::BASIC_QUEUE)
             .ok_or_else(|| missing(path, "queue", dq::BASIC_QUEUE))?;
-        let basic = basic_routing_profile(queue, fresh.clone());
+        let basic = RoutingProfile::basic(new_id(), queue, fresh.clone());
         routing.add(&basic.id, &basic.name, false);
         import.routing_profiles.push(basic);
         applied.entities += 1;
@@ -1548,56 +1535,9 @@ fn check_hash(path: &str, hash: &str) -> Result<(), Refusal> {
     }
 }
 
-/// The Basic Routing Profile of a new instance, routing `queue` on VOICE, CHAT and TASK.
-pub fn basic_routing_profile(queue: String, modified: Modified) -> RoutingProfile {
-    let channels = ["VOICE", "CHAT", "TASK"];
-    RoutingProfile {
-        id: new_id(),
-        name: "Basic Routing Profile".into(),
-        description: "Basic Routing Profile".into(),
-        default_outbound_queue_id: queue.clone(),
-        media_concurrencies: channels
-            .iter()
-            .map(|c| MediaConcurrency {
-                channel: c.to_string(),
-                concurrency: 1,
-                cross_channel_behavior: None,
-            })
-            .collect(),
-        queues: channels
-            .iter()
-            .map(|c| RoutingProfileQueue {
-                queue_id: queue.clone(),
-                channel: c.to_string(),
-                priority: 1,
-                delay: 0,
-            })
-            .collect(),
-        manual_queues: Vec::new(),
-        agent_availability_timer: None,
-        is_default: true,
-        tags: Tags::new(),
-        modified,
-    }
-}
-
 /// The user's per-channel settings from the lists and the `PhoneConfig` given, as
 /// CreateUser makes them.
 fn user_config(u: &UserEntry) -> Result<UserConfig, DomainError> {
-    fn entries<E, T>(
-        list: &Option<Vec<E>>,
-        name: &str,
-        parse: impl Fn(&dyn Fn(&str) -> String, &E) -> Result<T, DomainError>,
-    ) -> Result<Option<Vec<T>>, DomainError> {
-        list.as_ref()
-            .map(|list| {
-                list.iter()
-                    .enumerate()
-                    .map(|(i, e)| parse(&|m: &str| format!("{name}[{i}].{m}"), e))
-                    .collect()
-            })
-            .transpose()
-    }
     let lists = ConfigChange {
         auto_accept: entries(&u.auto_accept_configs, "AutoAcceptConfigs", |f, e| {
             Ok(AutoAcceptEntry {

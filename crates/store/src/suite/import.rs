@@ -14,22 +14,7 @@ use super::fixtures::{
 use crate::{Import, Store, StoreError};
 
 fn empty(at: &InstanceRef) -> Import {
-    Import {
-        at: at.clone(),
-        instance: None,
-        hierarchy_structure: None,
-        hierarchy_groups: Vec::new(),
-        security_profiles: Vec::new(),
-        hours_of_operation: Vec::new(),
-        queues: Vec::new(),
-        routing_profiles: Vec::new(),
-        predefined_attributes: Vec::new(),
-        users: Vec::new(),
-        user_proficiencies: Vec::new(),
-        quick_connects: Vec::new(),
-        queue_quick_connects: Vec::new(),
-        max_users: 10,
-    }
+    Import::new(at.clone(), 10)
 }
 
 /// A new instance with a child group, hours linked to its Basic Hours, a queue on them,
