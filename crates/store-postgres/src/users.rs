@@ -134,24 +134,54 @@ const UPDATE: &str = "UPDATE users SET username = $3, username_lower = $4, first
      persistent_connection = $28, voice_enhancement = $29, modified_ms = $30, modified_region = $31 \
      WHERE id = $1 AND instance_id = $2";
 
-/// Writes every column of `user`: an INSERT when `insert`, else an UPDATE of its row.
-async fn write_row(tx: &Tx<'_>, instance_id: &str, user: &User, insert: bool) -> Result<()> {
-    let c = &user.config;
-    let [voice, chat, task, email] = Channel::ALL.map(|ch| c.channel(ch));
-    let seconds = |a: AcwSeconds| i64::from(a.seconds());
-    let id = &user.identity;
-    let result = execute_raw(
-        tx,
-        if insert { INSERT } else { UPDATE },
-        &[
+/// The values of a user's row, in the order of [`INSERT`]'s parameters ($1 to $31).
+struct RowValues<'u> {
+    user: &'u User,
+    instance_id: &'u str,
+    username: &'u str,
+    username_key: String,
+    first_lower: Option<String>,
+    last_lower: Option<String>,
+    /// VOICE, CHAT, TASK and EMAIL's after-contact work, in seconds.
+    acw: [i64; 4],
+    afc_acw: Option<i64>,
+    phone_type: &'static str,
+    voice_enhancement: &'static str,
+}
+
+impl<'u> RowValues<'u> {
+    fn new(instance_id: &'u str, user: &'u User) -> Self {
+        let seconds = |a: AcwSeconds| i64::from(a.seconds());
+        let c = &user.config;
+        RowValues {
+            user,
+            instance_id,
+            username: user.username.as_str(),
+            username_key: user.username.unique_key(),
+            first_lower: lower(&user.identity.first_name),
+            last_lower: lower(&user.identity.last_name),
+            acw: Channel::ALL.map(|ch| seconds(c.channel(ch).after_contact_work)),
+            afc_acw: c
+                .channel(Channel::Voice)
+                .agent_first_callback_after_contact_work
+                .map(seconds),
+            phone_type: c.phone_type.as_str(),
+            voice_enhancement: c.voice_enhancement.as_str(),
+        }
+    }
+
+    fn params(&self) -> [&(dyn tokio_postgres::types::ToSql + Sync); 31] {
+        let (user, id, c) = (self.user, &self.user.identity, &self.user.config);
+        let [voice, chat, task, email] = Channel::ALL.map(|ch| c.channel(ch));
+        [
             &user.id,
-            &instance_id,
-            &user.username.as_str(),
-            &user.username.unique_key(),
+            &self.instance_id,
+            &self.username,
+            &self.username_key,
             &id.first_name,
-            &lower(&id.first_name),
+            &self.first_lower,
             &id.last_name,
-            &lower(&id.last_name),
+            &self.last_lower,
             &id.email,
             &id.secondary_email,
             &id.mobile,
@@ -160,24 +190,29 @@ async fn write_row(tx: &Tx<'_>, instance_id: &str, user: &User, insert: bool) ->
             &user.routing_profile_id,
             &user.hierarchy_group_id,
             &voice.auto_accept,
-            &seconds(voice.after_contact_work),
+            &self.acw[0],
             &voice.agent_first_callback_auto_accept,
-            &voice.agent_first_callback_after_contact_work.map(seconds),
+            &self.afc_acw,
             &chat.auto_accept,
-            &seconds(chat.after_contact_work),
+            &self.acw[1],
             &task.auto_accept,
-            &seconds(task.after_contact_work),
+            &self.acw[2],
             &email.auto_accept,
-            &seconds(email.after_contact_work),
-            &c.phone_type.as_str(),
+            &self.acw[3],
+            &self.phone_type,
             &c.desk_phone_number,
             &c.persistent_connection,
-            &c.voice_enhancement.as_str(),
+            &self.voice_enhancement,
             &user.modified.time.0,
             &user.modified.region,
-        ],
-    )
-    .await?;
+        ]
+    }
+}
+
+/// Writes every column of `user`: an INSERT when `insert`, else an UPDATE of its row.
+async fn write_row(tx: &Tx<'_>, instance_id: &str, user: &User, insert: bool) -> Result<()> {
+    let values = RowValues::new(instance_id, user);
+    let result = execute_raw(tx, if insert { INSERT } else { UPDATE }, &values.params()).await?;
     result.map(|_| ()).map_err(|e| {
         on_unique(e, "users_username_unique", || {
             format!("User with username '{}'", user.username.as_str())
@@ -322,10 +357,6 @@ async fn attempt(
     let create = client.prepare_cached(create_sql()).await?;
     let commit = client.prepare_cached("COMMIT").await?;
 
-    let c = &user.config;
-    let [voice, chat, task, email] = Channel::ALL.map(|ch| c.channel(ch));
-    let seconds = |a: AcwSeconds| i64::from(a.seconds());
-    let id = &user.identity;
     let profiles: Vec<&str> = user
         .security_profile_ids
         .iter()
@@ -333,55 +364,17 @@ async fn attempt(
         .collect();
     let keys: Vec<&str> = user.tags.keys().map(String::as_str).collect();
     let values: Vec<&str> = user.tags.values().map(String::as_str).collect();
-    let (first_lower, last_lower) = (lower(&id.first_name), lower(&id.last_name));
-    let (voice_acw, chat_acw, task_acw, email_acw) = (
-        seconds(voice.after_contact_work),
-        seconds(chat.after_contact_work),
-        seconds(task.after_contact_work),
-        seconds(email.after_contact_work),
-    );
-    let afc_acw = voice.agent_first_callback_after_contact_work.map(seconds);
-    let username_key = user.username.unique_key();
-    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 38] = [
-        &user.id,
-        &at.instance_id,
-        &user.username.as_str(),
-        &username_key,
-        &id.first_name,
-        &first_lower,
-        &id.last_name,
-        &last_lower,
-        &id.email,
-        &id.secondary_email,
-        &id.mobile,
-        &user.directory_user_id,
-        &user.password_hash,
-        &user.routing_profile_id,
-        &user.hierarchy_group_id,
-        &voice.auto_accept,
-        &voice_acw,
-        &voice.agent_first_callback_auto_accept,
-        &afc_acw,
-        &chat.auto_accept,
-        &chat_acw,
-        &task.auto_accept,
-        &task_acw,
-        &email.auto_accept,
-        &email_acw,
-        &c.phone_type.as_str(),
-        &c.desk_phone_number,
-        &c.persistent_connection,
-        &c.voice_enhancement.as_str(),
-        &user.modified.time.0,
-        &user.modified.region,
-        &slot,
+    let row = RowValues::new(&at.instance_id, user);
+    let mut params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = row.params().to_vec();
+    params.extend([
+        &slot as &(dyn tokio_postgres::types::ToSql + Sync),
         &share,
         &at.scope.account_id,
         &at.scope.region,
         &profiles,
         &keys,
         &values,
-    ];
+    ]);
     let lock_params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&at.instance_id, &slot];
     let (began, locked, created, committed) = tokio::join!(
         client.execute(&begin, &[]),
