@@ -36,8 +36,8 @@ pub(crate) async fn apply(tx: &Tx<'_>, import: &Import) -> Result<()> {
     for a in &import.predefined_attributes {
         proficiencies::create(tx, at, a).await?;
     }
-    for u in &import.users {
-        users::create_in(tx, at, u, import.max_users).await?;
+    if !import.users.is_empty() {
+        users::create_all(tx, at, &import.users, import.max_users).await?;
     }
     for (user_id, list, modified) in &import.user_proficiencies {
         let change = ProficiencyChange::Associate(list.clone());

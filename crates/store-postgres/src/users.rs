@@ -481,68 +481,9 @@ pub(crate) async fn create(
     Err(StoreError::UserLimit { limit: max_users }.into())
 }
 
-/// Creates `user` inside a transaction that writes more (a seed's import), with the
-/// checks of [`create`]: the instance, the references, the username and id unused,
-/// and a place in the first slot with room from [`first_slot`] on.
-pub(crate) async fn create_in(
-    tx: &Tx<'_>,
-    at: &InstanceRef,
-    user: &User,
-    max_users: u64,
-) -> Result<()> {
-    roster_store::sql::tag_limit(user.tags.len())?;
-    scope::check(tx, at).await?;
-    check_references(tx, &at.instance_id, user).await?;
-    if username_taken(tx, &at.instance_id, user).await? {
-        return Err(duplicate_username(&user.username));
-    }
-    if exists(tx, "SELECT 1 FROM users WHERE id = $1", &[&user.id]).await? {
-        return Err(duplicate(format!("User with id '{}'", user.id)));
-    }
-    let first = first_slot(&user.id);
-    let mut placed = None;
-    for i in 0..QUOTA_SLOTS {
-        let slot = (first + i) % QUOTA_SLOTS;
-        let share = slot_share(max_users, slot);
-        if share == 0 {
-            continue;
-        }
-        let taken = execute(
-            tx,
-            "UPDATE instance_user_slots SET used = used + 1 \
-             WHERE instance_id = $1 AND slot = $2 AND used < $3",
-            &[&at.instance_id, &slot, &share],
-        )
-        .await?;
-        if taken == 1 {
-            placed = Some(slot);
-            break;
-        }
-    }
-    let Some(slot) = placed else {
-        return Err(StoreError::UserLimit { limit: max_users }.into());
-    };
-    write_row(tx, &at.instance_id, user, true).await?;
-    execute(
-        tx,
-        "UPDATE users SET quota_slot = $2 WHERE id = $1",
-        &[&user.id, &slot],
-    )
-    .await?;
-    write_security_profiles(tx, user, false).await?;
-    tags::insert_new(
-        tx,
-        &at.instance_id,
-        ResourceKind::User,
-        &user.id,
-        &user.tags,
-    )
-    .await
-}
-
-/// Creates `users` in one transaction, each checked as [`create`] checks one and
-/// against the users before it; any refusal is the outcome, and the transaction,
-/// rolled back, writes none of them. Every quota slot of the instance is locked first
+/// Creates `users` inside a transaction (a CSV import's, a seed's), each checked as
+/// [`create`] checks one and against the users before it; any refusal is the outcome,
+/// and the transaction, rolled back, writes none of them. Every quota slot of the instance is locked first
 /// (in slot order, as deletions of what users refer to lock them), so no other
 /// creation in the instance runs beside the batch, and the users take places in the
 /// slots with room, in slot order. A batch runs in a few statements whatever its

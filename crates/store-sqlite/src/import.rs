@@ -36,9 +36,7 @@ pub(crate) fn apply(conn: &Connection, import: &Import) -> Result<()> {
     for a in &import.predefined_attributes {
         proficiencies::create(conn, at, a)?;
     }
-    for u in &import.users {
-        users::create(conn, at, u, import.max_users)?;
-    }
+    users::create_all(conn, at, &import.users, import.max_users)?;
     for (user_id, list, modified) in &import.user_proficiencies {
         let change = ProficiencyChange::Associate(list.clone());
         proficiencies::change(conn, at, user_id, &change, modified)?;
