@@ -234,8 +234,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         inspector: args.inspect.map(|n| Inspector::new(n as usize)),
     });
     let mut app = axum::Router::new().route("/health", get(health));
-    if metrics.is_some() {
-        app = app.route("/metrics", get(scrape));
+    if let Some(m) = &metrics {
+        let (m, store) = (m.clone(), store.clone());
+        app = app.route("/metrics", get(move || scrape(m.clone(), store.clone())));
     }
     // The console's pages at /console, routed before the API's fallback.
     let app = app
@@ -319,11 +320,8 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
 
 /// `GET /metrics`: every instrument, after counting the store's users (left at
 /// the last count if the store does not answer within [`HEALTH_TIMEOUT`]).
-async fn scrape(State(state): State<Arc<AppState>>) -> Response {
-    let Some(metrics) = &state.metrics else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let users = match tokio::time::timeout(HEALTH_TIMEOUT, state.store.user_count()).await {
+async fn scrape(metrics: Arc<Metrics>, store: Arc<dyn Store>) -> Response {
+    let users = match tokio::time::timeout(HEALTH_TIMEOUT, store.user_count()).await {
         Ok(Ok(n)) => Some(n),
         Ok(Err(e)) => {
             warn!(error = %e, "counting the store's users for /metrics failed");
@@ -334,7 +332,7 @@ async fn scrape(State(state): State<Arc<AppState>>) -> Response {
     (
         StatusCode::OK,
         [("content-type", crate::metrics::CONTENT_TYPE)],
-        metrics.render(state.store.backend(), users),
+        metrics.render(store.backend(), users),
     )
         .into_response()
 }
@@ -416,12 +414,11 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
             .map_err(|e| auth_error(e.kind, e.message.clone()))?;
         if state.inspector.is_some() {
             caller = Some((identity.account_id.clone(), identity.region.clone()));
-            // A CSV import carries passwords in cells no JSON redaction finds.
-            request_body = if path.ends_with("/users/import") && path.starts_with("/_roster/") {
-                bytes::Bytes::new()
-            } else {
-                inspector::kept(&body)
-            };
+            let declared = headers
+                .iter()
+                .find(|(k, _)| k == "content-type")
+                .map(|(_, v)| v.as_str());
+            request_body = inspector::kept(declared, &body);
         }
         if let Some(control) = path.strip_prefix("/_roster/") {
             operation = CONTROL;
@@ -525,7 +522,14 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
                 status: rendered.status,
                 latency_ms,
                 request_body,
-                response_body: inspector::kept(&rendered.body),
+                response_body: inspector::kept(
+                    rendered
+                        .headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                        .map(|(_, v)| v.as_str()),
+                    &rendered.body,
+                ),
             });
         }
     }

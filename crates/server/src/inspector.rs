@@ -2,8 +2,10 @@
 //! operation, caller, status, latency and bodies, answered as JSON at
 //! `GET /_roster/requests`. Each body keeps its first [`BODY_KEPT`] bytes, so the
 //! inspector holds at most about N × 2 × [`BODY_KEPT`] bytes of bodies (8.5 MiB at
-//! N = 1,000). Passwords and secrets are redacted when the entries are shown; a kept
-//! body that is not JSON and might hold one is withheld instead.
+//! N = 1,000). Only JSON bodies are kept (the API's; a CSV import's cells hold
+//! passwords no member name marks). Passwords and secrets are redacted when the
+//! entries are shown; a kept body that is not complete JSON (cut off at
+//! [`BODY_KEPT`], or not JSON despite its content type) is withheld, with its length.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -33,8 +35,23 @@ pub struct Record {
     pub response_body: Bytes,
 }
 
-/// The first [`BODY_KEPT`] bytes of a body, and its whole length.
-pub fn kept(body: &[u8]) -> Bytes {
+/// What is kept of a body of `content_type`: the first [`BODY_KEPT`] bytes of a JSON
+/// body, nothing of any other.
+pub fn kept(content_type: Option<&str>, body: &[u8]) -> Bytes {
+    let json = content_type.is_some_and(|t| {
+        let t = t
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        t == "application/json"
+            || (t.starts_with("application/") && t.ends_with("+json"))
+            || t.starts_with("application/x-amz-json")
+    });
+    if !json {
+        return Bytes::new();
+    }
     Bytes::copy_from_slice(&body[..body.len().min(BODY_KEPT)])
 }
 
@@ -173,25 +190,23 @@ fn redact(value: &mut Value) {
     }
 }
 
-/// A kept body as shown: JSON with its secrets redacted; empty as null; other text
-/// as a string, unless it might hold a secret (a cut-off JSON body, say), when only
-/// a note of its length is shown.
+/// A kept body as shown: JSON with its secrets redacted; none as null; anything else
+/// (a body cut off at [`BODY_KEPT`]) only as a note of its length, since it may hold
+/// a secret no member name marks.
 fn redacted_body(body: &[u8]) -> Value {
     if body.is_empty() {
         return Value::Null;
     }
-    if let Ok(mut json) = serde_json::from_slice::<Value>(body) {
-        redact(&mut json);
-        return json;
-    }
-    let text = String::from_utf8_lossy(body);
-    if secret_key(&text) {
-        return Value::String(format!(
+    match serde_json::from_slice::<Value>(body) {
+        Ok(mut json) => {
+            redact(&mut json);
+            json
+        }
+        Err(_) => Value::String(format!(
             "[{} bytes withheld: not complete JSON, and may hold a secret]",
             body.len()
-        ));
+        )),
     }
-    Value::String(text.into_owned())
 }
 
 #[cfg(test)]
@@ -209,7 +224,7 @@ mod tests {
             path: "/users/x".into(),
             status,
             latency_ms: 1.0,
-            request_body: kept(body.as_bytes()),
+            request_body: kept(Some("application/json"), body.as_bytes()),
             response_body: Bytes::new(),
         }
     }
@@ -267,6 +282,16 @@ mod tests {
 
     #[test]
     fn bodies_are_bounded() {
-        assert_eq!(kept(&vec![b'x'; 10 * BODY_KEPT]).len(), BODY_KEPT);
+        let json = Some("application/json");
+        assert_eq!(kept(json, &vec![b'x'; 10 * BODY_KEPT]).len(), BODY_KEPT);
+    }
+
+    #[test]
+    fn only_json_bodies_are_kept() {
+        let csv = b"password,user login\nHunter2hunter,a";
+        assert!(kept(Some("text/csv"), csv).is_empty());
+        assert!(kept(None, csv).is_empty());
+        assert!(!kept(Some("application/json; charset=utf-8"), b"{}").is_empty());
+        assert!(!kept(Some("application/x-amz-json-1.1"), b"{}").is_empty());
     }
 }
