@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use roster_api::ops::{CreateInstance, TagResource};
 use roster_api::{
-    CreateInstanceRequest, RequestContext, StringCondition, TagResourceRequest, UserSearchCriteria,
+    CreateInstanceRequest, RequestContext, SearchUsersRequest, StringCondition, TagResourceRequest,
+    UserSearchCriteria,
 };
 use roster_domain::search::Condition;
 use roster_service::{
@@ -170,9 +171,15 @@ async fn an_export_can_be_limited_to_a_search() {
         }),
         ..Default::default()
     };
-    let condition = ConnectService::search_condition(None, Some(&criteria)).unwrap();
+    let search = |criteria: UserSearchCriteria| SearchUsersRequest {
+        instance_id: instance.clone(),
+        next_token: None,
+        max_results: None,
+        search_filter: None,
+        search_criteria: Some(criteria),
+    };
     let by_criteria = svc
-        .export_users_csv(&ctx(), &instance, Some(condition))
+        .export_search_csv(&ctx(), &search(criteria))
         .await
         .unwrap();
     assert_eq!(String::from_utf8(by_criteria).unwrap(), only);
@@ -184,7 +191,7 @@ async fn an_export_can_be_limited_to_a_search() {
         }),
         ..Default::default()
     };
-    assert!(ConnectService::search_condition(None, Some(&bad)).is_err());
+    assert!(svc.export_search_csv(&ctx(), &search(bad)).await.is_err());
     assert!(lines[0].ends_with("hierarchy group path,tags,user id"));
     assert!(
         lines[1].ends_with(&format!(",team=blue,{}", bob.user_id)),

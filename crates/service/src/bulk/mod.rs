@@ -498,17 +498,6 @@ fn parse_file(csv: &[u8], errors: &mut Vec<RowError>) -> Option<Parsed> {
 }
 
 impl ConnectService {
-    /// The condition a SearchUsers request's `SearchFilter` and `SearchCriteria`
-    /// make, checked as SearchUsers checks them: what
-    /// [`export_users_csv`](Self::export_users_csv) takes to export a search's
-    /// matches.
-    pub fn search_condition(
-        filter: Option<&roster_api::UserSearchFilter>,
-        criteria: Option<&roster_api::UserSearchCriteria>,
-    ) -> Result<Condition, roster_api::ApiError> {
-        crate::search::condition(filter, criteria).map_err(roster_api::ApiError::from)
-    }
-
     /// The header row of a template, as the "download template" file.
     pub fn csv_template(&self, template: CsvTemplate) -> Vec<u8> {
         header_csv(template)
