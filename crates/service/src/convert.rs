@@ -87,6 +87,22 @@ pub(crate) fn phone_change(p: &api::UserPhoneConfig) -> Result<PhoneConfigChange
     })
 }
 
+/// UpdateUserPhoneConfig's `PhoneConfig`, parsed. The sent `PhoneConfig` is the whole
+/// legacy view: `AutoAccept` and `AfterContactWorkTimeLimit` carry model defaults
+/// (false, 0) that SDKs leave out of the request, so an absent one means its default,
+/// not "unchanged".
+pub(crate) fn phone_update(p: &api::UserPhoneConfig) -> Result<PhoneConfigChange, DomainError> {
+    let mut change = phone_change(p)?;
+    change.auto_accept.get_or_insert(false);
+    change.after_contact_work.get_or_insert(AcwSeconds::ZERO);
+    Ok(change)
+}
+
+/// UpdateUserHierarchy's group: none, or an empty id, removes the user's group.
+pub(crate) fn hierarchy_update(group: &Option<String>) -> Option<String> {
+    group.clone().filter(|g| !g.is_empty())
+}
+
 /// How after-contact-work limits are written in a response: DescribeUser uses
 /// seconds, SearchUsers milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

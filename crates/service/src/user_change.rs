@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use roster_api::check::Validate;
 use roster_api::*;
-use roster_domain::channel::AcwSeconds;
 use roster_domain::instance::IdentityManagementType;
 use roster_domain::password::password_for;
 use roster_domain::tags::{validate_key, validate_tags, MAX_TAGS};
@@ -16,7 +15,7 @@ use roster_domain::user::SecurityProfileIds;
 use roster_domain::DomainError;
 use roster_store::ResourceRef;
 
-use crate::convert::{config_change, phone_change};
+use crate::convert::{config_change, hierarchy_update, phone_update};
 use crate::errors::OrApi;
 use crate::users::{edit_user, identity, instance_type};
 use crate::{instance_ref, ConnectService};
@@ -114,18 +113,17 @@ impl ConnectService {
         let mut hierarchy = None;
         if let Some(r) = &change.hierarchy {
             r.validate().map_err(refused::<UpdateUserHierarchyError>)?;
-            hierarchy = Some(r.hierarchy_group_id.clone().filter(|g| !g.is_empty()));
+            hierarchy = Some(hierarchy_update(&r.hierarchy_group_id));
         }
         let mut phone = None;
         if let Some(r) = &change.phone_config {
             r.validate()
                 .map_err(refused::<UpdateUserPhoneConfigError>)?;
-            let mut p = phone_change(&r.phone_config)
-                .api()
-                .map_err(failed::<UpdateUserPhoneConfigError>)?;
-            p.auto_accept.get_or_insert(false);
-            p.after_contact_work.get_or_insert(AcwSeconds::ZERO);
-            phone = Some(p);
+            phone = Some(
+                phone_update(&r.phone_config)
+                    .api()
+                    .map_err(failed::<UpdateUserPhoneConfigError>)?,
+            );
         }
         let mut config = None;
         if let Some(r) = &change.config {

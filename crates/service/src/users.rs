@@ -3,7 +3,7 @@
 
 use roster_api::*;
 use roster_domain::arn::ResourceKind;
-use roster_domain::channel::{AcwSeconds, UserConfig};
+use roster_domain::channel::UserConfig;
 use roster_domain::instance::IdentityManagementType;
 use roster_domain::password::{password_for, Password};
 use roster_domain::tags::{validate_tags, Tags};
@@ -11,7 +11,7 @@ use roster_domain::user::{self as du, IdentityInfo, SecurityProfileIds, Username
 use roster_domain::{new_id, DomainError, InstanceRef};
 use roster_store::UserEdit;
 
-use crate::convert::{config_change, phone_change, user_shape};
+use crate::convert::{config_change, hierarchy_update, phone_change, phone_update, user_shape};
 use crate::errors::OrApi;
 use crate::instances::arn_in;
 use crate::{instance_ref, modified, token, ConnectService};
@@ -244,12 +244,7 @@ impl ops::UpdateUserPhoneConfig for ConnectService {
         i: UpdateUserPhoneConfigRequest,
     ) -> Result<(), UpdateUserPhoneConfigError> {
         let at = instance_ref(ctx, &i.instance_id)?;
-        let mut change = phone_change(&i.phone_config).api()?;
-        // The sent PhoneConfig is the whole legacy view: `AutoAccept` and
-        // `AfterContactWorkTimeLimit` carry model defaults (false, 0) that SDKs leave out of
-        // the request, so an absent one means its default, not "unchanged".
-        change.auto_accept.get_or_insert(false);
-        change.after_contact_work.get_or_insert(AcwSeconds::ZERO);
+        let change = phone_update(&i.phone_config).api()?;
         Ok(edit_user(self, ctx, &at, &i.user_id, move |u| {
             u.config.apply_phone_config(&change)
         })
@@ -321,7 +316,7 @@ impl ops::UpdateUserHierarchy for ConnectService {
         i: UpdateUserHierarchyRequest,
     ) -> Result<(), UpdateUserHierarchyError> {
         let at = instance_ref(ctx, &i.instance_id)?;
-        let group = i.hierarchy_group_id.clone().filter(|g| !g.is_empty());
+        let group = hierarchy_update(&i.hierarchy_group_id);
         Ok(edit_user(self, ctx, &at, &i.user_id, move |u| {
             u.hierarchy_group_id = group;
             Ok(())
