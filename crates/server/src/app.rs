@@ -98,13 +98,14 @@ async fn open_store_at(
     }
 }
 
-/// Applies `--seed`, when given, to the open store.
-async fn apply_seed(args: &ServeArgs, store: &dyn Store) -> anyhow::Result<()> {
-    let Some(path) = &args.seed else {
-        return Ok(());
-    };
-    let file = crate::seed::read(path)?;
-    match crate::seed::load::apply(store, &file, args.max_users_per_instance).await {
+/// Applies the `--seed` file, read at `path`, to the open store.
+async fn apply_seed(
+    path: &std::path::Path,
+    file: &crate::seed::SeedFile,
+    max_users: u64,
+    store: &dyn Store,
+) -> anyhow::Result<()> {
+    match crate::seed::load::apply(store, file, max_users).await {
         Ok(applied) => {
             info!(
                 seed = %path.display(),
@@ -206,14 +207,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let mode = args.auth_mode()?;
     // A seed file that does not parse is refused before the store is opened.
-    if let Some(path) = &args.seed {
-        crate::seed::read(path)?;
-    }
+    let seed = match &args.seed {
+        Some(path) => Some((path, crate::seed::read(path)?)),
+        None => None,
+    };
     let metrics = args.metrics.then(|| Arc::new(Metrics::new()));
     let (store, postgres) = open_store(&args, metrics.as_deref()).await?;
-    if let Err(e) = apply_seed(&args, store.as_ref()).await {
-        store.close().await;
-        return Err(e);
+    if let Some((path, file)) = &seed {
+        if let Err(e) = apply_seed(path, file, args.max_users_per_instance, store.as_ref()).await {
+            store.close().await;
+            return Err(e);
+        }
     }
 
     let service = Arc::new(ConnectService::new(
